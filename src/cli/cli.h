@@ -1,0 +1,70 @@
+#ifndef KCFG_CLI_H
+#define KCFG_CLI_H
+
+#include <getopt.h>
+
+struct diag_list;
+struct strbuf;
+
+/*
+ * Exit codes, documented in README.md and `kcfg help exit-codes`.
+ * Only cli/ and main.c turn results into these.
+ */
+enum kcfg_exit {
+	KCFG_EXIT_OK = 0,	/* done; for plan: no changes */
+	KCFG_EXIT_FAILURE = 1,	/* the operation failed (a host, a decryption, I/O) */
+	KCFG_EXIT_CHANGES = 2,	/* plan --detailed-exitcode: there are changes */
+	KCFG_EXIT_USAGE = 64,	/* bad command line */
+	KCFG_EXIT_INVALID = 65,	/* invalid inventory, cluster.yaml or vault.yaml */
+};
+
+/* Global options, parsed before the command name. */
+struct kcfg_opts {
+	const char *inventory;	/* -i; default "inventory.ini" */
+	const char *config;	/* -c; default "cluster.yaml" */
+	int inventory_given;	/* 1 when -i was on the command line */
+	int config_given;
+	int verbosity;		/* -v adds one, -q subtracts one */
+};
+
+/*
+ * One command (tmux's cmd_entry): its name, one-line summary for the
+ * command list, usage line(s) and the full help text for `kcfg help NAME`.
+ */
+struct cmd_entry {
+	const char *name;
+	int (*fn)(int argc, char **argv, struct kcfg_opts *opts);
+	const char *summary;
+	const char *usage;
+	const char *help;
+};
+
+/* Every command's entry, in the order `kcfg help` lists them. */
+extern const struct cmd_entry cmd_init_entry;
+extern const struct cmd_entry cmd_inventory_entry;
+extern const struct cmd_entry cmd_config_entry;
+extern const struct cmd_entry cmd_vault_entry;
+
+/* Prints "error: MSG" to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "  hint: MSG" to stderr. */
+void cli_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints an error built in a strbuf (may hold several lines). */
+void cli_error_buf(const struct strbuf *err);
+/* Prints every diagnostic, then a count line; returns KCFG_EXIT_INVALID. */
+int cli_report_diags(struct diag_list *dl);
+
+/*
+ * getopt_long for a command, with opterr off; on an unknown option or a
+ * missing argument it prints the problem, the nearest known option and
+ * the usage, and returns -2, so commands can `return KCFG_EXIT_USAGE`.
+ * Reset before first use with cli_getopt_reset().
+ */
+void cli_getopt_reset(void);
+int cli_getopt(int argc, char **argv, const char *shortopts,
+	       const struct option *longopts, const struct cmd_entry *cmd);
+/* Prints "usage: ..." for cmd to stderr and returns KCFG_EXIT_USAGE. */
+int cli_usage(const struct cmd_entry *cmd);
+
+#endif

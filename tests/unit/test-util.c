@@ -1,0 +1,206 @@
+/* Unit tests for src/util: strbuf, strvec, suggestions, JSON, diags, files. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/diag.h"
+#include "util/fs.h"
+#include "util/json.h"
+#include "util/strbuf.h"
+#include "util/strvec.h"
+#include "util/suggest.h"
+
+static void test_strbuf_basics(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	assert_non_null(sb.buf);
+	assert_string_equal(sb.buf, "");
+	strbuf_addstr(&sb, "hello");
+	strbuf_addch(&sb, ' ');
+	strbuf_addf(&sb, "%d-%s", 42, "x");
+	assert_string_equal(sb.buf, "hello 42-x");
+	assert_int_equal(sb.len, 10);
+	strbuf_setlen(&sb, 5);
+	assert_string_equal(sb.buf, "hello");
+	strbuf_release(&sb);
+	assert_string_equal(sb.buf, "");
+	assert_int_equal(sb.alloc, 0);
+}
+
+static void test_strbuf_grows_and_detaches(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *p;
+	size_t len;
+
+	for (int i = 0; i < 10000; i++)
+		strbuf_addch(&sb, 'a' + i % 26);
+	assert_int_equal(sb.len, 10000);
+	assert_int_equal(sb.buf[10000], '\0');
+	p = strbuf_detach(&sb, &len);
+	assert_int_equal(len, 10000);
+	assert_int_equal(p[25], 'z');
+	assert_int_equal(sb.len, 0);
+	free(p);
+}
+
+static void test_strbuf_cap(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	assert_int_equal(strbuf_add_capped(&sb, "abcd", 4, 6), 0);
+	assert_int_equal(strbuf_add_capped(&sb, "efg", 3, 6), -1);
+	assert_string_equal(sb.buf, "abcd");
+	assert_int_equal(strbuf_add_capped(&sb, "ef", 2, 6), 0);
+	assert_string_equal(sb.buf, "abcdef");
+	strbuf_release(&sb);
+}
+
+static void test_strbuf_trim(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addstr(&sb, " \t value \n");
+	strbuf_trim(&sb);
+	assert_string_equal(sb.buf, "value");
+	strbuf_release(&sb);
+}
+
+static void test_strvec(void **state)
+{
+	struct strvec sv = STRVEC_INIT;
+
+	assert_null(sv.v[0]);
+	strvec_push(&sv, "ssh");
+	strvec_pushf(&sv, "-p%d", 22);
+	assert_int_equal(sv.nr, 2);
+	assert_string_equal(sv.v[1], "-p22");
+	assert_null(sv.v[2]);
+	assert_int_equal(strvec_find(&sv, "ssh"), 0);
+	assert_int_equal(strvec_find(&sv, "nope"), -1);
+	strvec_pop(&sv);
+	assert_int_equal(sv.nr, 1);
+	strvec_clear(&sv);
+	assert_int_equal(sv.nr, 0);
+}
+
+static void test_suggest(void **state)
+{
+	static const char *const cmds[] = { "apply", "plan", "inventory", "vault", "render" };
+
+	assert_int_equal(edit_distance("kitten", "sitting"), 3);
+	assert_int_equal(edit_distance("ab", "ba"), 1);
+	assert_string_equal(suggest_nearest("inventroy", cmds, 5), "inventory");
+	assert_string_equal(suggest_nearest("aply", cmds, 5), "apply");
+	assert_string_equal(suggest_nearest("inv", cmds, 5), "inventory");
+	assert_null(suggest_nearest("zzzzzzzz", cmds, 5));
+}
+
+static void test_json(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct json_writer jw;
+
+	json_init(&jw, &sb, 0);
+	json_object_begin(&jw);
+	json_key(&jw, "a\"b");
+	json_array_begin(&jw);
+	json_int(&jw, 1);
+	json_string(&jw, "x\n\x01");
+	json_bool(&jw, 1);
+	json_null(&jw);
+	json_array_end(&jw);
+	json_key(&jw, "empty");
+	json_object_begin(&jw);
+	json_object_end(&jw);
+	json_object_end(&jw);
+	assert_string_equal(sb.buf, "{\"a\\\"b\":[1,\"x\\n\\u0001\",true,null],\"empty\":{}}");
+	strbuf_release(&sb);
+
+	json_init(&jw, &sb, 2);
+	json_object_begin(&jw);
+	json_key(&jw, "k");
+	json_array_begin(&jw);
+	json_string(&jw, "v");
+	json_array_end(&jw);
+	json_object_end(&jw);
+	assert_string_equal(sb.buf, "{\n  \"k\": [\n    \"v\"\n  ]\n}");
+	strbuf_release(&sb);
+}
+
+static void test_diag_sorted_and_formatted(void **state)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct strbuf out = STRBUF_INIT;
+
+	diag_error(&dl, "inv.ini", 7, 3, "fill in its address", "host '%s' has an empty ansible_host", "b");
+	diag_warning(&dl, "inv.ini", 2, 0, NULL, "unused group '%s'", "x");
+	diag_error(&dl, NULL, 0, 0, NULL, "no hosts");
+	assert_int_equal(dl.errors, 2);
+	diag_sort(&dl);
+	diag_format(&dl, &out);
+	assert_string_equal(out.buf,
+		"error: no hosts\n"
+		"inv.ini:2: warning: unused group 'x'\n"
+		"inv.ini:7:3: error: host 'b' has an empty ansible_host\n"
+		"  hint: fill in its address\n");
+	strbuf_release(&out);
+	diag_release(&dl);
+}
+
+static void test_write_file_atomic(void **state)
+{
+	char dir[] = "/tmp/kcfg-unit-XXXXXX";
+	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT, got = STRBUF_INIT;
+	struct stat st;
+	mode_t old = umask(0);
+
+	assert_non_null(mkdtemp(dir));
+	strbuf_addf(&path, "%s/secret.yaml", dir);
+	assert_int_equal(write_file_atomic(path.buf, "one\n", 4, 0600, &err), 0);
+	assert_int_equal(write_file_atomic(path.buf, "two\n", 4, 0600, &err), 0);
+	assert_int_equal(stat(path.buf, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(strbuf_read_file(&got, path.buf, 1024), 0);
+	assert_string_equal(got.buf, "two\n");
+	/* a cap smaller than the file fails and leaves the buffer as it was */
+	strbuf_reset(&got);
+	assert_int_equal(strbuf_read_file(&got, path.buf, 2), -1);
+	assert_int_equal(got.len, 0);
+	/* an impossible target reports and leaves no temporary file */
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/missing/x", dir);
+	assert_int_equal(write_file_atomic(path.buf, "x", 1, 0644, &err), -1);
+	assert_non_null(strstr(err.buf, "missing/x"));
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/secret.yaml", dir);
+	unlink(path.buf);
+	assert_int_equal(rmdir(dir), 0);	/* empty: no temporary left */
+	umask(old);
+	strbuf_release(&path);
+	strbuf_release(&err);
+	strbuf_release(&got);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_strbuf_basics),
+		cmocka_unit_test(test_strbuf_grows_and_detaches),
+		cmocka_unit_test(test_strbuf_cap),
+		cmocka_unit_test(test_strbuf_trim),
+		cmocka_unit_test(test_strvec),
+		cmocka_unit_test(test_suggest),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_diag_sorted_and_formatted),
+		cmocka_unit_test(test_write_file_atomic),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
