@@ -18,10 +18,10 @@ for build in "$@"; do
 	echo "== $label: unit tests"
 	for t in "$build"/tests/unit/test-*; do
 		[ -f "$t" ] && [ -x "$t" ] || continue
-		"$t" >"$log" 2>&1
+		CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$log" 2>&1
 		rc=$?
-		p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
-		f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
+		p=$(grep -c '^ok [0-9]' "$log")
+		f=$(grep -c '^not ok [0-9]' "$log")
 		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi	# crashed before its summary
 		passed=$((passed + p)); failed=$((failed + f))
 		if [ "$f" -gt 0 ]; then

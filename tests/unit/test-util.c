@@ -12,6 +12,7 @@
 #include "util/diag.h"
 #include "util/fs.h"
 #include "util/json.h"
+#include "util/json-read.h"
 #include "util/strbuf.h"
 #include "util/strvec.h"
 #include "util/suggest.h"
@@ -135,6 +136,50 @@ static void test_json(void **state)
 	strbuf_release(&sb);
 }
 
+static void test_json_read(void **state)
+{
+	static const char doc[] =
+		"{\"a\": [1, -2.5e3, true, null],\n \"s\": \"x\\u00e9\\ud83d\\ude00\\n\", \"o\": {}}";
+	struct strbuf err = STRBUF_INIT;
+	struct json_node *n = NULL;
+	const struct json_node *a;
+	long long v;
+
+	assert_int_equal(json_parse(doc, strlen(doc), &n, &err), 0);
+	a = json_get(n, "a");
+	assert_non_null(a);
+	assert_int_equal(a->type, JSON_ARRAY);
+	assert_int_equal(a->nr, 4);
+	assert_true(json_as_int(a->items[0], &v));
+	assert_int_equal(v, 1);
+	assert_false(json_as_int(a->items[1], &v));
+	assert_true(a->items[1]->number == -2500.0);
+	assert_int_equal(a->items[2]->type, JSON_BOOL);
+	assert_int_equal(a->items[3]->type, JSON_NULL);
+	assert_string_equal(json_get_str(n, "s", NULL), "x\xc3\xa9\xf0\x9f\x98\x80\n");
+	assert_int_equal(json_get(n, "o")->type, JSON_OBJECT);
+	assert_int_equal(json_get(n, "o")->line, 2);
+	assert_null(json_get(n, "missing"));
+	assert_string_equal(json_get_str(n, "a", "def"), "def");
+	json_node_free(n);
+
+	static const char *const bad[] = {
+		"", "{", "[1,]", "{\"a\" 1}", "01", "1.", "\"\\x\"", "\"\\ud800\"",
+		"tru", "[1] 2", "\"a\nb\"", "{\"a\":1,}",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		n = NULL;
+		strbuf_reset(&err);
+		assert_int_equal(json_parse(bad[i], strlen(bad[i]), &n, &err), -1);
+		assert_null(n);
+		assert_true(err.len > 0);
+	}
+	strbuf_reset(&err);
+	assert_int_equal(json_parse("{\n  \"k\": tru\n}", 14, &n, &err), -1);
+	assert_string_equal(err.buf, "2:8: unexpected character");
+	strbuf_release(&err);
+}
+
 static void test_diag_sorted_and_formatted(void **state)
 {
 	struct diag_list dl = DIAG_LIST_INIT;
@@ -199,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_strvec),
 		cmocka_unit_test(test_suggest),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_json_read),
 		cmocka_unit_test(test_diag_sorted_and_formatted),
 		cmocka_unit_test(test_write_file_atomic),
 	};
