@@ -1,0 +1,475 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/facts.h"
+#include "util/json.h"
+#include "util/json-read.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+/* Collects every problem of one facts document. */
+struct checker {
+	const char *origin;
+	struct strbuf *err;
+	int errors;
+};
+
+static void problem(struct checker *c, const struct json_node *at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void problem(struct checker *c, const struct json_node *at, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->errors++)
+		strbuf_addch(c->err, '\n');
+	strbuf_addf(c->err, "%s:%u:%u: ", c->origin, at ? at->line : 1, at ? at->col : 1);
+	va_start(ap, fmt);
+	strbuf_vaddf(c->err, fmt, ap);
+	va_end(ap);
+}
+
+static char *get_str(struct checker *c, const struct json_node *obj, const char *key, int required)
+{
+	const struct json_node *v = json_get(obj, key);
+
+	if (!v || v->type == JSON_NULL) {
+		if (required)
+			problem(c, obj, "missing '%s'", key);
+		return NULL;
+	}
+	if (v->type != JSON_STRING) {
+		problem(c, v, "'%s' must be a string", key);
+		return NULL;
+	}
+	return xstrdup(v->text);
+}
+
+static unsigned long long get_uint(struct checker *c, const struct json_node *obj,
+				   const char *key, int required)
+{
+	const struct json_node *v = json_get(obj, key);
+	long long n;
+
+	if (!v || v->type == JSON_NULL) {
+		if (required)
+			problem(c, obj, "missing '%s'", key);
+		return 0;
+	}
+	if (!json_as_int(v, &n) || n < 0) {
+		problem(c, v, "'%s' must be a whole number, 0 or more", key);
+		return 0;
+	}
+	return (unsigned long long)n;
+}
+
+static const struct json_node *get_array(struct checker *c, const struct json_node *obj,
+					 const char *key, int required)
+{
+	const struct json_node *v = json_get(obj, key);
+
+	if (!v || v->type == JSON_NULL) {
+		if (required)
+			problem(c, obj, "missing '%s'", key);
+		return NULL;
+	}
+	if (v->type != JSON_ARRAY) {
+		problem(c, v, "'%s' must be a list", key);
+		return NULL;
+	}
+	return v;
+}
+
+static int is_object(struct checker *c, const struct json_node *v, const char *what)
+{
+	if (v && v->type == JSON_OBJECT)
+		return 1;
+	if (v && v->type != JSON_NULL)
+		problem(c, v, "'%s' must be an object", what);
+	return 0;
+}
+
+int cpulist_count(const char *list)
+{
+	const char *p = list;
+	int count = 0;
+
+	if (!*p)
+		return 0;
+	for (;;) {
+		char *end;
+		long a, b;
+
+		errno = 0;
+		a = strtol(p, &end, 10);
+		if (end == p || errno || a < 0 || a > 65535)
+			return -1;
+		b = a;
+		p = end;
+		if (*p == '-') {
+			b = strtol(p + 1, &end, 10);
+			if (end == p + 1 || errno || b < a || b > 65535)
+				return -1;
+			p = end;
+		}
+		count += (int)(b - a + 1);
+		if (!*p)
+			return count;
+		if (*p != ',')
+			return -1;
+		p++;
+	}
+}
+
+static void read_numa(struct checker *c, const struct json_node *arr, struct facts *f)
+{
+	f->numa = xcalloc(arr->nr, sizeof(*f->numa));
+	for (size_t i = 0; i < arr->nr; i++) {
+		const struct json_node *o = arr->items[i];
+		struct numa_node *n = &f->numa[f->nr_numa];
+		int count;
+
+		if (!is_object(c, o, "numa_nodes[]"))
+			continue;
+		n->id = (int)get_uint(c, o, "id", 1);
+		n->cpulist = get_str(c, o, "cpus", 1);
+		n->memory_bytes = get_uint(c, o, "memory_bytes", 1);
+		count = n->cpulist ? cpulist_count(n->cpulist) : 0;
+		if (count < 0)
+			problem(c, json_get(o, "cpus"), "'cpus' must be a kernel cpulist like \"0-17,36-53\", not '%s'", n->cpulist);
+		n->cpus = count > 0 ? (unsigned)count : 0;
+		f->nr_numa++;
+	}
+}
+
+static void read_ifaces(struct checker *c, const struct json_node *arr, struct facts *f)
+{
+	f->ifaces = xcalloc(arr->nr, sizeof(*f->ifaces));
+	for (size_t i = 0; i < arr->nr; i++) {
+		const struct json_node *o = arr->items[i], *addrs;
+		struct net_iface *n = &f->ifaces[f->nr_ifaces];
+
+		if (!is_object(c, o, "interfaces[]"))
+			continue;
+		n->name = get_str(c, o, "name", 1);
+		n->mac = get_str(c, o, "mac", 0);
+		n->mtu = (unsigned)get_uint(c, o, "mtu", 0);
+		n->up = json_get_bool(o, "up", 1);
+		addrs = get_array(c, o, "addresses", 0);
+		if (addrs) {
+			n->addresses = xcalloc(addrs->nr, sizeof(char *));
+			for (size_t j = 0; j < addrs->nr; j++) {
+				if (addrs->items[j]->type != JSON_STRING) {
+					problem(c, addrs->items[j], "'%s' entries must be strings", "addresses");
+					continue;
+				}
+				n->addresses[n->nr_addresses++] = xstrdup(addrs->items[j]->text);
+			}
+		}
+		f->nr_ifaces++;
+	}
+}
+
+static void read_rdma(struct checker *c, const struct json_node *arr, struct facts *f)
+{
+	f->rdma = xcalloc(arr->nr, sizeof(*f->rdma));
+	for (size_t i = 0; i < arr->nr; i++) {
+		const struct json_node *o = arr->items[i];
+		struct rdma_device *r = &f->rdma[f->nr_rdma];
+
+		if (!is_object(c, o, "rdma_devices[]"))
+			continue;
+		r->name = get_str(c, o, "name", 1);
+		r->netdev = get_str(c, o, "netdev", 0);
+		r->link_layer = get_str(c, o, "link_layer", 0);
+		r->state = get_str(c, o, "state", 0);
+		f->nr_rdma++;
+	}
+}
+
+static void read_gpus(struct checker *c, const struct json_node *arr, struct facts *f)
+{
+	f->gpus = xcalloc(arr->nr, sizeof(*f->gpus));
+	for (size_t i = 0; i < arr->nr; i++) {
+		const struct json_node *o = arr->items[i], *numa;
+		struct gpu *g = &f->gpus[f->nr_gpus];
+		long long n;
+
+		if (!is_object(c, o, "gpus[]"))
+			continue;
+		g->pci_address = get_str(c, o, "pci_address", 1);
+		g->vendor_id = get_str(c, o, "vendor_id", 0);
+		g->device_id = get_str(c, o, "device_id", 0);
+		g->model = get_str(c, o, "model", 0);
+		g->numa_node = -1;
+		numa = json_get(o, "numa_node");
+		if (numa && numa->type != JSON_NULL) {
+			if (!json_as_int(numa, &n) || n < -1 || n > 1023)
+				problem(c, numa, "'%s' must be a NUMA node number or -1", "numa_node");
+			else
+				g->numa_node = (int)n;
+		}
+		f->nr_gpus++;
+	}
+}
+
+static void check_consistency(struct checker *c, const struct json_node *root, const struct facts *f)
+{
+	unsigned cpus = 0;
+
+	if (!f->nr_numa && !c->errors)
+		problem(c, json_get(root, "numa_nodes"), "'%s' must list at least one node", "numa_nodes");
+	for (size_t i = 0; i < f->nr_numa; i++) {
+		cpus += f->numa[i].cpus;
+		for (size_t j = 0; j < i; j++)
+			if (f->numa[i].id == f->numa[j].id)
+				problem(c, json_get(root, "numa_nodes"), "NUMA node %d is listed twice",
+					f->numa[i].id);
+	}
+	if (f->nr_numa && f->cpus && cpus != f->cpus && !c->errors)
+		problem(c, json_get(root, "cpus"), "the NUMA nodes list %u CPUs but 'cpus' says %u",
+			cpus, f->cpus);
+	for (size_t i = 0; i < f->nr_gpus; i++) {
+		int node = f->gpus[i].numa_node;
+		int found = node < 0;
+		for (size_t j = 0; j < f->nr_numa && !found; j++)
+			found = f->numa[j].id == node;
+		if (!found)
+			problem(c, json_get(root, "gpus"), "GPU '%s' sits on a NUMA node that 'numa_nodes' does not list",
+				f->gpus[i].pci_address ? f->gpus[i].pci_address : "?");
+	}
+}
+
+int facts_from_json(const char *buf, size_t len, const char *origin,
+		    struct facts *out, struct strbuf *err)
+{
+	struct checker c = { origin, err, 0 };
+	struct strbuf perr = STRBUF_INIT;
+	struct json_node *root = NULL;
+	const struct json_node *v, *arr;
+	struct facts f;
+
+	memset(&f, 0, sizeof(f));
+	if (json_parse(buf, len, &root, &perr) < 0) {
+		strbuf_addf(err, "%s:%s", origin, perr.buf);
+		strbuf_release(&perr);
+		return -1;
+	}
+	strbuf_release(&perr);
+	if (root->type != JSON_OBJECT) {
+		problem(&c, root, "facts must be a JSON object");
+		goto out;
+	}
+	f.hostname = get_str(&c, root, "hostname", 1);
+	f.machine_id = get_str(&c, root, "machine_id", 0);
+	if (is_object(&c, v = json_get(root, "os"), "os")) {
+		f.os_id = get_str(&c, v, "id", 1);
+		f.os_version = get_str(&c, v, "version_id", 1);
+		f.os_pretty = get_str(&c, v, "pretty_name", 0);
+	}
+	f.kernel = get_str(&c, root, "kernel", 0);
+	f.arch = get_str(&c, root, "arch", 0);
+	f.cpus = (unsigned)get_uint(&c, root, "cpus", 1);
+	f.memory_bytes = get_uint(&c, root, "memory_bytes", 1);
+	if (is_object(&c, v = json_get(root, "disk"), "disk")) {
+		f.disk_root_bytes = get_uint(&c, v, "root_bytes", 0);
+		f.disk_root_free_bytes = get_uint(&c, v, "root_free_bytes", 0);
+	}
+	if ((arr = get_array(&c, root, "numa_nodes", 1)))
+		read_numa(&c, arr, &f);
+	if (is_object(&c, v = json_get(root, "default_ipv4"), "default_ipv4")) {
+		f.default_ipv4 = get_str(&c, v, "address", 1);
+		f.default_iface = get_str(&c, v, "interface", 0);
+		f.default_gateway = get_str(&c, v, "gateway", 0);
+	}
+	if ((arr = get_array(&c, root, "interfaces", 0)))
+		read_ifaces(&c, arr, &f);
+	if ((arr = get_array(&c, root, "rdma_devices", 0)))
+		read_rdma(&c, arr, &f);
+	if ((arr = get_array(&c, root, "gpus", 0)))
+		read_gpus(&c, arr, &f);
+	if (is_object(&c, v = json_get(root, "k0s"), "k0s")) {
+		f.k0s_installed = json_get_bool(v, "installed", 0);
+		f.k0s_version = get_str(&c, v, "version", 0);
+	}
+	check_consistency(&c, root, &f);
+out:
+	json_node_free(root);
+	if (c.errors) {
+		facts_release(&f);
+		return -1;
+	}
+	*out = f;
+	return 0;
+}
+
+int facts_load_file(const char *path, struct facts *out, struct strbuf *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int ret;
+
+	if (strbuf_read_file(&sb, path, FACTS_MAX_FILE) < 0) {
+		strbuf_addf(err, "cannot read facts file '%s': %s", path,
+			    errno == EFBIG ? "larger than 1 MiB" : strerror(errno));
+		strbuf_release(&sb);
+		return -1;
+	}
+	ret = facts_from_json(sb.buf, sb.len, path, out, err);
+	strbuf_release(&sb);
+	return ret;
+}
+
+static void opt_string(struct json_writer *jw, const char *key, const char *v)
+{
+	json_key(jw, key);
+	if (v)
+		json_string(jw, v);
+	else
+		json_null(jw);
+}
+
+void facts_to_json(const struct facts *f, struct strbuf *out)
+{
+	struct json_writer jw;
+
+	json_init(&jw, out, 2);
+	json_object_begin(&jw);
+	opt_string(&jw, "hostname", f->hostname);
+	opt_string(&jw, "machine_id", f->machine_id);
+	json_key(&jw, "os");
+	json_object_begin(&jw);
+	opt_string(&jw, "id", f->os_id);
+	opt_string(&jw, "version_id", f->os_version);
+	opt_string(&jw, "pretty_name", f->os_pretty);
+	json_object_end(&jw);
+	opt_string(&jw, "kernel", f->kernel);
+	opt_string(&jw, "arch", f->arch);
+	json_key(&jw, "cpus");
+	json_int(&jw, f->cpus);
+	json_key(&jw, "memory_bytes");
+	json_int(&jw, (long long)f->memory_bytes);
+	json_key(&jw, "disk");
+	json_object_begin(&jw);
+	json_key(&jw, "root_bytes");
+	json_int(&jw, (long long)f->disk_root_bytes);
+	json_key(&jw, "root_free_bytes");
+	json_int(&jw, (long long)f->disk_root_free_bytes);
+	json_object_end(&jw);
+	json_key(&jw, "numa_nodes");
+	json_array_begin(&jw);
+	for (size_t i = 0; i < f->nr_numa; i++) {
+		json_object_begin(&jw);
+		json_key(&jw, "id");
+		json_int(&jw, f->numa[i].id);
+		opt_string(&jw, "cpus", f->numa[i].cpulist);
+		json_key(&jw, "memory_bytes");
+		json_int(&jw, (long long)f->numa[i].memory_bytes);
+		json_object_end(&jw);
+	}
+	json_array_end(&jw);
+	json_key(&jw, "default_ipv4");
+	if (f->default_ipv4) {
+		json_object_begin(&jw);
+		opt_string(&jw, "address", f->default_ipv4);
+		opt_string(&jw, "interface", f->default_iface);
+		opt_string(&jw, "gateway", f->default_gateway);
+		json_object_end(&jw);
+	} else
+		json_null(&jw);
+	json_key(&jw, "interfaces");
+	json_array_begin(&jw);
+	for (size_t i = 0; i < f->nr_ifaces; i++) {
+		const struct net_iface *n = &f->ifaces[i];
+		json_object_begin(&jw);
+		opt_string(&jw, "name", n->name);
+		opt_string(&jw, "mac", n->mac);
+		json_key(&jw, "mtu");
+		json_int(&jw, n->mtu);
+		json_key(&jw, "up");
+		json_bool(&jw, n->up);
+		json_key(&jw, "addresses");
+		json_array_begin(&jw);
+		for (size_t j = 0; j < n->nr_addresses; j++)
+			json_string(&jw, n->addresses[j]);
+		json_array_end(&jw);
+		json_object_end(&jw);
+	}
+	json_array_end(&jw);
+	json_key(&jw, "rdma_devices");
+	json_array_begin(&jw);
+	for (size_t i = 0; i < f->nr_rdma; i++) {
+		json_object_begin(&jw);
+		opt_string(&jw, "name", f->rdma[i].name);
+		opt_string(&jw, "netdev", f->rdma[i].netdev);
+		opt_string(&jw, "link_layer", f->rdma[i].link_layer);
+		opt_string(&jw, "state", f->rdma[i].state);
+		json_object_end(&jw);
+	}
+	json_array_end(&jw);
+	json_key(&jw, "gpus");
+	json_array_begin(&jw);
+	for (size_t i = 0; i < f->nr_gpus; i++) {
+		const struct gpu *g = &f->gpus[i];
+		json_object_begin(&jw);
+		opt_string(&jw, "pci_address", g->pci_address);
+		opt_string(&jw, "vendor_id", g->vendor_id);
+		opt_string(&jw, "device_id", g->device_id);
+		opt_string(&jw, "model", g->model);
+		json_key(&jw, "numa_node");
+		json_int(&jw, g->numa_node);
+		json_object_end(&jw);
+	}
+	json_array_end(&jw);
+	json_key(&jw, "k0s");
+	json_object_begin(&jw);
+	json_key(&jw, "installed");
+	json_bool(&jw, f->k0s_installed);
+	opt_string(&jw, "version", f->k0s_version);
+	json_object_end(&jw);
+	json_object_end(&jw);
+	strbuf_addch(out, '\n');
+}
+
+void facts_release(struct facts *f)
+{
+	free(f->hostname);
+	free(f->machine_id);
+	free(f->os_id);
+	free(f->os_version);
+	free(f->os_pretty);
+	free(f->kernel);
+	free(f->arch);
+	for (size_t i = 0; i < f->nr_numa; i++)
+		free(f->numa[i].cpulist);
+	free(f->numa);
+	free(f->default_ipv4);
+	free(f->default_iface);
+	free(f->default_gateway);
+	for (size_t i = 0; i < f->nr_ifaces; i++) {
+		free(f->ifaces[i].name);
+		free(f->ifaces[i].mac);
+		for (size_t j = 0; j < f->ifaces[i].nr_addresses; j++)
+			free(f->ifaces[i].addresses[j]);
+		free(f->ifaces[i].addresses);
+	}
+	free(f->ifaces);
+	for (size_t i = 0; i < f->nr_rdma; i++) {
+		free(f->rdma[i].name);
+		free(f->rdma[i].netdev);
+		free(f->rdma[i].link_layer);
+		free(f->rdma[i].state);
+	}
+	free(f->rdma);
+	for (size_t i = 0; i < f->nr_gpus; i++) {
+		free(f->gpus[i].pci_address);
+		free(f->gpus[i].vendor_id);
+		free(f->gpus[i].device_id);
+		free(f->gpus[i].model);
+	}
+	free(f->gpus);
+	free(f->k0s_version);
+	memset(f, 0, sizeof(*f));
+}
