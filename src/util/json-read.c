@@ -221,7 +221,8 @@ static struct json_node *read_value(struct reader *r, int depth)
 				struct strbuf k = STRBUF_INIT;
 				skip_ws(r);
 				if (r->p >= r->end || *r->p != '"') {
-					fail(r, "expected a member name in quotes");
+					fail(r, r->p >= r->end ? "unexpected end of input"
+							       : "expected a member name in quotes");
 					goto bad;
 				}
 				if (read_string(r, &k) < 0) {
