@@ -1,0 +1,66 @@
+#ifndef KCFG_COMPONENT_H
+#define KCFG_COMPONENT_H
+
+#include <stddef.h>
+
+struct facts;
+struct resource_list;
+struct settings;
+struct strbuf;
+struct cluster_secrets;
+
+/*
+ * A cluster component (src/components/, one file each) turns the model
+ * and a host's facts into the resources that host must have. Components
+ * are pure: they read the context and fill a resource_list; they never
+ * talk to hosts. Adding one is one file plus one line in components[].
+ */
+
+/* Role bits, as the inventory's groups give them. */
+#define COMP_ROLE_BASTION  (1u << 0)
+#define COMP_ROLE_REGISTRY (1u << 1)
+#define COMP_ROLE_MASTER   (1u << 2)
+#define COMP_ROLE_NODE     (1u << 3)
+#define COMP_ROLE_GPU      (1u << 4)
+#define COMP_ROLE_WORKER   (COMP_ROLE_NODE | COMP_ROLE_GPU)
+#define COMP_ROLE_CLUSTER  (COMP_ROLE_MASTER | COMP_ROLE_WORKER)
+#define COMP_ROLE_ALL      0x1fu
+
+/* One host as components see it. Strings are borrowed from the model. */
+struct comp_host {
+	const char *name;
+	const char *address;		/* front (PortGroup) IPv4: ansible_host or the name */
+	const char *roce_address;	/* RoCE IPv4, or NULL */
+	const char *roce_netif;		/* the RoCE interface, or NULL */
+	unsigned roles;			/* COMP_ROLE_* */
+	const struct facts *facts;	/* NULL when not gathered */
+};
+
+struct comp_ctx {
+	const struct settings *settings;
+	const struct cluster_secrets *secrets;	/* NULL when no vault was given */
+	const struct comp_host *hosts;		/* every host, in inventory order */
+	size_t nr_hosts;
+	const char *pki_dir;			/* local PKI (.kcfg/pki) */
+	const char *vault_password;		/* unlocks the PKI keys; may be NULL */
+	size_t vault_password_len;
+};
+
+struct component {
+	const char *name;
+	const char *summary;
+	unsigned roles;		/* hosts it applies to (any bit matches) */
+	int (*desired)(const struct comp_ctx *ctx, const struct comp_host *host,
+		       struct resource_list *out, struct strbuf *err);
+};
+
+extern const struct component *const components[];
+extern const size_t nr_components;
+
+const struct component *component_find(const char *name);
+/* The first host with any of `roles`, or NULL. */
+const struct comp_host *comp_first_host(const struct comp_ctx *ctx, unsigned roles);
+
+extern const struct component component_common;
+
+#endif

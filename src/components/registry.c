@@ -1,0 +1,27 @@
+/* The component table: one line per component, in apply order. */
+#include <string.h>
+
+#include "components/component.h"
+#include "util/banned.h"
+
+const struct component *const components[] = {
+	&component_common,
+};
+
+const size_t nr_components = sizeof(components) / sizeof(components[0]);
+
+const struct component *component_find(const char *name)
+{
+	for (size_t i = 0; i < nr_components; i++)
+		if (!strcmp(components[i]->name, name))
+			return components[i];
+	return NULL;
+}
+
+const struct comp_host *comp_first_host(const struct comp_ctx *ctx, unsigned roles)
+{
+	for (size_t i = 0; i < ctx->nr_hosts; i++)
+		if (ctx->hosts[i].roles & roles)
+			return &ctx->hosts[i];
+	return NULL;
+}
