@@ -62,5 +62,6 @@ const struct component *component_find(const char *name);
 const struct comp_host *comp_first_host(const struct comp_ctx *ctx, unsigned roles);
 
 extern const struct component component_common;
+extern const struct component component_k0s;
 
 #endif

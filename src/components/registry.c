@@ -6,6 +6,7 @@
 
 const struct component *const components[] = {
 	&component_common,
+	&component_k0s,
 };
 
 const size_t nr_components = sizeof(components) / sizeof(components[0]);

@@ -1,0 +1,282 @@
+/*
+ * k0s (kube_master, kube_worker): the original ran k0sctl; kcfg does its
+ * job itself. The controller gets /etc/k0s/k0s.yaml (ClusterConfig: API
+ * address and SANs, telemetry off, one worker profile per NUMA shape),
+ * the pinned k0s binary and `k0s install controller`; each worker gets
+ * the binary and `k0s install worker --profile <its shape>`.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "components/component.h"
+#include "components/k0s.h"
+#include "components/numa.h"
+#include "config/settings.h"
+#include "config/yaml.h"
+#include "engine/facts.h"
+#include "engine/resource.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+#define K0S_BIN "/usr/local/bin/k0s"
+#define K0S_CONFIG "/etc/k0s/k0s.yaml"
+
+static void reservation_of(const struct settings *s, struct kubelet_reservation *r)
+{
+	r->kube_cpu_millis = (unsigned)s->kubelet.kube_reserved.cpu.value;
+	r->system_cpu_millis = (unsigned)s->kubelet.system_reserved.cpu.value;
+	r->kube_memory = (unsigned long long)s->kubelet.kube_reserved.memory.value;
+	r->system_memory = (unsigned long long)s->kubelet.system_reserved.memory.value;
+	r->eviction_hard_memory = (unsigned long long)s->kubelet.eviction_hard.memory_available.value;
+}
+
+static int plan_for(const struct comp_ctx *ctx, const struct comp_host *h,
+		    struct numa_plan *plan, struct strbuf *err)
+{
+	struct kubelet_reservation r;
+
+	if (!h->facts) {
+		strbuf_addf(err, "no facts for host '%s': run 'kcfg facts' or give "
+			    "'kcfg render --facts DIR' a %s.json", h->name, h->name);
+		return -1;
+	}
+	reservation_of(ctx->settings, &r);
+	return numa_plan_compute(h->name, h->facts, &r, plan, err);
+}
+
+static void profile_name_of(const struct numa_plan *p, struct strbuf *name)
+{
+	strbuf_addstr(name, "numa");
+	for (size_t i = 0; i < p->nr; i++) {
+		size_t start;
+		strbuf_addch(name, '-');
+		start = name->len;
+		quantity_bytes(name, p->shares[i].reserved_bytes);
+		for (size_t j = start; j < name->len; j++)
+			if (name->buf[j] >= 'A' && name->buf[j] <= 'Z')
+				name->buf[j] = (char)(name->buf[j] - 'A' + 'a');
+	}
+}
+
+int k0s_profile_name(const struct comp_ctx *ctx, const struct comp_host *h,
+		     struct strbuf *name, struct strbuf *err)
+{
+	struct numa_plan p;
+
+	if (plan_for(ctx, h, &p, err) < 0)
+		return -1;
+	profile_name_of(&p, name);
+	numa_plan_release(&p);
+	return 0;
+}
+
+void k0s_binary_cache_path(const struct comp_ctx *ctx, struct strbuf *out)
+{
+	strbuf_addf(out, ".kcfg/cache/k0s-%s-amd64", ctx->settings->versions.k0s);
+}
+
+static void emit_reserved(struct yemit *e, const char *key, const struct reservation *r)
+{
+	yemit_key(e, key);
+	yemit_map_begin(e);
+	yemit_key(e, "cpu");
+	yemit_str(e, r->cpu.text);
+	yemit_key(e, "ephemeral-storage");
+	yemit_str(e, r->ephemeral_storage.text);
+	yemit_key(e, "memory");
+	yemit_str(e, r->memory.text);
+	yemit_map_end(e);
+}
+
+static void emit_profile(struct yemit *e, const struct settings *s, const char *name,
+			 const struct numa_plan *p)
+{
+	struct strbuf q = STRBUF_INIT;
+
+	yemit_map_begin(e);
+	yemit_key(e, "name");
+	yemit_str(e, name);
+	yemit_key(e, "values");
+	yemit_map_begin(e);
+	yemit_key(e, "cpuManagerPolicy");
+	yemit_str(e, s->kubelet.cpu_manager_policy);
+	yemit_key(e, "evictionHard");
+	yemit_map_begin(e);
+	yemit_key(e, "memory.available");
+	yemit_str(e, s->kubelet.eviction_hard.memory_available.text);
+	yemit_map_end(e);
+	emit_reserved(e, "kubeReserved", &s->kubelet.kube_reserved);
+	yemit_key(e, "memoryManagerPolicy");
+	yemit_str(e, s->kubelet.memory_manager_policy);
+	yemit_key(e, "reservedMemory");
+	yemit_seq_begin(e);
+	for (size_t i = 0; i < p->nr; i++) {
+		yemit_map_begin(e);
+		yemit_key(e, "limits");
+		yemit_map_begin(e);
+		yemit_key(e, "memory");
+		strbuf_reset(&q);
+		quantity_bytes(&q, p->shares[i].reserved_bytes);
+		yemit_str(e, q.buf);
+		yemit_map_end(e);
+		yemit_key(e, "numaNode");
+		yemit_int(e, p->shares[i].numa_node);
+		yemit_map_end(e);
+	}
+	yemit_seq_end(e);
+	emit_reserved(e, "systemReserved", &s->kubelet.system_reserved);
+	yemit_key(e, "topologyManagerPolicy");
+	yemit_str(e, s->kubelet.topology_manager_policy);
+	yemit_key(e, "topologyManagerScope");
+	yemit_str(e, s->kubelet.topology_manager_scope);
+	yemit_map_end(e);
+	yemit_map_end(e);
+	strbuf_release(&q);
+}
+
+/* One profile per distinct NUMA shape among the workers, in first-seen order. */
+static int emit_profiles(const struct comp_ctx *ctx, struct yemit *e, struct strbuf *err)
+{
+	struct strbuf seen = STRBUF_INIT, name = STRBUF_INIT;
+	int ret = 0;
+
+	strbuf_addch(&seen, '\n');
+	yemit_key(e, "workerProfiles");
+	yemit_seq_begin(e);
+	for (size_t i = 0; i < ctx->nr_hosts && !ret; i++) {
+		const struct comp_host *h = &ctx->hosts[i];
+		struct numa_plan p;
+		char *needle;
+
+		if (!(h->roles & COMP_ROLE_WORKER))
+			continue;
+		if (plan_for(ctx, h, &p, err) < 0) {
+			ret = -1;
+			break;
+		}
+		strbuf_reset(&name);
+		profile_name_of(&p, &name);
+		needle = xstrfmt("\n%s\n", name.buf);
+		if (!strstr(seen.buf, needle)) {
+			emit_profile(e, ctx->settings, name.buf, &p);
+			strbuf_addf(&seen, "%s\n", name.buf);
+		}
+		free(needle);
+		numa_plan_release(&p);
+	}
+	yemit_seq_end(e);
+	strbuf_release(&seen);
+	strbuf_release(&name);
+	return ret;
+}
+
+static int render_cluster_config(const struct comp_ctx *ctx, const struct comp_host *master,
+				 struct strbuf *out, struct strbuf *err)
+{
+	const char *domain = ctx->settings->cluster.internal_domain;
+	struct yemit e;
+	int ret;
+
+	strbuf_addstr(out, "# Written by kcfg: the k0s controller's configuration.\n");
+	yemit_init(&e, out);
+	yemit_map_begin(&e);
+	yemit_key(&e, "apiVersion");
+	yemit_str(&e, "k0s.k0sproject.io/v1beta1");
+	yemit_key(&e, "kind");
+	yemit_str(&e, "ClusterConfig");
+	yemit_key(&e, "metadata");
+	yemit_map_begin(&e);
+	yemit_key(&e, "name");
+	yemit_str(&e, "k0s");
+	yemit_map_end(&e);
+	yemit_key(&e, "spec");
+	yemit_map_begin(&e);
+	yemit_key(&e, "api");
+	yemit_map_begin(&e);
+	yemit_key(&e, "address");
+	yemit_str(&e, master->address);
+	yemit_key(&e, "sans");
+	yemit_seq_begin(&e);
+	for (size_t i = 0; i < ctx->nr_hosts; i++) {
+		const struct comp_host *h = &ctx->hosts[i];
+		char *fqdn;
+		if (!(h->roles & COMP_ROLE_MASTER))
+			continue;
+		fqdn = xstrfmt("%s.%s", h->name, domain);
+		yemit_str(&e, h->address);
+		yemit_str(&e, h->name);
+		yemit_str(&e, fqdn);
+		free(fqdn);
+	}
+	/* LENS and kubectl through `ssh -L 6443:...` reach the API as localhost */
+	yemit_str(&e, "127.0.0.1");
+	yemit_seq_end(&e);
+	yemit_map_end(&e);
+	yemit_key(&e, "telemetry");
+	yemit_map_begin(&e);
+	yemit_key(&e, "enabled");
+	yemit_bool(&e, 0);
+	yemit_map_end(&e);
+	ret = emit_profiles(ctx, &e, err);
+	yemit_map_end(&e);
+	yemit_map_end(&e);
+	if (yemit_finish(&e, err) < 0)
+		return -1;
+	return ret;
+}
+
+static void add_binary(const struct comp_ctx *ctx, struct resource_list *out)
+{
+	struct resource *r = resource_add(out, RES_UPLOAD, "k0s");
+	struct strbuf local = STRBUF_INIT;
+
+	k0s_binary_cache_path(ctx, &local);
+	r->path = xstrdup(K0S_BIN);
+	r->local_path = strbuf_detach(&local, NULL);
+	r->sha256 = xstrdup(ctx->settings->versions.k0s_sha256);
+	r->mode = 0755;
+}
+
+static int k0s_desired(const struct comp_ctx *ctx, const struct comp_host *h,
+		       struct resource_list *out, struct strbuf *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct resource *r;
+
+	add_binary(ctx, out);
+	if (h->roles & COMP_ROLE_MASTER) {
+		if (render_cluster_config(ctx, h, &sb, err) < 0) {
+			strbuf_release(&sb);
+			return -1;
+		}
+		r = resource_add_file(out, "k0s", K0S_CONFIG, sb.buf, sb.len, 0644);
+		r->notify = xstrdup("restart k0scontroller");
+		r = resource_add(out, RES_COMMAND, "k0s");
+		r->command = xstrdup(K0S_BIN " install controller --config " K0S_CONFIG);
+		r->creates = xstrdup("/etc/systemd/system/k0scontroller.service");
+		r = resource_add(out, RES_SERVICE, "k0s");
+		r->unit = xstrdup("k0scontroller");
+		r->enabled = r->started = 1;
+	} else {
+		if (k0s_profile_name(ctx, h, &sb, err) < 0) {
+			strbuf_release(&sb);
+			return -1;
+		}
+		r = resource_add(out, RES_COMMAND, "k0s");
+		/* the join token is fetched from the controller at apply time, into a 0600 file */
+		r->command = xstrfmt(K0S_BIN " install worker --token-file /etc/k0s/worker-token "
+				     "--profile %s", sb.buf);
+		r->creates = xstrdup("/etc/systemd/system/k0sworker.service");
+		r = resource_add(out, RES_SERVICE, "k0s");
+		r->unit = xstrdup("k0sworker");
+		r->enabled = r->started = 1;
+	}
+	strbuf_release(&sb);
+	return 0;
+}
+
+const struct component component_k0s = {
+	"k0s", "k0s controller and workers, NUMA worker profiles",
+	COMP_ROLE_CLUSTER, k0s_desired,
+};
