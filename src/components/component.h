@@ -41,9 +41,10 @@ struct comp_ctx {
 	const struct cluster_secrets *secrets;	/* NULL when no vault was given */
 	const struct comp_host *hosts;		/* every host, in inventory order */
 	size_t nr_hosts;
-	const char *pki_dir;			/* local PKI (.kcfg/pki) */
-	const char *vault_password;		/* unlocks the PKI keys; may be NULL */
-	size_t vault_password_len;
+	/* the registry's PKI (src/pki), made or reused before components run */
+	const char *registry_ca_pem;		/* the CA certificate */
+	const char *registry_cert_pem;		/* the registry's server certificate */
+	const char *registry_key_pem;		/* its key, decrypted: a secret */
 };
 
 struct component {
@@ -63,5 +64,6 @@ const struct comp_host *comp_first_host(const struct comp_ctx *ctx, unsigned rol
 
 extern const struct component component_common;
 extern const struct component component_k0s;
+extern const struct component component_containerd;
 
 #endif

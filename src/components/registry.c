@@ -6,6 +6,7 @@
 
 const struct component *const components[] = {
 	&component_common,
+	&component_containerd,
 	&component_k0s,
 };
 
