@@ -1,0 +1,236 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/facts.h"
+#include "engine/probe.h"
+#include "util/strbuf.h"
+#include "util/strvec.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+const char facts_probe_script[] =
+	"LC_ALL=C; export LC_ALL\n"
+	"t=$(printf '\\t')\n"
+	"rec() { (IFS=\"$t\"; printf '%s\\n' \"$*\"); }\n"
+	"rec host \"$(uname -n)\"\n"
+	"[ -r /etc/machine-id ] && rec machine_id \"$(cat /etc/machine-id)\"\n"
+	"if [ -r /etc/os-release ]; then (. /etc/os-release; rec os \"$ID\" \"$VERSION_ID\" \"$PRETTY_NAME\"); fi\n"
+	"rec kernel \"$(uname -r)\"\n"
+	"rec arch \"$(uname -m)\"\n"
+	"rec cpus \"$(getconf _NPROCESSORS_ONLN)\"\n"
+	"rec mem \"$(sed -n 's/^MemTotal: *\\([0-9]*\\) kB/\\1/p' /proc/meminfo)\"\n"
+	"set -- $(df -P -B1 / 2>/dev/null | sed -n 2p); [ $# -ge 4 ] && rec disk \"$2\" \"$4\"\n"
+	"for n in /sys/devices/system/node/node[0-9]*; do [ -d \"$n\" ] || continue\n"
+	"  rec numa \"${n##*node}\" \"$(cat $n/cpulist)\" \"$(sed -n 's/.*MemTotal: *\\([0-9]*\\) kB/\\1/p' $n/meminfo)\"\n"
+	"done\n"
+	"set -- $(ip -4 route show default 2>/dev/null | head -n 1)\n"
+	"gw=; dev=; while [ $# -gt 0 ]; do case $1 in via) gw=$2;; dev) dev=$2;; esac; shift; done\n"
+	"if [ -n \"$dev\" ]; then a=$(ip -4 -o addr show dev \"$dev\" 2>/dev/null | sed -n '1s/.* inet \\([0-9.]*\\)\\/.*/\\1/p'); rec route \"$dev\" \"$a\" \"$gw\"; fi\n"
+	"for i in /sys/class/net/*; do n=${i##*/}; [ \"$n\" = lo ] && continue\n"
+	"  rec iface \"$n\" \"$(cat $i/address 2>/dev/null)\" \"$(cat $i/mtu 2>/dev/null)\" \"$(cat $i/operstate 2>/dev/null)\"\n"
+	"done\n"
+	"ip -o addr show 2>/dev/null | while read -r _ n fam a _; do\n"
+	"  case $fam in inet|inet6) [ \"$n\" = lo ] || rec addr \"${n%@*}\" \"$a\";; esac; done\n"
+	"for d in /sys/class/infiniband/*; do [ -d \"$d\" ] || continue; nd=\n"
+	"  for x in $d/device/net/*; do [ -e \"$x\" ] && nd=${x##*/} && break; done\n"
+	"  rec rdma \"${d##*/}\" \"$nd\" \"$(cat $d/ports/1/link_layer 2>/dev/null)\" \"$(sed 's/^[0-9]*: *//' $d/ports/1/state 2>/dev/null)\"\n"
+	"done\n"
+	"for p in /sys/bus/pci/devices/*; do\n"
+	"  [ \"$(cat $p/vendor 2>/dev/null)\" = 0x10de ] || continue\n"
+	"  case $(cat $p/class) in 0x0300*|0x0302*) ;; *) continue;; esac\n"
+	"  a=${p##*/}; m=\n"
+	"  command -v nvidia-smi >/dev/null 2>&1 && m=$(nvidia-smi --query-gpu=pci.bus_id,name --format=csv,noheader 2>/dev/null | "
+	"awk -F', ' -v a=\"$a\" 'tolower(substr($1, length($1) - 11)) == tolower(a) { print $2 }')\n"
+	"  rec gpu \"$a\" \"$(cut -c3- $p/vendor)\" \"$(cut -c3- $p/device)\" \"$(cat $p/numa_node)\" \"$m\"\n"
+	"done\n"
+	"if command -v k0s >/dev/null 2>&1; then rec k0s \"$(k0s version 2>/dev/null)\"; fi\n"
+	"exit 0\n";
+
+struct probe_ctx {
+	const char *host;
+	unsigned line;
+	struct strbuf *err;
+	int failed;
+};
+
+static int bad(struct probe_ctx *c, const char *what)
+{
+	if (!c->failed && c->line)
+		strbuf_addf(c->err, "host '%s': probe line %u: %s", c->host, c->line, what);
+	else if (!c->failed)
+		strbuf_addf(c->err, "host '%s': %s", c->host, what);
+	c->failed = 1;
+	return -1;
+}
+
+static int parse_ull(struct probe_ctx *c, const char *s, unsigned long long *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (!*s || *end || errno || *s == '-')
+		return bad(c, "expected a number");
+	*out = v;
+	return 0;
+}
+
+static char *opt(const char *s)
+{
+	return *s ? xstrdup(s) : NULL;
+}
+
+static void split_tabs(const char *line, size_t len, struct strvec *out)
+{
+	const char *p = line, *end = line + len;
+
+	while (p <= end) {
+		const char *tab = memchr(p, '\t', (size_t)(end - p));
+		const char *stop = tab ? tab : end;
+		char *f = xstrndup(p, (size_t)(stop - p));
+		strvec_push(out, f);
+		free(f);
+		if (!tab)
+			break;
+		p = tab + 1;
+	}
+}
+
+static struct net_iface *find_iface(struct facts *f, const char *name)
+{
+	for (size_t i = 0; i < f->nr_ifaces; i++)
+		if (!strcmp(f->ifaces[i].name, name))
+			return &f->ifaces[i];
+	return NULL;
+}
+
+#define GROW_ONE(arr, nr) ((arr) = xrealloc((arr), ((nr) + 1) * sizeof(*(arr))), \
+			   memset(&(arr)[(nr)], 0, sizeof(*(arr))), &(arr)[(nr)++])
+
+static int record(struct probe_ctx *c, struct facts *f, const struct strvec *v)
+{
+	const char *tag = v->v[0];
+	size_t n = v->nr;
+	unsigned long long u;
+
+	if (!strcmp(tag, "host") && n >= 2) {
+		free(f->hostname);
+		f->hostname = xstrdup(v->v[1]);
+	} else if (!strcmp(tag, "machine_id") && n >= 2) {
+		free(f->machine_id);
+		f->machine_id = opt(v->v[1]);
+	} else if (!strcmp(tag, "os") && n >= 4) {
+		f->os_id = opt(v->v[1]);
+		f->os_version = opt(v->v[2]);
+		f->os_pretty = opt(v->v[3]);
+	} else if (!strcmp(tag, "kernel") && n >= 2) {
+		f->kernel = opt(v->v[1]);
+	} else if (!strcmp(tag, "arch") && n >= 2) {
+		f->arch = opt(v->v[1]);
+	} else if (!strcmp(tag, "cpus") && n >= 2) {
+		if (parse_ull(c, v->v[1], &u) < 0)
+			return -1;
+		f->cpus = (unsigned)u;
+	} else if (!strcmp(tag, "mem") && n >= 2) {
+		if (parse_ull(c, v->v[1], &u) < 0)
+			return -1;
+		f->memory_bytes = u * 1024;
+	} else if (!strcmp(tag, "disk") && n >= 3) {
+		if (parse_ull(c, v->v[1], &f->disk_root_bytes) < 0 ||
+		    parse_ull(c, v->v[2], &f->disk_root_free_bytes) < 0)
+			return -1;
+	} else if (!strcmp(tag, "numa") && n >= 4) {
+		struct numa_node *nn = GROW_ONE(f->numa, f->nr_numa);
+		int count = cpulist_count(v->v[2]);
+		if (parse_ull(c, v->v[1], &u) < 0)
+			return -1;
+		nn->id = (int)u;
+		nn->cpulist = xstrdup(v->v[2]);
+		if (count < 0)
+			return bad(c, "bad cpulist");
+		nn->cpus = (unsigned)count;
+		if (parse_ull(c, v->v[3], &u) < 0)
+			return -1;
+		nn->memory_bytes = u * 1024;
+	} else if (!strcmp(tag, "route") && n >= 4) {
+		f->default_iface = opt(v->v[1]);
+		f->default_ipv4 = opt(v->v[2]);
+		f->default_gateway = opt(v->v[3]);
+	} else if (!strcmp(tag, "iface") && n >= 5) {
+		struct net_iface *ni = GROW_ONE(f->ifaces, f->nr_ifaces);
+		ni->name = xstrdup(v->v[1]);
+		ni->mac = opt(v->v[2]);
+		ni->mtu = parse_ull(c, v->v[3], &u) < 0 ? 0 : (unsigned)u;
+		ni->up = !strcmp(v->v[4], "up") || !strcmp(v->v[4], "unknown");
+		if (c->failed)
+			return -1;
+	} else if (!strcmp(tag, "addr") && n >= 3) {
+		struct net_iface *ni = find_iface(f, v->v[1]);
+		if (ni) {
+			ni->addresses = xrealloc(ni->addresses, (ni->nr_addresses + 1) * sizeof(char *));
+			ni->addresses[ni->nr_addresses++] = xstrdup(v->v[2]);
+		}
+	} else if (!strcmp(tag, "rdma") && n >= 5) {
+		struct rdma_device *r = GROW_ONE(f->rdma, f->nr_rdma);
+		r->name = xstrdup(v->v[1]);
+		r->netdev = opt(v->v[2]);
+		r->link_layer = opt(v->v[3]);
+		r->state = opt(v->v[4]);
+	} else if (!strcmp(tag, "gpu") && n >= 6) {
+		struct gpu *g = GROW_ONE(f->gpus, f->nr_gpus);
+		char *end;
+		long node;
+		g->pci_address = xstrdup(v->v[1]);
+		g->vendor_id = opt(v->v[2]);
+		g->device_id = opt(v->v[3]);
+		g->model = opt(v->v[5]);
+		node = strtol(v->v[4], &end, 10);
+		g->numa_node = (*v->v[4] && !*end && node >= -1 && node < 1024) ? (int)node : -1;
+	} else if (!strcmp(tag, "k0s") && n >= 2) {
+		f->k0s_installed = 1;
+		f->k0s_version = opt(v->v[1]);
+	}
+	return 0;
+}
+
+int facts_from_probe(const char *out, size_t len, const char *host,
+		     struct facts *f, struct strbuf *err)
+{
+	struct probe_ctx c = { host, 0, err, 0 };
+	const char *p = out, *end = out + len;
+	struct facts tmp;
+
+	memset(&tmp, 0, sizeof(tmp));
+	while (p < end && !c.failed) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = (size_t)((nl ? nl : end) - p);
+		struct strvec fields = STRVEC_INIT;
+
+		c.line++;
+		if (l) {
+			split_tabs(p, l, &fields);
+			record(&c, &tmp, &fields);
+		}
+		strvec_clear(&fields);
+		p += l + 1;
+	}
+	if (!c.failed && !tmp.hostname) {
+		c.line = 0;
+		bad(&c, "the probe printed no 'host' record: it did not run");
+	}
+	if (!c.failed && !tmp.nr_numa) {
+		/* kernels without NUMA support show no node directories: one node holds all */
+		struct numa_node *nn = GROW_ONE(tmp.numa, tmp.nr_numa);
+		nn->cpulist = tmp.cpus ? xstrfmt("0-%u", tmp.cpus - 1) : xstrdup("");
+		nn->cpus = tmp.cpus;
+		nn->memory_bytes = tmp.memory_bytes;
+	}
+	if (c.failed) {
+		facts_release(&tmp);
+		return -1;
+	}
+	*f = tmp;
+	return 0;
+}
