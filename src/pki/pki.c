@@ -155,12 +155,46 @@ static int set_serial(X509 *cert)
 	return ok;
 }
 
-static X509 *new_cert(EVP_PKEY *key, const char *cn, int days)
+/* Adds "/K=V/K=V" entries to `name`; 0 when the form is wrong. */
+static int add_subject(X509_NAME *name, const char *subject)
+{
+	char *copy, *p, *next;
+	int ok = 1;
+
+	if (!subject || !*subject)
+		return 1;
+	if (*subject != '/')
+		return 0;
+	copy = xstrdup(subject + 1);
+	for (p = copy; ok && p && *p; p = next) {
+		char *eq;
+		next = strchr(p, '/');
+		if (next)
+			*next++ = '\0';
+		eq = strchr(p, '=');
+		if (!eq || eq == p || !eq[1]) {
+			ok = 0;
+			break;
+		}
+		*eq = '\0';
+		ok = X509_NAME_add_entry_by_txt(name, p, MBSTRING_UTF8,
+						(const unsigned char *)eq + 1, -1, -1, 0);
+	}
+	free(copy);
+	return ok;
+}
+
+static X509 *new_cert(EVP_PKEY *key, const char *subject, const char *cn, int days)
 {
 	X509 *cert = X509_new();
 	X509_NAME *name = X509_NAME_new();
 
 	X509_set_version(cert, 2);
+	if (!add_subject(name, subject)) {
+		X509_NAME_free(name);
+		X509_free(cert);
+		return NULL;
+	}
 	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
 				   (const unsigned char *)cn, -1, -1, 0);
 	X509_set_subject_name(cert, name);
@@ -183,7 +217,7 @@ static int make_ca(const struct pki_request *req, const char *crt_path,
 	X509 *cert = NULL;
 	int ret = -1;
 
-	if (!key || !(cert = new_cert(key, req->ca_name, req->ca_days)) ||
+	if (!key || !(cert = new_cert(key, req->subject, req->ca_name, req->ca_days)) ||
 	    !X509_set_issuer_name(cert, X509_get_subject_name(cert)) ||
 	    !add_ext(cert, cert, NID_basic_constraints, "critical,CA:TRUE,pathlen:0") ||
 	    !add_ext(cert, cert, NID_key_usage, "critical,keyCertSign,cRLSign") ||
@@ -221,7 +255,7 @@ static int issue_server(const struct pki_request *req, X509 *ca, EVP_PKEY *ca_ke
 	int ret = -1;
 
 	san_value(req, &san);
-	if (!key || !(cert = new_cert(key, req->cn, req->cert_days)) ||
+	if (!key || !(cert = new_cert(key, req->subject, req->cn, req->cert_days)) ||
 	    !X509_set_issuer_name(cert, X509_get_subject_name(ca)) ||
 	    !add_ext(cert, ca, NID_basic_constraints, "critical,CA:FALSE") ||
 	    !add_ext(cert, ca, NID_key_usage, "critical,digitalSignature,keyEncipherment") ||

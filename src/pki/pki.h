@@ -24,6 +24,7 @@ struct pki_request {
 	const char *cn;			/* e.g. "harbor.internal" */
 	const char *const *dns_names;	/* SAN DNS names, NULL-terminated */
 	const char *const *ip_addrs;	/* SAN IP addresses, NULL-terminated */
+	const char *subject;		/* OpenSSL form "/C=JP/O=MDX" or NULL; CN is added */
 	const char *ca_name;		/* CA subject CN */
 	int ca_days;			/* CA validity, e.g. 3650 */
 	int cert_days;			/* server validity, e.g. 825 */

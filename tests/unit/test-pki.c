@@ -27,7 +27,7 @@ static struct pki_request request(const char *const *ip_list)
 {
 	struct pki_request r = {
 		.dir = dir, .cn = "harbor.internal", .dns_names = dns,
-		.ip_addrs = ip_list, .ca_name = "kcfg registry CA", .ca_days = 3650,
+		.ip_addrs = ip_list, .subject = "/C=JP/ST=Chiba/O=MDX", .ca_name = "kcfg registry CA", .ca_days = 3650,
 		.cert_days = 825, .password = "vault-pw", .password_len = 8,
 	};
 	return r;
@@ -111,6 +111,11 @@ static void test_first_run_creates_a_chain_that_verifies(void **state)
 	assert_int_equal(verify(ca, srv, "evil.internal", NULL), 0);
 	assert_int_equal(verify(ca, srv, NULL, "10.13.0.9"), 0);
 	assert_int_equal(X509_check_ca(ca), 1);
+	{
+		char line[256];
+		X509_NAME_oneline(X509_get_subject_name(srv), line, sizeof(line));
+		assert_string_equal(line, "/C=JP/ST=Chiba/O=MDX/CN=harbor.internal");
+	}
 	assert_int_equal(X509_check_ca(srv), 0);
 	file_mode_is("ca.key", 0600);
 	file_mode_is("server.key", 0600);
