@@ -1,0 +1,350 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/model.h"
+#include "config/roles.h"
+#include "pki/pki.h"
+#include "util/diag.h"
+#include "util/fs.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+void model_request_release(struct model_request *mr)
+{
+	vault_password_source_release(&mr->pw);
+}
+
+int model_parse_vault_option(struct model_request *mr, int c, const char *arg, int *exit_code)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	switch (c) {
+	case 0x100:
+		mr->vault_path = arg;
+		return 1;
+	case 0x101:
+		vault_password_source_add_file(&mr->pw, arg);
+		return 1;
+	case 0x102:
+		if (vault_password_source_add_id(&mr->pw, arg, &err) < 0) {
+			cli_error_buf(&err);
+			*exit_code = KCFG_EXIT_USAGE;
+		}
+		strbuf_release(&err);
+		return 1;
+	case 0x103:
+		mr->pw.ask = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* The directory of `path` ("." when it has none), malloc'ed. */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+static int load_settings(struct model *m, const struct kcfg_opts *opts, struct diag_list *dl)
+{
+	if (!opts->config_given && !path_exists(opts->config)) {
+		settings_init_defaults(&m->settings);
+		m->loaded_settings = 1;
+		return 0;
+	}
+	if (settings_load_file(&m->settings, opts->config, dl) < 0)
+		return -1;
+	m->loaded_settings = 1;
+	return 0;
+}
+
+static const char *var_str(const struct model *m, size_t h, const char *key, struct strbuf *tmp)
+{
+	const struct inv_var *v = inventory_host_var(&m->inv, h, key);
+
+	if (!v)
+		return NULL;
+	strbuf_reset(tmp);
+	value_str(v->val, tmp);
+	return tmp->buf;
+}
+
+/* comp_host strings live as long as the model: keep them in one strvec. */
+static const char *keep(struct strvec *pool, const char *s)
+{
+	return s ? strvec_push(pool, s) : NULL;
+}
+
+static struct strvec string_pool = STRVEC_INIT;
+
+static void build_hosts(struct model *m)
+{
+	struct strbuf tmp = STRBUF_INIT;
+
+	m->nr_hosts = m->inv.nr_hosts;
+	m->hosts = xcalloc(m->nr_hosts ? m->nr_hosts : 1, sizeof(*m->hosts));
+	m->facts = xcalloc(m->nr_hosts ? m->nr_hosts : 1, sizeof(*m->facts));
+	m->have_facts = xcalloc(m->nr_hosts ? m->nr_hosts : 1, sizeof(*m->have_facts));
+	for (size_t i = 0; i < m->nr_hosts; i++) {
+		struct comp_host *h = &m->hosts[i];
+		const char *addr;
+
+		h->name = m->inv.host[i].name;
+		addr = var_str(m, i, "ansible_host", &tmp);
+		h->address = keep(&string_pool, addr && *addr ? addr : h->name);
+		h->roce_address = keep(&string_pool, var_str(m, i, "roce_host", &tmp));
+		h->roce_netif = keep(&string_pool, var_str(m, i, "roce_netif", &tmp));
+		if (!h->roce_netif && *m->settings.cluster.roce_netif)
+			h->roce_netif = m->settings.cluster.roce_netif;
+		h->roles = host_roles(&m->inv, h->name);
+	}
+	strbuf_release(&tmp);
+}
+
+static int load_facts(struct model *m, const char *dir)
+{
+	struct strbuf err = STRBUF_INIT, missing = STRBUF_INIT;
+	int bad = 0;
+
+	for (size_t i = 0; i < m->nr_hosts; i++) {
+		char *path = xstrfmt("%s/%s.json", dir, m->hosts[i].name);
+		if (!path_exists(path)) {
+			strbuf_addf(&missing, "%s'%s'", missing.len ? ", " : "", m->hosts[i].name);
+		} else if (facts_load_file(path, &m->facts[i], &err) < 0) {
+			cli_error("%s", err.buf);
+			strbuf_reset(&err);
+			bad = 1;
+		} else {
+			m->have_facts[i] = 1;
+			m->hosts[i].facts = &m->facts[i];
+		}
+		free(path);
+	}
+	if (missing.len) {
+		cli_error("no facts in '%s' for %s", dir, missing.buf);
+		cli_hint("gather them with 'kcfg facts', or write DIR/<host>.json as docs/facts.md describes");
+		bad = 1;
+	}
+	strbuf_release(&err);
+	strbuf_release(&missing);
+	return bad ? -1 : 0;
+}
+
+static int load_secrets(struct model *m, const struct model_request *mr, const char *inv_dir)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct diag_list dl = DIAG_LIST_INIT;
+	char *path = mr->vault_path ? xstrdup(mr->vault_path) : xstrfmt("%s/vault.yaml", inv_dir);
+	struct strbuf data = STRBUF_INIT;
+	struct secret plain = SECRET_INIT;
+	int ret = KCFG_EXIT_OK, rc;
+
+	if (!path_exists(path)) {
+		cli_error("cannot read vault '%s': %s", path, strerror(ENOENT));
+		cli_hint("create it with 'kcfg init' and encrypt it with 'kcfg vault encrypt %s', "
+			 "or name another with --vault FILE", path);
+		ret = KCFG_EXIT_INVALID;
+		goto out;
+	}
+	/* the password is needed for the PKI keys even when the file is plain */
+	if (vault_password_load(&mr->pw, VAULT_PASSWORD_DECRYPT, &m->keyring, &err) < 0) {
+		cli_error_buf(&err);
+		ret = KCFG_EXIT_FAILURE;
+		goto out;
+	}
+	if (strbuf_read_file(&data, path, VAULT_MAX_FILE) < 0) {
+		cli_error("cannot read vault '%s': %s", path, strerror(errno));
+		ret = KCFG_EXIT_FAILURE;
+		goto out;
+	}
+	if (vault_is_encrypted(data.buf, data.len)) {
+		if (vault_decrypt(data.buf, data.len, path, &m->keyring, &plain, NULL, &err) < 0) {
+			cli_error_buf(&err);
+			ret = KCFG_EXIT_FAILURE;
+			goto out;
+		}
+		rc = cluster_secrets_parse((const char *)plain.buf, plain.len, path, 1,
+					   &m->keyring, &m->secrets, &dl, &err);
+	} else
+		rc = cluster_secrets_parse(data.buf, data.len, path, 0, &m->keyring,
+					   &m->secrets, &dl, &err);
+	if (dl.nr)
+		cli_report_diags(&dl);
+	if (rc < 0) {
+		if (err.len)
+			cli_error_buf(&err);
+		ret = dl.errors ? KCFG_EXIT_INVALID : KCFG_EXIT_FAILURE;
+	}
+out:
+	free(path);
+	secret_release(&plain);
+	strbuf_release(&data);
+	diag_release(&dl);
+	strbuf_release(&err);
+	return ret;
+}
+
+static int load_pki(struct model *m)
+{
+	const struct comp_host *reg = comp_first_host(&m->ctx, COMP_ROLE_REGISTRY);
+	const struct settings *s = &m->settings;
+	struct strbuf err = STRBUF_INIT, path = STRBUF_INIT, key = STRBUF_INIT;
+	char *short_name = xstrndup(s->registry.name, strcspn(s->registry.name, "."));
+	const char *dns[3] = { short_name, s->registry.name, NULL };
+	const char *ips[2] = { reg ? reg->address : NULL, NULL };
+	const struct secret *pw = m->keyring.nr ? &m->keyring.keys[0].password : NULL;
+	struct pki_request req;
+	struct pki_result res;
+	int ret = KCFG_EXIT_FAILURE;
+
+	if (!pw || !pw->len) {
+		cli_error("the registry's CA key is kept encrypted with the vault password, and none was given");
+		cli_hint("give it with --vault-password-file FILE or $KCFG_VAULT_PASSWORD_FILE");
+		goto out;
+	}
+	if (!strcmp(short_name, s->registry.name))
+		dns[1] = NULL;
+	memset(&req, 0, sizeof(req));
+	strbuf_addf(&path, "%s/pki", m->state_dir);
+	req.dir = path.buf;
+	req.cn = s->registry.name;
+	req.dns_names = dns;
+	req.ip_addrs = ips[0] ? ips : NULL;
+	req.subject = s->registry.cert_subject;
+	req.ca_name = "kcfg registry CA";
+	req.ca_days = (int)s->registry.cert_days;
+	req.cert_days = (int)s->registry.cert_days;
+	req.password = (const char *)pw->buf;
+	req.password_len = pw->len;
+	if (mkdir_p(m->state_dir, 0700, &err) < 0 || pki_ensure(&req, &res, &err) < 0) {
+		cli_error_buf(&err);
+		goto out;
+	}
+	if (res.ca_created)
+		fprintf(stderr, "note: made a new registry CA in %s\n", path.buf);
+	else if (res.cert_issued)
+		fprintf(stderr, "note: issued a new registry certificate: %s\n", res.reason);
+	pki_result_release(&res);
+
+	strbuf_reset(&err);
+	strbuf_addf(&key, "%s/ca.crt", path.buf);
+	if (strbuf_read_file(&m->ca_pem, key.buf, 1 << 16) < 0)
+		goto io;
+	strbuf_reset(&key);
+	strbuf_addf(&key, "%s/server.crt", path.buf);
+	if (strbuf_read_file(&m->cert_pem, key.buf, 1 << 16) < 0)
+		goto io;
+	strbuf_reset(&key);
+	strbuf_addf(&key, "%s/server.key", path.buf);
+	{
+		struct strbuf pem = STRBUF_INIT;
+		if (pki_read_key_pem(key.buf, req.password, req.password_len, &pem, &err) < 0) {
+			cli_error_buf(&err);
+			strbuf_release(&pem);
+			goto out;
+		}
+		secret_add(&m->key_pem, pem.buf, pem.len);
+		secret_wipe(pem.buf, pem.len);
+		strbuf_release(&pem);
+	}
+	m->ctx.registry_ca_pem = m->ca_pem.buf;
+	m->ctx.registry_cert_pem = m->cert_pem.buf;
+	m->ctx.registry_key_pem = (const char *)m->key_pem.buf;
+	ret = KCFG_EXIT_OK;
+	goto out;
+io:
+	cli_error("cannot read '%s': %s", key.buf, strerror(errno));
+out:
+	free(short_name);
+	strbuf_release(&err);
+	strbuf_release(&path);
+	strbuf_release(&key);
+	return ret;
+}
+
+int model_load(struct model *m, const struct kcfg_opts *opts, const struct model_request *mr)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct strbuf err = STRBUF_INIT;
+	struct model_opts checks;
+	char *inv_dir = dir_of(opts->inventory);
+	int ret = KCFG_EXIT_OK, rc;
+
+	memset(m, 0, sizeof(*m));
+	strbuf_init(&m->ca_pem, 0);
+	strbuf_init(&m->cert_pem, 0);
+	secret_init(&m->key_pem);
+	inventory_init(&m->inv, opts->inventory);
+	m->state_dir = mr->state_dir ? xstrdup(mr->state_dir) : xstrfmt("%s/.kcfg", inv_dir);
+
+	/* every problem of every file, in one report */
+	rc = inventory_load(&m->inv, opts->inventory, &dl, &err);
+	if (rc < 0) {
+		cli_error_buf(&err);
+		if (!path_exists(opts->inventory))
+			cli_hint("write one with 'kcfg init', or name it with -i FILE");
+		ret = KCFG_EXIT_INVALID;
+		goto out;
+	}
+	m->loaded_inventory = !rc;
+	rc = load_settings(m, opts, &dl);
+	if (m->loaded_inventory && m->loaded_settings) {
+		memset(&checks, 0, sizeof(checks));
+		checks.rdma_enabled = m->settings.cluster.rdma;
+		model_check(&m->inv, &checks, &dl);
+	}
+	if (dl.nr && cli_report_diags(&dl) != KCFG_EXIT_OK) {
+		ret = KCFG_EXIT_INVALID;
+		goto out;
+	}
+	build_hosts(m);
+	m->ctx.settings = &m->settings;
+	m->ctx.hosts = m->hosts;
+	m->ctx.nr_hosts = m->nr_hosts;
+
+	if ((mr->need & MODEL_FACTS) && load_facts(m, mr->facts_dir) < 0) {
+		ret = KCFG_EXIT_INVALID;
+		goto out;
+	}
+	if (mr->need & MODEL_SECRETS) {
+		ret = load_secrets(m, mr, inv_dir);
+		if (ret != KCFG_EXIT_OK)
+			goto out;
+		m->ctx.secrets = &m->secrets;
+	}
+	if (mr->need & MODEL_PKI)
+		ret = load_pki(m);
+out:
+	free(inv_dir);
+	diag_release(&dl);
+	strbuf_release(&err);
+	return ret;
+}
+
+void model_release(struct model *m)
+{
+	for (size_t i = 0; i < m->nr_hosts; i++)
+		if (m->have_facts && m->have_facts[i])
+			facts_release(&m->facts[i]);
+	free(m->facts);
+	free(m->have_facts);
+	free(m->hosts);
+	inventory_release(&m->inv);
+	if (m->loaded_settings)
+		settings_release(&m->settings);
+	cluster_secrets_release(&m->secrets);
+	vault_keyring_release(&m->keyring);
+	strbuf_release(&m->ca_pem);
+	strbuf_release(&m->cert_pem);
+	secret_release(&m->key_pem);
+	free(m->state_dir);
+	strvec_clear(&string_pool);
+}

@@ -1,0 +1,75 @@
+#ifndef KCFG_CLI_MODEL_H
+#define KCFG_CLI_MODEL_H
+
+#include <stddef.h>
+
+#include "components/component.h"
+#include "config/inventory.h"
+#include "config/settings.h"
+#include "engine/facts.h"
+#include "util/strbuf.h"
+#include "vault/password.h"
+#include "vault/secret.h"
+#include "vault/secrets.h"
+#include "vault/vault.h"
+
+struct kcfg_opts;
+
+/*
+ * The cluster model every command that works on the cluster loads:
+ * inventory.ini + cluster.yaml (+ vault.yaml, facts, the PKI when asked),
+ * checked together so that every problem in every file is reported in
+ * one go. Commands fill a model_opts from their options and call
+ * model_load(); it prints what is wrong and returns an exit code.
+ */
+enum model_need {
+	MODEL_SECRETS = 1 << 0,	/* vault.yaml decrypted into secrets */
+	MODEL_FACTS = 1 << 1,	/* facts for every host, from facts_dir */
+	MODEL_PKI = 1 << 2,	/* the registry CA and certificate, made or reused */
+};
+
+struct model_request {
+	unsigned need;			/* MODEL_* */
+	const char *vault_path;		/* default: vault.yaml beside the inventory */
+	struct vault_password_source pw;
+	const char *facts_dir;		/* MODEL_FACTS: DIR/<host>.json */
+	const char *state_dir;		/* default: .kcfg beside the inventory */
+};
+
+struct model {
+	struct inventory inv;
+	struct settings settings;
+	struct cluster_secrets secrets;
+	struct vault_keyring keyring;
+	struct facts *facts;		/* per host; zeroed when absent */
+	int *have_facts;
+	struct comp_host *hosts;
+	size_t nr_hosts;
+	char *state_dir;
+	struct strbuf ca_pem, cert_pem;
+	struct secret key_pem;
+	struct comp_ctx ctx;		/* what components read */
+	int loaded_settings, loaded_inventory;
+};
+
+void model_request_release(struct model_request *mo);
+/* Loads and checks; prints diagnostics. Returns KCFG_EXIT_OK or another exit code. */
+int model_load(struct model *m, const struct kcfg_opts *opts, const struct model_request *mo);
+void model_release(struct model *m);
+
+/* Options every model command shares: the vault ones. Returns 1 when `c` was one. */
+int model_parse_vault_option(struct model_request *mo, int c, const char *arg, int *exit_code);
+#define MODEL_VAULT_LONGOPTS \
+	{ "vault", required_argument, NULL, 0x100 }, \
+	{ "vault-password-file", required_argument, NULL, 0x101 }, \
+	{ "vault-id", required_argument, NULL, 0x102 }, \
+	{ "ask-vault-password", no_argument, NULL, 0x103 }, \
+	{ "ask-vault-pass", no_argument, NULL, 0x103 }
+#define MODEL_VAULT_HELP \
+	"  --vault FILE           the vault (default: vault.yaml beside the inventory)\n" \
+	"  --vault-password-file FILE, --vault-id [LABEL@]SOURCE, --ask-vault-password\n" \
+	"                         where the vault password comes from, as with ansible-vault;\n" \
+	"                         else $KCFG_VAULT_PASSWORD_FILE or $ANSIBLE_VAULT_PASSWORD_FILE,\n" \
+	"                         else a prompt on the terminal\n"
+
+#endif
