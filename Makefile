@@ -6,7 +6,7 @@ FUZZ_BUILD ?= build-fuzz
 MESON_FLAGS += $(if $(CI),-Dwerror=true)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all test test-plain asan fuzz fuzz-run clean
+.PHONY: all test test-plain asan fuzz fuzz-run clean demo
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -45,3 +45,15 @@ fuzz-run: fuzz
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+
+# The main job on the bundled example: check the mdx inventory, show its
+# groups and render every file the cluster would get, without any host.
+DEMO_OUT ?= $(BUILD)/demo-render
+MDX = -i examples/mdx/inventory.ini -c examples/mdx/cluster.yaml
+demo: all
+	$(BUILD)/kcfg $(MDX) inventory --check
+	$(BUILD)/kcfg $(MDX) inventory --graph
+	$(BUILD)/kcfg $(MDX) render --facts examples/mdx/facts \
+		--vault examples/mdx/vault.yaml \
+		--vault-password-file examples/mdx/vault-password.txt -o $(DEMO_OUT)
+	@cd $(DEMO_OUT) && find . -type f ! -name .kcfg-render | sort
