@@ -66,47 +66,32 @@ static int load_settings(struct model *m, const struct kcfg_opts *opts, struct d
 	return 0;
 }
 
-static const char *var_str(const struct model *m, size_t h, const char *key, struct strbuf *tmp)
-{
-	const struct inv_var *v = inventory_host_var(&m->inv, h, key);
-
-	if (!v)
-		return NULL;
-	strbuf_reset(tmp);
-	value_str(v->val, tmp);
-	return tmp->buf;
-}
-
-/* comp_host strings live as long as the model: keep them in one strvec. */
-static const char *keep(struct strvec *pool, const char *s)
-{
-	return s ? strvec_push(pool, s) : NULL;
-}
-
-static struct strvec string_pool = STRVEC_INIT;
-
 static void build_hosts(struct model *m)
 {
-	struct strbuf tmp = STRBUF_INIT;
+	struct strbuf netif = STRBUF_INIT;
 
-	m->nr_hosts = m->inv.nr_hosts;
+	role_hosts(&m->inv, ROLE_ALL, &m->role_hosts);
+	m->nr_hosts = m->role_hosts.nr;
 	m->hosts = xcalloc(m->nr_hosts ? m->nr_hosts : 1, sizeof(*m->hosts));
 	m->facts = xcalloc(m->nr_hosts ? m->nr_hosts : 1, sizeof(*m->facts));
 	m->have_facts = xcalloc(m->nr_hosts ? m->nr_hosts : 1, sizeof(*m->have_facts));
 	for (size_t i = 0; i < m->nr_hosts; i++) {
+		const struct role_host *rh = &m->role_hosts.h[i];
+		const struct inv_var *v = inventory_host_var(&m->inv, rh->index, "roce_netif");
 		struct comp_host *h = &m->hosts[i];
-		const char *addr;
 
-		h->name = m->inv.host[i].name;
-		addr = var_str(m, i, "ansible_host", &tmp);
-		h->address = keep(&string_pool, addr && *addr ? addr : h->name);
-		h->roce_address = keep(&string_pool, var_str(m, i, "roce_host", &tmp));
-		h->roce_netif = keep(&string_pool, var_str(m, i, "roce_netif", &tmp));
-		if (!h->roce_netif && *m->settings.cluster.roce_netif)
+		h->name = rh->name;
+		h->address = rh->address;
+		h->roce_address = rh->roce_host;
+		h->roles = rh->roles;
+		if (v) {
+			strbuf_reset(&netif);
+			value_str(v->val, &netif);
+			h->roce_netif = strvec_push(&m->strings, netif.buf);
+		} else if (*m->settings.cluster.roce_netif)
 			h->roce_netif = m->settings.cluster.roce_netif;
-		h->roles = host_roles(&m->inv, h->name);
 	}
-	strbuf_release(&tmp);
+	strbuf_release(&netif);
 }
 
 static int load_facts(struct model *m, const char *dir)
@@ -346,5 +331,6 @@ void model_release(struct model *m)
 	strbuf_release(&m->cert_pem);
 	secret_release(&m->key_pem);
 	free(m->state_dir);
-	strvec_clear(&string_pool);
+	role_hosts_release(&m->role_hosts);
+	strvec_clear(&m->strings);
 }

@@ -5,6 +5,7 @@
 
 #include "components/component.h"
 #include "config/inventory.h"
+#include "config/roles.h"
 #include "config/settings.h"
 #include "engine/facts.h"
 #include "util/strbuf.h"
@@ -43,7 +44,9 @@ struct model {
 	struct vault_keyring keyring;
 	struct facts *facts;		/* per host; zeroed when absent */
 	int *have_facts;
-	struct comp_host *hosts;
+	struct role_hosts role_hosts;	/* every host with a role, resolved */
+	struct strvec strings;		/* strings comp_host borrows */
+	struct comp_host *hosts;	/* parallel to role_hosts */
 	size_t nr_hosts;
 	char *state_dir;
 	struct strbuf ca_pem, cert_pem;

@@ -85,7 +85,8 @@ static void describe_line(const struct resource *r, struct strbuf *out)
 	switch (r->kind) {
 	case RES_FILE:
 	case RES_DIR:
-		strbuf_addf(out, " mode=%04o", r->mode);
+		if (r->mode)
+			strbuf_addf(out, " mode=%04o", r->mode);
 		if (r->owner)
 			strbuf_addf(out, " owner=%s", r->owner);
 		if (r->secret)
