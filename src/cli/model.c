@@ -127,11 +127,13 @@ static int load_secrets(struct model *m, const struct model_request *mr, const c
 {
 	struct strbuf err = STRBUF_INIT;
 	struct diag_list dl = DIAG_LIST_INIT;
-	char *path = mr->vault_path ? xstrdup(mr->vault_path) : xstrfmt("%s/vault.yaml", inv_dir);
+	const char *path;
 	struct strbuf data = STRBUF_INIT;
 	struct secret plain = SECRET_INIT;
 	int ret = KCFG_EXIT_OK, rc;
 
+	m->vault_path = mr->vault_path ? xstrdup(mr->vault_path) : xstrfmt("%s/vault.yaml", inv_dir);
+	path = m->vault_path;
 	if (!path_exists(path)) {
 		cli_error("cannot read vault '%s': %s", path, strerror(ENOENT));
 		cli_hint("create it with 'kcfg init' and encrypt it with 'kcfg vault encrypt %s', "
@@ -169,7 +171,6 @@ static int load_secrets(struct model *m, const struct model_request *mr, const c
 		ret = dl.errors ? KCFG_EXIT_INVALID : KCFG_EXIT_FAILURE;
 	}
 out:
-	free(path);
 	secret_release(&plain);
 	strbuf_release(&data);
 	diag_release(&dl);
@@ -206,7 +207,8 @@ static int load_pki(struct model *m)
 	req.subject = s->registry.cert_subject;
 	req.ca_name = "kcfg registry CA";
 	req.ca_days = (int)s->registry.cert_days;
-	req.cert_days = (int)s->registry.cert_days;
+	/* TLS clients refuse server certificates valid for more than 825 days */
+	req.cert_days = s->registry.cert_days < 825 ? (int)s->registry.cert_days : 825;
 	req.password = (const char *)pw->buf;
 	req.password_len = pw->len;
 	if (mkdir_p(m->state_dir, 0700, &err) < 0 || pki_ensure(&req, &res, &err) < 0) {
@@ -304,6 +306,7 @@ int model_load(struct model *m, const struct kcfg_opts *opts, const struct model
 		if (ret != KCFG_EXIT_OK)
 			goto out;
 		m->ctx.secrets = &m->secrets;
+		m->ctx.vault_file = m->vault_path;
 	}
 	if (mr->need & MODEL_PKI)
 		ret = load_pki(m);
@@ -331,6 +334,7 @@ void model_release(struct model *m)
 	strbuf_release(&m->cert_pem);
 	secret_release(&m->key_pem);
 	free(m->state_dir);
+	free(m->vault_path);
 	role_hosts_release(&m->role_hosts);
 	strvec_clear(&m->strings);
 }

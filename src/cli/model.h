@@ -49,6 +49,7 @@ struct model {
 	struct comp_host *hosts;	/* parallel to role_hosts */
 	size_t nr_hosts;
 	char *state_dir;
+	char *vault_path;
 	struct strbuf ca_pem, cert_pem;
 	struct secret key_pem;
 	struct comp_ctx ctx;		/* what components read */

@@ -45,6 +45,7 @@ struct comp_ctx {
 	const char *registry_ca_pem;		/* the CA certificate */
 	const char *registry_cert_pem;		/* the registry's server certificate */
 	const char *registry_key_pem;		/* its key, decrypted: a secret */
+	const char *vault_file;			/* the vault's path, for messages; NULL: "vault.yaml" */
 };
 
 struct component {
@@ -65,5 +66,15 @@ const struct comp_host *comp_first_host(const struct comp_ctx *ctx, unsigned rol
 extern const struct component component_common;
 extern const struct component component_k0s;
 extern const struct component component_containerd;
+extern const struct component component_harbor;
+extern const struct component component_bastion;
+extern const struct component component_lustre;
+extern const struct component component_gpu_operator;
+extern const struct component component_network_operator;
+extern const struct component component_metallb;
+extern const struct component component_monitoring;
+extern const struct component component_mpi_operator;
+extern const struct component component_spark_operator;
+extern const struct component component_exascaler_csi;
 
 #endif

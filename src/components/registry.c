@@ -6,8 +6,18 @@
 
 const struct component *const components[] = {
 	&component_common,
+	&component_harbor,
+	&component_bastion,
 	&component_containerd,
 	&component_k0s,
+	&component_lustre,
+	&component_gpu_operator,
+	&component_network_operator,
+	&component_metallb,
+	&component_monitoring,
+	&component_mpi_operator,
+	&component_spark_operator,
+	&component_exascaler_csi,
 };
 
 const size_t nr_components = sizeof(components) / sizeof(components[0]);
