@@ -1,14 +1,17 @@
 /* kcfg config show|check|keys: the cluster.yaml settings in effect. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/model.h"
 #include "config/settings.h"
 #include "config/settings-schema.h"
 #include "config/yaml.h"
 #include "util/diag.h"
 #include "util/fs.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 #include "util/banned.h"
 
 /*
@@ -43,16 +46,43 @@ static int load_settings(struct kcfg_opts *opts, struct settings *s)
 }
 
 /*
- * Hook for the vault: `config show` will print the secrets it finds as
- * a `secrets:` section here, each value as <redacted>. Nothing yet.
- * (Output with such a section is for reading; it no longer loads as
- * cluster.yaml, which has no `secrets` key.)
+ * The vault's secrets, as comments after the settings so that the output
+ * still loads as cluster.yaml: each one only as <redacted> or (not set).
+ * Read when a vault option was given, or a password file is named in the
+ * environment and vault.yaml is there.
  */
-static void show_secrets(struct yemit *e, struct kcfg_opts *opts)
+static int load_vault_secrets(struct kcfg_opts *opts, struct model_request *mr,
+			      struct cluster_secrets *cs, int *loaded)
 {
+	struct vault_keyring kr = VAULT_KEYRING_INIT;
+	char *path = mr->vault_path ? xstrdup(mr->vault_path)
+				    : model_default_vault_path(opts->inventory);
+	const char *env = getenv(VAULT_PASSWORD_ENV);
+	int asked = mr->vault_path || mr->pw.nr || mr->pw.ask;
+	int ret = KCFG_EXIT_OK;
+
+	if (!env || !*env)
+		env = getenv(VAULT_PASSWORD_ENV_ANSIBLE);
+	if (asked || (env && *env && path_exists(path))) {
+		ret = model_load_secrets(path, &mr->pw, &kr, cs);
+		*loaded = ret == KCFG_EXIT_OK;
+	}
+	vault_keyring_release(&kr);
+	free(path);
+	return ret;
 }
 
-static int show(const struct settings *s, struct kcfg_opts *opts)
+static void show_secrets(struct strbuf *out, struct cluster_secrets *cs)
+{
+	strbuf_addstr(out, "# secrets from the vault (never printed):\n");
+	for (size_t i = 0; i < cluster_secret_names_nr; i++) {
+		const struct secret *sec = cluster_secrets_at(cs, i);
+		strbuf_addf(out, "#   %s: %s\n", cluster_secret_names[i],
+			    secret_is_set(sec) ? secret_redacted(sec) : "(not set)");
+	}
+}
+
+static int show(const struct settings *s, struct cluster_secrets *cs)
 {
 	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
 	struct yemit e;
@@ -61,15 +91,19 @@ static int show(const struct settings *s, struct kcfg_opts *opts)
 	yemit_init(&e, &out);
 	yemit_map_begin(&e);
 	settings_emit_keys(s, &e);
-	show_secrets(&e, opts);
 	yemit_map_end(&e);
 	if (yemit_finish(&e, &err) < 0) {
 		cli_error_buf(&err);
 		ret = KCFG_EXIT_FAILURE;
-	} else if (fwrite(out.buf, 1, out.len, stdout) != out.len || fflush(stdout)) {
+		goto out;
+	}
+	if (cs)
+		show_secrets(&out, cs);
+	if (fwrite(out.buf, 1, out.len, stdout) != out.len || fflush(stdout)) {
 		cli_error("cannot write the settings: output error");
 		ret = KCFG_EXIT_FAILURE;
 	}
+out:
 	strbuf_release(&out);
 	strbuf_release(&err);
 	return ret;
@@ -79,25 +113,37 @@ static int config_show(int argc, char **argv, struct kcfg_opts *opts)
 {
 	static const struct option longopts[] = {
 		{ "defaults", no_argument, NULL, 'd' },
+		MODEL_VAULT_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
+	struct model_request mr = { 0, NULL, VAULT_PASSWORD_SOURCE_INIT, NULL, NULL };
+	struct cluster_secrets cs = CLUSTER_SECRETS_INIT;
 	struct settings s;
-	int defaults = 0, c, ret;
+	int defaults = 0, c, ret = KCFG_EXIT_OK, have_secrets = 0;
 
 	while ((c = cli_getopt(argc, argv, "", longopts, &cmd_config_entry)) != -1) {
 		if (c == 'd')
 			defaults = 1;
-		else
-			return KCFG_EXIT_USAGE;
+		else if (c < 0x100 || !model_parse_vault_option(&mr, c, optarg, &ret))
+			ret = KCFG_EXIT_USAGE;
+		if (ret != KCFG_EXIT_OK)
+			goto out;
 	}
-	if (optind < argc)
-		return cli_usage(&cmd_config_entry);
+	if (optind < argc) {
+		ret = cli_usage(&cmd_config_entry);
+		goto out;
+	}
 	if (defaults)
 		settings_init_defaults(&s);
 	else if ((ret = load_settings(opts, &s)) != KCFG_EXIT_OK)
-		return ret;
-	ret = show(&s, opts);
+		goto out;
+	ret = load_vault_secrets(opts, &mr, &cs, &have_secrets);
+	if (ret == KCFG_EXIT_OK)
+		ret = show(&s, have_secrets ? &cs : NULL);
 	settings_release(&s);
+out:
+	cluster_secrets_release(&cs);
+	model_request_release(&mr);
 	return ret;
 }
 
@@ -165,17 +211,23 @@ static int cmd_config(int argc, char **argv, struct kcfg_opts *opts)
 
 const struct cmd_entry cmd_config_entry = {
 	"config", cmd_config, "show or check the cluster.yaml settings",
-	"kcfg [-c CLUSTER_YAML] config show [--defaults]\n"
+	"kcfg [-c CLUSTER_YAML] config show [--defaults] [VAULT OPTIONS]\n"
 	"       kcfg [-c CLUSTER_YAML] config check\n"
 	"       kcfg config keys",
 	"\n"
 	"  show         print every setting in effect as YAML: cluster.yaml (from -c,\n"
 	"               else ./cluster.yaml) over the defaults; without a\n"
 	"               cluster.yaml, the defaults. The output loads as cluster.yaml.\n"
+	"               With a vault (VAULT OPTIONS below, or $KCFG_VAULT_PASSWORD_FILE\n"
+	"               and vault.yaml beside the inventory), its secrets follow as\n"
+	"               comments, each only as <redacted> or (not set).\n"
 	"  show --defaults\n"
 	"               print the defaults, whatever cluster.yaml says\n"
 	"  check        check cluster.yaml: every problem with its line, exit 65 if any\n"
 	"  keys         list every key with its type and default\n"
+	"\n"
+	"Vault options:\n"
+	MODEL_VAULT_HELP
 	"\n"
 	"docs/cluster-yaml.md describes every key.\n",
 };

@@ -123,17 +123,14 @@ static int load_facts(struct model *m, const char *dir)
 	return bad ? -1 : 0;
 }
 
-static int load_secrets(struct model *m, const struct model_request *mr, const char *inv_dir)
+int model_load_secrets(const char *path, const struct vault_password_source *pw,
+		       struct vault_keyring *kr, struct cluster_secrets *out)
 {
-	struct strbuf err = STRBUF_INIT;
+	struct strbuf err = STRBUF_INIT, data = STRBUF_INIT;
 	struct diag_list dl = DIAG_LIST_INIT;
-	const char *path;
-	struct strbuf data = STRBUF_INIT;
 	struct secret plain = SECRET_INIT;
 	int ret = KCFG_EXIT_OK, rc;
 
-	m->vault_path = mr->vault_path ? xstrdup(mr->vault_path) : xstrfmt("%s/vault.yaml", inv_dir);
-	path = m->vault_path;
 	if (!path_exists(path)) {
 		cli_error("cannot read vault '%s': %s", path, strerror(ENOENT));
 		cli_hint("create it with 'kcfg init' and encrypt it with 'kcfg vault encrypt %s', "
@@ -142,7 +139,7 @@ static int load_secrets(struct model *m, const struct model_request *mr, const c
 		goto out;
 	}
 	/* the password is needed for the PKI keys even when the file is plain */
-	if (vault_password_load(&mr->pw, VAULT_PASSWORD_DECRYPT, &m->keyring, &err) < 0) {
+	if (vault_password_load(pw, VAULT_PASSWORD_DECRYPT, kr, &err) < 0) {
 		cli_error_buf(&err);
 		ret = KCFG_EXIT_FAILURE;
 		goto out;
@@ -153,16 +150,15 @@ static int load_secrets(struct model *m, const struct model_request *mr, const c
 		goto out;
 	}
 	if (vault_is_encrypted(data.buf, data.len)) {
-		if (vault_decrypt(data.buf, data.len, path, &m->keyring, &plain, NULL, &err) < 0) {
+		if (vault_decrypt(data.buf, data.len, path, kr, &plain, NULL, &err) < 0) {
 			cli_error_buf(&err);
 			ret = KCFG_EXIT_FAILURE;
 			goto out;
 		}
 		rc = cluster_secrets_parse((const char *)plain.buf, plain.len, path, 1,
-					   &m->keyring, &m->secrets, &dl, &err);
+					   kr, out, &dl, &err);
 	} else
-		rc = cluster_secrets_parse(data.buf, data.len, path, 0, &m->keyring,
-					   &m->secrets, &dl, &err);
+		rc = cluster_secrets_parse(data.buf, data.len, path, 0, kr, out, &dl, &err);
 	if (dl.nr)
 		cli_report_diags(&dl);
 	if (rc < 0) {
@@ -176,6 +172,15 @@ out:
 	diag_release(&dl);
 	strbuf_release(&err);
 	return ret;
+}
+
+char *model_default_vault_path(const char *inventory)
+{
+	char *dir = dir_of(inventory);
+	char *path = xstrfmt("%s/vault.yaml", dir);
+
+	free(dir);
+	return path;
 }
 
 static int load_pki(struct model *m)
@@ -302,7 +307,9 @@ int model_load(struct model *m, const struct kcfg_opts *opts, const struct model
 		goto out;
 	}
 	if (mr->need & MODEL_SECRETS) {
-		ret = load_secrets(m, mr, inv_dir);
+		m->vault_path = mr->vault_path ? xstrdup(mr->vault_path)
+					       : model_default_vault_path(opts->inventory);
+		ret = model_load_secrets(m->vault_path, &mr->pw, &m->keyring, &m->secrets);
 		if (ret != KCFG_EXIT_OK)
 			goto out;
 		m->ctx.secrets = &m->secrets;

@@ -56,6 +56,16 @@ struct model {
 	int loaded_settings, loaded_inventory;
 };
 
+/*
+ * Reads vault.yaml at `path` (encrypted whole, inline !vault values, or
+ * plain) into `out`, loading the passwords `pw` names into `kr`. Prints
+ * what is wrong; returns an exit code.
+ */
+int model_load_secrets(const char *path, const struct vault_password_source *pw,
+		       struct vault_keyring *kr, struct cluster_secrets *out);
+/* vault.yaml beside the inventory (malloc'ed). */
+char *model_default_vault_path(const char *inventory);
+
 void model_request_release(struct model_request *mo);
 /* Loads and checks; prints diagnostics. Returns KCFG_EXIT_OK or another exit code. */
 int model_load(struct model *m, const struct kcfg_opts *opts, const struct model_request *mo);

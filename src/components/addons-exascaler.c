@@ -1,0 +1,311 @@
+/*
+ * exascaler-csi (add-on, on the controllers, with addons.storage): DDN's
+ * Exascaler CSI driver and one StorageClass per storage.filesystems
+ * entry (exascaler-sc-fast, the default, and exascaler-sc-large). The
+ * Lustre client on the workers is the storage component's.
+ *
+ * The stack (one folder, applied in file order):
+ *   00-namespace.yaml       the driver's namespace
+ *   10-config.yaml          the Secret with the driver's config.yaml
+ *                           (exascaler_map: exaFS and mountPoint per filesystem)
+ *   20-driver.yaml          the release's driver manifest, made on the
+ *                           controller by a command (below)
+ *   30-storageclasses.yaml  provisioner exa.csi.ddn.com, one per filesystem
+ *
+ * The driver manifest comes from the pinned release archive, uploaded
+ * and checked by sha256. As released it names no namespace on most
+ * objects (k0s's manifest deployer has none to default to) and mounts
+ * /var/lib/kubelet (k0s's kubelet lives in /var/lib/k0s/kubelet), so a
+ * small awk program, written beside it, fixes both while extracting it.
+ *
+ * Each StorageClass carries the Lustre project id of its filesystem,
+ * known only on a worker: it is rendered as a placeholder the engine
+ * fills at apply time (addons.h).
+ */
+#include <string.h>
+
+#include "components/addons.h"
+#include "components/chart.h"
+#include "components/component.h"
+#include "config/settings.h"
+#include "config/yaml.h"
+#include "engine/resource.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+#define COMP "exascaler-csi"
+#define STACK "exascaler"
+#define PROVISIONER "exa.csi.ddn.com"
+#define CONFIG_SECRET "exascaler-csi-file-driver-config"	/* the name the driver mounts */
+#define CONFIG_KEY "exascaler-csi-file-driver-config.yaml"
+#define DRIVER_IN_ARCHIVE "*/deploy/kubernetes/exascaler-csi-file-driver.yaml"
+#define WORK_DIR "/var/lib/kcfg/exascaler"
+#define AWK_PATH WORK_DIR "/k0s-driver.awk"
+#define TRANSFORM_REV "1"	/* bump when the awk program changes */
+
+/*
+ * Reads a multi-document manifest and writes it back with every
+ * namespaced object in namespace `ns` (existing "namespace: default"
+ * lines included) and /var/lib/kubelet replaced by k0s's kubelet dir.
+ * POSIX awk (Ubuntu's mawk runs it).
+ */
+static const char driver_awk[] =
+	"# Written by kcfg: puts the exa-csi-driver manifest in namespace `ns`\n"
+	"# and points its kubelet paths at k0s's. k0s's manifest deployer has no\n"
+	"# default namespace, so every namespaced object must name one.\n"
+	"function flush(    i, cluster) {\n"
+	"\tcluster = kind ~ /^(CSIDriver|ClusterRole|ClusterRoleBinding|StorageClass|"
+	"Namespace|CustomResourceDefinition|PriorityClass|VolumeSnapshotClass)$/\n"
+	"\tfor (i = 1; i <= n; i++) {\n"
+	"\t\tprint buf[i]\n"
+	"\t\tif (i == meta && !cluster && !hasns)\n"
+	"\t\t\tprint \"  namespace: \" ns\n"
+	"\t}\n"
+	"\tn = 0; meta = 0; kind = \"\"; hasns = 0; inmeta = 0\n"
+	"}\n"
+	"/^---/ { flush(); print; next }\n"
+	"{\n"
+	"\tgsub(/\\/var\\/lib\\/kubelet/, \"/var/lib/k0s/kubelet\")\n"
+	"\tsub(/namespace: default([ \\t].*)?$/, \"namespace: \" ns)\n"
+	"\tif ($0 ~ /^kind:/)\n"
+	"\t\tkind = $2\n"
+	"\tif ($0 ~ /^metadata:[ \\t]*$/) {\n"
+	"\t\tmeta = n + 1\n"
+	"\t\tinmeta = 1\n"
+	"\t} else if ($0 ~ /^[^ \\t#]/) {\n"
+	"\t\tinmeta = 0\n"
+	"\t} else if (inmeta && $0 ~ /^  namespace:/) {\n"
+	"\t\thasns = 1\n"
+	"\t}\n"
+	"\tbuf[++n] = $0\n"
+	"}\n"
+	"END { flush() }\n";
+
+static int render_namespace(const struct settings *s, struct strbuf *out, struct strbuf *err)
+{
+	struct yemit e;
+
+	strbuf_addstr(out, "# Written by kcfg: the Exascaler CSI driver's namespace.\n");
+	yemit_init(&e, out);
+	kobj_namespace(&e, s->storage.namespace);
+	return yemit_finish(&e, err);
+}
+
+/* The driver's config.yaml: one exascaler_map entry per filesystem, by StorageClass name. */
+static int driver_config(const struct settings *s, struct strbuf *out, struct strbuf *err)
+{
+	struct yemit e;
+
+	yemit_init(&e, out);
+	yemit_map_begin(&e);
+	yemit_key(&e, "exascaler_map");
+	yemit_map_begin(&e);
+	for (size_t i = 0; i < s->storage.filesystems.nr; i++) {
+		const struct storage_fs *fs = &s->storage.filesystems.v[i];
+		yemit_key(&e, fs->storage_class);
+		yemit_map_begin(&e);
+		yemit_key(&e, "exaFS");
+		yemit_str(&e, fs->exa_fs);
+		yemit_key(&e, "mountPoint");
+		yemit_str(&e, fs->mount_point);
+		yemit_map_end(&e);
+	}
+	yemit_map_end(&e);
+	yemit_map_end(&e);
+	return yemit_finish(&e, err);
+}
+
+static int render_config(const struct settings *s, struct strbuf *out, struct strbuf *err)
+{
+	struct strbuf conf = STRBUF_INIT;
+	struct yemit e;
+	int ret;
+
+	if (driver_config(s, &conf, err) < 0) {
+		strbuf_release(&conf);
+		return -1;
+	}
+	strbuf_addstr(out,
+		"# Written by kcfg from storage.filesystems: the Exascaler CSI driver's\n"
+		"# configuration (no credentials: a Secret because the driver reads one).\n");
+	yemit_init(&e, out);
+	kobj_begin(&e, "v1", "Secret", CONFIG_SECRET, s->storage.namespace);
+	yemit_key(&e, "type");
+	yemit_str(&e, "Opaque");
+	yemit_key(&e, "stringData");
+	yemit_map_begin(&e);
+	yemit_key(&e, CONFIG_KEY);
+	yemit_str(&e, conf.buf);
+	yemit_map_end(&e);
+	yemit_map_end(&e);
+	ret = yemit_finish(&e, err);
+	strbuf_release(&conf);
+	return ret;
+}
+
+static void storage_class(struct yemit *e, const struct settings *s, const struct storage_fs *fs)
+{
+	struct strbuf v = STRBUF_INIT;
+
+	yemit_map_begin(e);
+	yemit_key(e, "apiVersion");
+	yemit_str(e, "storage.k8s.io/v1");
+	yemit_key(e, "kind");
+	yemit_str(e, "StorageClass");
+	yemit_key(e, "metadata");
+	yemit_map_begin(e);
+	yemit_key(e, "name");
+	yemit_str(e, fs->storage_class);
+	if (fs->is_default) {
+		yemit_key(e, "annotations");
+		yemit_map_begin(e);
+		yemit_key(e, "storageclass.kubernetes.io/is-default-class");
+		yemit_str(e, "true");
+		yemit_map_end(e);
+	}
+	yemit_key(e, "labels");
+	yemit_map_begin(e);
+	yemit_key(e, KCFG_MANAGED_BY_LABEL);
+	yemit_str(e, KCFG_MANAGED_BY);
+	yemit_map_end(e);
+	yemit_map_end(e);
+	yemit_key(e, "provisioner");
+	yemit_str(e, PROVISIONER);
+	yemit_key(e, "parameters");
+	yemit_map_begin(e);
+	yemit_key(e, "configName");
+	yemit_str(e, fs->storage_class);
+	yemit_key(e, "exaFS");
+	yemit_str(e, fs->exa_fs);
+	yemit_key(e, "mountPoint");
+	yemit_str(e, fs->mount_point);
+	yemit_key(e, "mountOptions");
+	yemit_str(e, fs->mount_options);
+	/* a separate Lustre mount per volume, as the original chose */
+	yemit_key(e, "bindMount");
+	yemit_str(e, "false");
+	yemit_key(e, "exaMountUid");
+	strbuf_addf(&v, "%lld", s->storage.mount_uid);
+	yemit_str(e, v.buf);
+	yemit_key(e, "projectId");
+	strbuf_reset(&v);
+	addons_project_id_placeholder(&v, fs->mount_point);
+	yemit_str(e, v.buf);
+	yemit_map_end(e);
+	yemit_key(e, "reclaimPolicy");
+	yemit_str(e, "Delete");
+	yemit_key(e, "volumeBindingMode");
+	yemit_str(e, "Immediate");
+	yemit_map_end(e);
+	strbuf_release(&v);
+}
+
+static int render_classes(const struct settings *s, struct strbuf *out, struct strbuf *err)
+{
+	struct yemit e;
+
+	strbuf_addstr(out, "# Written by kcfg from storage.filesystems: one StorageClass per\n"
+		      "# Exascaler filesystem. Each projectId is the Lustre project of the\n"
+		      "# filesystem on the first worker, filled in when kcfg applies this file.\n");
+	yemit_init(&e, out);
+	for (size_t i = 0; i < s->storage.filesystems.nr; i++) {
+		if (i)
+			yemit_next_doc(&e);
+		storage_class(&e, s, &s->storage.filesystems.v[i]);
+	}
+	return yemit_finish(&e, err);
+}
+
+/* The stamp line that says which release and namespace 20-driver.yaml was made for. */
+static void driver_stamp(const struct settings *s, struct strbuf *out)
+{
+	strbuf_addf(out, "# Written by kcfg from exa-csi-driver %s for namespace %s (transform %s)",
+		    s->versions.exascaler_csi, s->storage.namespace, TRANSFORM_REV);
+}
+
+static void add_driver(const struct settings *s, struct resource_list *out)
+{
+	struct strbuf archive = STRBUF_INIT, local = STRBUF_INIT, manifest = STRBUF_INIT;
+	struct strbuf stamp = STRBUF_INIT, cmd = STRBUF_INIT;
+	struct resource *r;
+
+	r = resource_add(out, RES_DIR, COMP);
+	r->path = xstrdup(WORK_DIR);
+	r->mode = 0755;
+
+	strbuf_addf(&archive, WORK_DIR "/exa-csi-driver-%s.tar.gz", s->versions.exascaler_csi);
+	addons_exascaler_cache(s, &local);
+	r = resource_add(out, RES_UPLOAD, COMP);
+	r->path = xstrdup(archive.buf);
+	r->local_path = strbuf_detach(&local, NULL);
+	r->sha256 = xstrdup(s->versions.exascaler_csi_sha256);
+	r->mode = 0644;
+
+	resource_add_file(out, COMP, AWK_PATH, driver_awk, sizeof(driver_awk) - 1, 0644);
+
+	manifest_path(&manifest, STACK, "20-driver.yaml");
+	driver_stamp(s, &stamp);
+	/* extract and transform in the work dir, check, then move into the stack */
+	strbuf_addstr(&cmd, "cd " WORK_DIR " && tar --wildcards -xzOf ");
+	addons_sh_quote(&cmd, archive.buf);
+	strbuf_addstr(&cmd, " '" DRIVER_IN_ARCHIVE "' >driver.orig && printf '%s\\n' ");
+	addons_sh_quote(&cmd, stamp.buf);
+	strbuf_addstr(&cmd, " >driver.yaml && awk -v ns=");
+	addons_sh_quote(&cmd, s->storage.namespace);
+	strbuf_addstr(&cmd, " -f " AWK_PATH " driver.orig >>driver.yaml && "
+		      "grep -q '^kind: DaemonSet' driver.yaml && mkdir -p ");
+	addons_sh_quote(&cmd, MANIFESTS_DIR "/" STACK);
+	strbuf_addstr(&cmd, " && mv driver.yaml ");
+	addons_sh_quote(&cmd, manifest.buf);
+	strbuf_addstr(&cmd, " && rm -f driver.orig");
+
+	r = resource_add(out, RES_COMMAND, COMP);
+	r->command = strbuf_detach(&cmd, NULL);
+	strbuf_addstr(&cmd, "grep -qxF ");
+	addons_sh_quote(&cmd, stamp.buf);
+	strbuf_addch(&cmd, ' ');
+	addons_sh_quote(&cmd, manifest.buf);
+	r->unless = strbuf_detach(&cmd, NULL);
+
+	strbuf_release(&archive);
+	strbuf_release(&manifest);
+	strbuf_release(&stamp);
+}
+
+static int exascaler_desired(const struct comp_ctx *ctx, const struct comp_host *h,
+			     struct resource_list *out, struct strbuf *err)
+{
+	const struct settings *s = ctx->settings;
+	struct strbuf file = STRBUF_INIT;
+	int ret = -1;
+
+	if (!s->addons.storage) {
+		struct resource *r;
+		manifest_stack_absent(out, COMP, STACK);
+		r = resource_add(out, RES_ABSENT, COMP);
+		r->path = xstrdup(WORK_DIR);
+		return 0;
+	}
+	if (render_namespace(s, &file, err) < 0)
+		goto out;
+	manifest_add(out, COMP, STACK, "00-namespace.yaml", &file);
+	strbuf_reset(&file);
+	if (render_config(s, &file, err) < 0)
+		goto out;
+	manifest_add(out, COMP, STACK, "10-config.yaml", &file);
+	add_driver(s, out);
+	strbuf_reset(&file);
+	if (render_classes(s, &file, err) < 0)
+		goto out;
+	manifest_add(out, COMP, STACK, "30-storageclasses.yaml", &file);
+	ret = 0;
+out:
+	strbuf_release(&file);
+	return ret;
+}
+
+const struct component component_exascaler_csi = {
+	"exascaler-csi", "Exascaler CSI driver and storage classes (add-on)",
+	COMP_ROLE_MASTER, exascaler_desired,
+};

@@ -1,0 +1,85 @@
+#ifndef KCFG_ADDONS_H
+#define KCFG_ADDONS_H
+
+#include <stddef.h>
+
+struct settings;
+struct strbuf;
+
+/*
+ * What the add-on components (addons-*.c) share with the rest of kcfg:
+ * the files they need downloaded before apply, and the one value they
+ * cannot know at render time.
+ */
+
+/*
+ * A file an add-on uploads to the controller. The engine downloads `url`
+ * into `cache_path` (relative to the inventory's directory) once, checks
+ * `sha256` (empty when no published checksum could be confirmed:
+ * settings_check_required() reports that before apply), and the
+ * add-on's RES_UPLOAD resource names the same cache_path and sha256.
+ * Strings are owned by the caller of addons_downloads' callback only for
+ * the duration of the call.
+ */
+struct addon_download {
+	const char *addon;	/* the component, e.g. "mpi-operator" */
+	const char *url;
+	const char *cache_path;
+	const char *sha256;
+};
+
+/*
+ * Calls `fn` once for every download the enabled add-ons need, in a
+ * stable order. Returns how many there were.
+ */
+size_t addons_downloads(const struct settings *s,
+			void (*fn)(const struct addon_download *d, void *data), void *data);
+
+/* The cache path and URL of the mpi-operator manifest and the exa-csi-driver archive. */
+void addons_mpi_operator_cache(const struct settings *s, struct strbuf *out);
+void addons_mpi_operator_url(const struct settings *s, struct strbuf *out);
+void addons_exascaler_cache(const struct settings *s, struct strbuf *out);
+void addons_exascaler_url(const struct settings *s, struct strbuf *out);
+
+/*
+ * The Exascaler StorageClasses carry the Lustre project id of their
+ * filesystem, which only a worker that mounts it can tell (the original
+ * ran `lfs project -d` on the first worker). kcfg renders a placeholder
+ *
+ *	@@kcfg-lfs-project-id:/fast@@
+ *
+ * in their place (here for the filesystem mounted at /fast). Before the
+ * file is written, the engine runs addons_project_id_command() for each
+ * mount point on the first worker (comp_first_host(ctx, COMP_ROLE_WORKER))
+ * and calls addons_project_id_fill() on the content.
+ */
+#define ADDONS_PROJECT_ID_OPEN "@@kcfg-lfs-project-id:"
+#define ADDONS_PROJECT_ID_CLOSE "@@"
+
+void addons_project_id_placeholder(struct strbuf *out, const char *mount_point);
+
+/*
+ * The POSIX sh command that prints the project id of `mount_point` (one
+ * decimal number). The mount point is quoted for the shell.
+ */
+void addons_project_id_command(struct strbuf *out, const char *mount_point);
+
+/* Appends `s` single-quoted for POSIX sh. */
+void addons_sh_quote(struct strbuf *out, const char *s);
+
+/* 1 when `content` still holds a placeholder. */
+int addons_project_id_pending(const char *content);
+
+/*
+ * Replaces every placeholder in `content`: `lookup` is asked for the
+ * project id of each mount point it names and appends it to `id`,
+ * returning 0 or -1 with `err` filled. A value that is not a decimal
+ * number of at most 10 digits, or a malformed placeholder, is an error.
+ * Returns 0, or -1 (and `content` is left as it was).
+ */
+int addons_project_id_fill(struct strbuf *content,
+			   int (*lookup)(const char *mount_point, struct strbuf *id,
+					 void *data, struct strbuf *err),
+			   void *data, struct strbuf *err);
+
+#endif

@@ -1,0 +1,183 @@
+#!/bin/sh
+test_description='render: the add-ons k0s installs from the controller (charts, manifests, storage classes)'
+. "$(dirname "$0")/../test-lib.sh"
+
+command -v yamllint >/dev/null 2>&1 &&
+	python3 -c 'import yaml' 2>/dev/null &&
+	command -v node >/dev/null 2>&1 &&
+	[ -d "$SRCDIR/tests/tools/node_modules/kubernetes-models" ] && test_set_prereq VALIDATORS
+
+MDX=$SRCDIR/examples/mdx
+# a private copy: render keeps its PKI in .kcfg beside the inventory
+cp -r "$MDX" mdx && rm -rf mdx/.kcfg
+render() {
+	"$KCFG" -i mdx/inventory.ini -c mdx/cluster.yaml render --facts mdx/facts \
+		--vault mdx/vault.yaml --vault-password-file mdx/vault-password.txt "$@"
+}
+M=var/lib/k0s/manifests
+
+test_expect_success 'each add-on writes its own stack, on the controller only' '
+	for c in gpu-operator network-operator metallb monitoring mpi-operator \
+		spark-operator exascaler-csi; do
+		render -o out-$c --component $c 2>err &&
+		(cd out-$c && find . -type f ! -name .kcfg-render | LC_ALL=C sort) >>files || exit 1
+	done &&
+	cat >expect <<-EOT &&
+	./kube-master/RESOURCES
+	./kube-master/$M/gpu-operator/10-chart.yaml
+	./kube-master/RESOURCES
+	./kube-master/$M/network-operator-policy/10-nicclusterpolicy.yaml
+	./kube-master/$M/network-operator/10-chart.yaml
+	./kube-master/RESOURCES
+	./kube-master/$M/metallb-pool/10-pool.yaml
+	./kube-master/$M/metallb/10-chart.yaml
+	./kube-master/RESOURCES
+	./kube-master/$M/monitoring/00-namespace.yaml
+	./kube-master/$M/monitoring/10-grafana-admin.yaml
+	./kube-master/$M/monitoring/20-chart.yaml
+	./kube-master/RESOURCES
+	./kube-master/RESOURCES
+	./kube-master/$M/spark-operator/10-chart.yaml
+	./kube-master/RESOURCES
+	./kube-master/$M/exascaler/00-namespace.yaml
+	./kube-master/$M/exascaler/10-config.yaml
+	./kube-master/$M/exascaler/30-storageclasses.yaml
+	./kube-master/var/lib/kcfg/exascaler/k0s-driver.awk
+	EOT
+	test_cmp expect files &&
+	grep -Fqx "mpi-operator upload:/$M/mpi-operator/10-mpi-operator.yaml sha256=" \
+		out-mpi-operator/kube-master/RESOURCES &&
+	grep -Fqx "exascaler-csi upload:/var/lib/kcfg/exascaler/exa-csi-driver-2.3.5.tar.gz sha256=" \
+		out-exascaler-csi/kube-master/RESOURCES
+'
+
+test_expect_success 'the whole mdx render holds every add-on; only the Grafana Secret is private' '
+	render -o out 2>err &&
+	(cd out/kube-master/$M && ls) >stacks &&
+	cat >expect <<-\EOT &&
+	exascaler
+	gpu-operator
+	metallb
+	metallb-pool
+	monitoring
+	network-operator
+	network-operator-policy
+	spark-operator
+	EOT
+	test_cmp expect stacks &&
+	(cd out/kube-master/$M && find . -type f -perm 600) >private &&
+	echo ./monitoring/10-grafana-admin.yaml >expect &&
+	test_cmp expect private &&
+	grep -Fqx "monitoring file:/$M/monitoring/10-grafana-admin.yaml mode=0600 secret" \
+		out/kube-master/RESOURCES &&
+	for f in $(find out/kube-master/$M -type f); do
+		head -n 1 "$f" | grep -q "^# Written by kcfg" || { echo "$f"; exit 1; }
+	done
+'
+
+test_expect_success VALIDATORS 'every rendered add-on manifest passes the validators' '
+	"$SRCDIR/tests/tools/validate-all" out/kube-master/$M >val.out 2>&1 ||
+		{ cat val.out; exit 1; }
+'
+
+test_expect_success 'the Chart objects name their repositories and pinned versions' '
+	test_grep "chartName: gpu-operator/gpu-operator" out/kube-master/$M/gpu-operator/10-chart.yaml &&
+	test_grep "url: https://helm.ngc.nvidia.com/nvidia" out/kube-master/$M/gpu-operator/10-chart.yaml &&
+	test_grep "version: v26.7.0" out/kube-master/$M/gpu-operator/10-chart.yaml &&
+	test_grep "version: network-operator-v26.4.2" \
+		out/kube-master/$M/network-operator-policy/10-nicclusterpolicy.yaml &&
+	test_grep "existingSecret: grafana-admin" out/kube-master/$M/monitoring/20-chart.yaml &&
+	! grep -r "grafana-example-pw" out/kube-master/$M/monitoring/20-chart.yaml
+'
+
+test_expect_success 'add-ons turned off leave no files and remove their stacks' '
+	cat >mdx/off.yaml <<-\EOT &&
+	addons: {gpu_operator: false, network_operator: false, metallb: false,
+	  monitoring: false, mpi_operator: false, spark_operator: false, storage: false}
+	EOT
+	"$KCFG" -i mdx/inventory.ini -c mdx/off.yaml render --facts mdx/facts \
+		--vault mdx/vault.yaml --vault-password-file mdx/vault-password.txt \
+		-o off --host kube-master 2>err &&
+	! test -e off/kube-master/var/lib &&
+	grep " absent:" off/kube-master/RESOURCES | sed "s/  */ /" >absent &&
+	cat >expect <<-EOT &&
+	gpu-operator absent:/$M/gpu-operator
+	network-operator absent:/$M/network-operator
+	network-operator absent:/$M/network-operator-policy
+	metallb absent:/$M/metallb
+	metallb absent:/$M/metallb-pool
+	monitoring absent:/$M/monitoring
+	mpi-operator absent:/$M/mpi-operator
+	spark-operator absent:/$M/spark-operator
+	exascaler-csi absent:/$M/exascaler
+	exascaler-csi absent:/var/lib/kcfg/exascaler
+	EOT
+	test_cmp expect absent
+'
+
+test_expect_success 'MetalLB on without addresses stops the render and says how to fix it' '
+	echo "addons: {storage: true}" >mdx/noaddr.yaml &&
+	test_expect_code 1 "$KCFG" -i mdx/inventory.ini -c mdx/noaddr.yaml render \
+		--facts mdx/facts --vault mdx/vault.yaml \
+		--vault-password-file mdx/vault-password.txt -o noaddr 2>err &&
+	cat >expect <<-\EOT &&
+	error: '"'"'metallb.addresses'"'"' is empty, but '"'"'addons.metallb'"'"' is on: set it in cluster.yaml to a range like 10.18.20.200-10.18.20.210, or turn '"'"'addons.metallb'"'"' off
+	EOT
+	grep "^error:" err >errors &&
+	test_cmp expect errors &&
+	! test -e noaddr
+'
+
+test_expect_success 'monitoring needs the Grafana password from the vault' '
+	mkdir nopw && cp mdx/inventory.ini mdx/cluster.yaml nopw/ &&
+	printf "harbor_admin_password: a\nharbor_db_password: b\n" >nopw/vault.yaml &&
+	echo pw >nopw/pwfile &&
+	test_expect_code 1 "$KCFG" -i nopw/inventory.ini -c nopw/cluster.yaml render \
+		--facts mdx/facts --vault nopw/vault.yaml --vault-password-file nopw/pwfile \
+		--component monitoring -o x 2>err &&
+	test_grep "error: '"'"'grafana_password'"'"' is not set in the vault, but '"'"'addons.monitoring'"'"' is on" err
+'
+
+# The exascaler driver command, run here against a release-shaped archive,
+# with the host's directories moved under this test's directory.
+test_expect_success 'the driver command makes a namespaced manifest with k0s kubelet paths' '
+	mkdir -p rel/exa-csi-driver-2.3.5/deploy/kubernetes host/kcfg host/manifests &&
+	cp "$SRCDIR/tests/data/addons/exa-csi-driver-shape.yaml" \
+		rel/exa-csi-driver-2.3.5/deploy/kubernetes/exascaler-csi-file-driver.yaml &&
+	tar -czf host/kcfg/exa-csi-driver-2.3.5.tar.gz -C rel exa-csi-driver-2.3.5 &&
+	cp out/kube-master/var/lib/kcfg/exascaler/k0s-driver.awk host/kcfg/ &&
+	here=$(pwd) &&
+	grep -A2 "^exascaler-csi command:" out/kube-master/RESOURCES >cmd.txt &&
+	sed -n "s/^    run: //p" cmd.txt >run.sh &&
+	sed -n "s/^    unless: //p" cmd.txt >unless.sh &&
+	test $(wc -l <run.sh) = 1 && test $(wc -l <unless.sh) = 1 &&
+	sed -i -e "s|/var/lib/kcfg/exascaler|$here/host/kcfg|g" \
+		-e "s|/var/lib/k0s/manifests|$here/host/manifests|g" run.sh unless.sh &&
+	test_must_fail sh unless.sh 2>/dev/null &&
+	sh run.sh &&
+	sh unless.sh &&
+	d=host/manifests/exascaler/20-driver.yaml &&
+	head -n 1 $d >first &&
+	echo "# Written by kcfg from exa-csi-driver 2.3.5 for namespace exascaler (transform 1)" >expect &&
+	test_cmp expect first &&
+	! grep -n "/var/lib/kubelet" $d &&
+	! grep -n "namespace: default" $d &&
+	test $(grep -c "^  namespace: exascaler\$" $d) = 5 &&
+	test $(grep -c "^    namespace: exascaler\$" $d) = 1 &&
+	test_grep "path: /var/lib/k0s/kubelet/plugins/exa.csi.ddn.com" $d &&
+	! test -e host/kcfg/driver.orig
+'
+
+test_expect_success VALIDATORS 'the made driver manifest passes the validators' '
+	"$SRCDIR/tests/tools/validate-all" host/manifests/exascaler/20-driver.yaml >val.out 2>&1 ||
+		{ cat val.out; exit 1; }
+'
+
+test_expect_success 'a broken archive leaves the stack without a driver manifest' '
+	rm -rf host/manifests/exascaler &&
+	echo "not a tarball" >host/kcfg/exa-csi-driver-2.3.5.tar.gz &&
+	test_must_fail sh run.sh 2>/dev/null &&
+	! test -e host/manifests/exascaler/20-driver.yaml
+'
+
+test_done
