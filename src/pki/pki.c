@@ -283,7 +283,7 @@ out:
 static const char *server_mismatch(const struct pki_request *req, X509 *cert,
 				   X509 *ca, EVP_PKEY *ca_key)
 {
-	time_t soon = time(NULL) + RENEW_BEFORE_SECONDS;
+	time_t soon = time(NULL) + RENEW_BEFORE_SECONDS, latest;
 	EVP_PKEY *ca_pub = X509_get0_pubkey(ca);
 	GENERAL_NAMES *names;
 	size_t want = 0, have;
@@ -294,6 +294,9 @@ static const char *server_mismatch(const struct pki_request *req, X509 *cert,
 	}
 	if (X509_cmp_time(X509_get0_notAfter(cert), &soon) <= 0)
 		return "it expires within 30 days";
+	latest = time(NULL) + (time_t)req->cert_days * 24 * 3600 + 24 * 3600;
+	if (X509_cmp_time(X509_get0_notAfter(cert), &latest) > 0)
+		return "it is valid for longer than asked";
 	for (const char *const *d = req->dns_names; d && *d; d++, want++)
 		if (X509_check_host(cert, *d, 0, X509_CHECK_FLAG_NO_WILDCARDS, NULL) != 1)
 			return "its names differ from the registry's";
