@@ -19,6 +19,8 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_inventory_entry,
 	&cmd_config_entry,
 	&cmd_vault_entry,
+	&cmd_render_entry,
+	&cmd_ping_entry,
 };
 
 static const char global_usage[] =

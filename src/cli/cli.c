@@ -104,7 +104,11 @@ int cli_getopt(int argc, char **argv, const char *shortopts,
 	int c;
 
 	/* a leading ':' makes getopt tell a missing value (':') from an unknown option ('?') */
-	xsnprintf(spec, sizeof(spec), ":%s", shortopts);
+	/* ...after a leading '+', which glibc only honours as the first character */
+	if (*shortopts == '+')
+		xsnprintf(spec, sizeof(spec), "+:%s", shortopts + 1);
+	else
+		xsnprintf(spec, sizeof(spec), ":%s", shortopts);
 	opterr = 0;
 	c = getopt_long(argc, argv, spec, longopts, NULL);
 	if (c != '?' && c != ':')

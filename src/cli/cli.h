@@ -44,6 +44,8 @@ extern const struct cmd_entry cmd_init_entry;
 extern const struct cmd_entry cmd_inventory_entry;
 extern const struct cmd_entry cmd_config_entry;
 extern const struct cmd_entry cmd_vault_entry;
+extern const struct cmd_entry cmd_render_entry;
+extern const struct cmd_entry cmd_ping_entry;
 
 /* Prints "error: MSG" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

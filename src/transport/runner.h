@@ -1,0 +1,112 @@
+#ifndef KCFG_RUNNER_H
+#define KCFG_RUNNER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "transport/session.h"
+
+/*
+ * The parallel runner: one single-threaded poll() loop over the sessions
+ * of many hosts. Each host gets a sequence of steps; at most `forks`
+ * hosts are worked on at once (the rest wait); a host whose step fails
+ * stops, the others go on (unless fail_fast). SIGINT or SIGTERM during
+ * runner_run() stops new work: running steps finish (within their time
+ * limits) and every session closes cleanly; a second signal aborts the
+ * sessions at once.
+ */
+
+/* One step: a shell script, or an upload when `src` is set. */
+struct runner_step {
+	char *name;		/* for messages */
+	char *script;
+	unsigned timeout_ms;	/* 0: no limit */
+	char *src, *dest;	/* upload: local file, remote path */
+	unsigned mode;
+};
+
+struct runner_result {
+	int status;		/* exit status 0..255 */
+	int timed_out;		/* killed at its time limit */
+	int truncated;		/* output went past MAX_REMOTE_OUTPUT (the rest was dropped) */
+	int skipped;		/* upload: the host had the file already */
+	struct strbuf out, err;
+	uint64_t duration_us;
+};
+
+enum runner_host_state {
+	RUNNER_WAITING,		/* not started */
+	RUNNER_ACTIVE,		/* connecting, running steps or closing */
+	RUNNER_OK,		/* every step done (final) */
+	RUNNER_FAILED,		/* a step or the session failed: see error (final) */
+	RUNNER_CANCELLED,	/* stopped before its end: fail-fast or a signal (final) */
+};
+
+struct runner_host {
+	const struct session_target *target;	/* the caller's */
+	struct runner_step *steps;
+	size_t nr, alloc;
+	size_t next;		/* the step running or to run */
+	enum runner_host_state state;
+	enum runner_host_state verdict;	/* the final state, decided before closing */
+	enum session_error error;	/* when the session failed */
+	struct strbuf errmsg, hint;	/* when FAILED or CANCELLED */
+	uint64_t connect_us;
+	int remote_uid;
+	void *data;		/* the caller's */
+
+	struct session sess;
+	int upload_fd, upload_phase;
+	uint64_t upload_us;
+};
+
+/*
+ * Called after each step of each host with its result. Return 0 to go
+ * on, or -1 to fail the host (runner_step_error() gives the usual
+ * message; fill h->errmsg to give another). Without a callback a step
+ * fails its host when its status is not 0, it timed out or its output
+ * went past the cap.
+ */
+typedef int (*runner_step_fn)(struct runner_host *h, size_t step,
+			      const struct runner_result *res, void *data);
+
+struct runner {
+	const struct transport *tr;
+	unsigned forks;		/* hosts at once; 0: all */
+	int fail_fast;		/* one host failing cancels the rest */
+	runner_step_fn on_step;
+	void *data;
+
+	struct runner_host **hosts;
+	size_t nr, alloc;
+	int stopping;		/* no new work: fail-fast or a first signal */
+	unsigned active, max_active;	/* max_active: the most at once, for tests */
+	struct upload_sum *sums;	/* sha256 of local files, computed once */
+	size_t sums_nr, sums_alloc;
+};
+
+void runner_init(struct runner *r, const struct transport *tr);
+void runner_release(struct runner *r);
+
+/* Adds a host; `t` (and its strings) must outlive the runner. */
+struct runner_host *runner_add_host(struct runner *r, const struct session_target *t);
+/* Appends a script step (copied). */
+void runner_add_step(struct runner_host *h, const char *name, const char *script,
+		     unsigned timeout_ms);
+/* Appends an upload of local `src` to `dest` on the host with `mode`. */
+void runner_add_upload(struct runner_host *h, const char *name, const char *src,
+		       const char *dest, unsigned mode, unsigned timeout_ms);
+
+/* Runs every host's steps. Returns how many hosts did not end RUNNER_OK. */
+int runner_run(struct runner *r);
+
+/* The default verdict on a result: 0 ok, -1 failed. */
+int runner_step_ok(const struct runner_result *res);
+/* Appends the usual message for a failed step of `h` to `msg`. */
+void runner_step_error(const struct runner_host *h, size_t step,
+		       const struct runner_result *res, struct strbuf *msg);
+
+/* Signals seen by runner_run so far (for the caller's exit code). */
+int runner_interrupted(void);
+
+#endif

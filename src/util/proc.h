@@ -1,0 +1,45 @@
+#ifndef KCFG_PROC_H
+#define KCFG_PROC_H
+
+#include <sys/types.h>
+
+struct strbuf;
+
+/*
+ * A child process with pipes on its stdin, stdout and stderr. The
+ * parent's ends are non-blocking and close-on-exec; -1 once closed.
+ * The child gets default signal dispositions, an empty signal mask and a
+ * new session (no controlling terminal, so it can never prompt there,
+ * and the terminal's Ctrl-C reaches only kcfg, which decides what to
+ * stop); every other descriptor is closed on exec; if the exec fails the
+ * child exits 127 and proc_spawn reports why.
+ */
+struct proc {
+	pid_t pid;	/* 0 once reaped */
+	int in, out, err;
+};
+
+#define PROC_INIT { 0, -1, -1, -1 }
+
+/*
+ * Starts argv[0] (searched in PATH) with argv. Returns 0, or -1 with a
+ * message in `err` (nothing is left running).
+ */
+int proc_spawn(struct proc *p, const char *const *argv, struct strbuf *err);
+
+/* Closes one of the parent's ends (e.g. &p->in) if open. */
+void proc_close_fd(int *fd);
+
+/*
+ * Reaps the child: with `nohang`, returns 0 while it still runs;
+ * otherwise 1 with its wait status in *status. Returns -1 on error.
+ */
+int proc_reap(struct proc *p, int nohang, int *status);
+
+/* Sends `sig` to the child if it has not been reaped. */
+void proc_kill(struct proc *p, int sig);
+
+/* Closes every end, kills (SIGTERM, then SIGKILL after 2 s) and reaps. */
+void proc_release(struct proc *p);
+
+#endif

@@ -1,0 +1,38 @@
+# Sourced by the t5xxx tests after test-lib.sh: starts N sandbox hosts
+# (scripts/sandbox) once for the whole file, under its own prefix and
+# subnet so it never touches a sandbox someone started by hand, and stops
+# them on exit, also when a test fails. Sets the prereq SANDBOX when the
+# machine can run them (root, systemd-nspawn, debootstrap); otherwise the
+# tests that need them are skipped with the reason printed.
+#
+#   sandbox_start PREFIX NET N
+#
+# Afterwards: $SB (the script), $SB_KEY, $SB_KNOWN, sb_ip I, and
+# sb_ping ARGS... (kcfg ping with the sandbox's key and known_hosts).
+SB=$SRCDIR/scripts/sandbox
+export SANDBOX_DIR=${SANDBOX_DIR:-/var/tmp/kcfg-sandbox}
+
+sandbox_start() {
+	export SANDBOX_PREFIX=$1 SANDBOX_NET=$2
+	SB_KEY=$SANDBOX_DIR/keys/id_ed25519
+	SB_KNOWN=$SANDBOX_DIR/known_hosts.$1
+	if ! why=$("$SB" check 2>&1); then
+		echo "# skipping the tests that need sandbox hosts: ${why#sandbox: }"
+		return 0
+	fi
+	trap '"$SB" down >/dev/null 2>&1; rm -rf "$TRASH"' EXIT
+	"$SB" down >/dev/null 2>&1	# leftovers of an interrupted run
+	if "$SB" up "$3" >"$TRASH/sandbox-up.log" 2>&1; then
+		test_set_prereq SANDBOX
+	else
+		echo "# scripts/sandbox up $3 failed:"
+		sed 's/^/#   /' "$TRASH/sandbox-up.log" | tail -n 20
+		test_set_prereq SANDBOX_BROKEN
+	fi
+}
+
+sb_ip() { echo "$SANDBOX_NET.$((10 + $1))"; }
+
+sb_ping() {
+	"$KCFG" ping --key "$SB_KEY" --ssh-args "-oUserKnownHostsFile=$SB_KNOWN" "$@"
+}
