@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "cli/model.h"
+#include "config/extras.h"
 #include "config/roles.h"
 #include "pki/pki.h"
 #include "util/diag.h"
@@ -66,6 +67,25 @@ static int load_settings(struct model *m, const struct kcfg_opts *opts, struct d
 	return 0;
 }
 
+/* Each host's groups ('all' first, then as the inventory resolves them). */
+static void build_groups(struct model *m)
+{
+	size_t total = 0, at = 0;
+
+	for (size_t i = 0; i < m->nr_hosts; i++)
+		total += 1 + m->inv.host[m->role_hosts.h[i].index].nr_closure;
+	m->group_names = xcalloc(total ? total : 1, sizeof(*m->group_names));
+	for (size_t i = 0; i < m->nr_hosts; i++) {
+		const struct inv_host *ih = &m->inv.host[m->role_hosts.h[i].index];
+
+		m->hosts[i].groups = m->group_names + at;
+		m->group_names[at++] = m->inv.group[INV_ALL].name;
+		for (size_t g = 0; g < ih->nr_closure; g++)
+			m->group_names[at++] = m->inv.group[ih->closure[g]].name;
+		m->hosts[i].nr_groups = 1 + ih->nr_closure;
+	}
+}
+
 static void build_hosts(struct model *m)
 {
 	struct strbuf netif = STRBUF_INIT;
@@ -92,6 +112,7 @@ static void build_hosts(struct model *m)
 			h->roce_netif = m->settings.cluster.roce_netif;
 	}
 	strbuf_release(&netif);
+	build_groups(m);
 }
 
 static int load_facts(struct model *m, const char *dir)
@@ -150,7 +171,10 @@ int model_load_secrets(const char *path, const struct vault_password_source *pw,
 		goto out;
 	}
 	if (vault_is_encrypted(data.buf, data.len)) {
-		if (vault_decrypt(data.buf, data.len, path, kr, &plain, NULL, &err) < 0) {
+		char *shown = xstrfmt("'%s'", path);	/* vault_decrypt's name is shown as is */
+		rc = vault_decrypt(data.buf, data.len, shown, kr, &plain, NULL, &err);
+		free(shown);
+		if (rc < 0) {
 			cli_error_buf(&err);
 			ret = KCFG_EXIT_FAILURE;
 			goto out;
@@ -168,6 +192,7 @@ int model_load_secrets(const char *path, const struct vault_password_source *pw,
 	}
 out:
 	secret_release(&plain);
+	secret_wipe(data.buf, data.len);	/* a plain vault.yaml holds secrets too */
 	strbuf_release(&data);
 	diag_release(&dl);
 	strbuf_release(&err);
@@ -292,6 +317,8 @@ int model_load(struct model *m, const struct kcfg_opts *opts, const struct model
 		memset(&checks, 0, sizeof(checks));
 		checks.rdma_enabled = m->settings.cluster.rdma;
 		model_check(&m->inv, &checks, &dl);
+		extras_check_groups(&m->settings.extras, m->settings.file ? m->settings.file
+					    : opts->config, &m->inv, &dl);
 	}
 	if (dl.nr && cli_report_diags(&dl) != KCFG_EXIT_OK) {
 		ret = KCFG_EXIT_INVALID;
@@ -332,6 +359,7 @@ void model_release(struct model *m)
 	free(m->facts);
 	free(m->have_facts);
 	free(m->hosts);
+	free(m->group_names);
 	inventory_release(&m->inv);
 	if (m->loaded_settings)
 		settings_release(&m->settings);
