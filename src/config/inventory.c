@@ -235,7 +235,7 @@ static void mark_ancestors(const struct inventory *inv, size_t g, unsigned char 
 {
 	size_t *stack = NULL, nr = 0, alloc = 0;
 
-	ALLOC_GROW(stack, 1, alloc);
+	stack = xcalloc(alloc = 8, sizeof(*stack));
 	stack[nr++] = g;
 	mark[g] = 1;
 	while (nr) {
@@ -368,11 +368,13 @@ void inventory_finish(struct inventory *inv)
 			ug->hosts[kept++] = h;
 			continue;
 		}
-		for (size_t j = 0, k = 0; j < inv->host[h].nr_groups; j++) {
-			if (inv->host[h].groups[j] != INV_UNGROUPED)
-				inv->host[h].groups[k++] = inv->host[h].groups[j];
-			if (j + 1 == inv->host[h].nr_groups)
-				inv->host[h].nr_groups = k;
+		{
+			struct inv_host *host = &inv->host[h];
+			size_t k = 0;
+			for (size_t j = 0; j < host->nr_groups; j++)
+				if (host->groups[j] != INV_UNGROUPED)
+					host->groups[k++] = host->groups[j];
+			host->nr_groups = k;
 		}
 	}
 	ug->nr_hosts = kept;
@@ -431,7 +433,8 @@ static void add_refs(struct var_ref **refs, size_t *nr, size_t *alloc, const str
 
 static void resolve_sources(struct var_ref *refs, size_t nr, struct inv_resolved *out)
 {
-	qsort(refs, nr, sizeof(*refs), var_ref_cmp);
+	if (nr > 1)
+		qsort(refs, nr, sizeof(*refs), var_ref_cmp);
 	for (size_t i = 0; i < nr; i++) {
 		if (i + 1 < nr && !strcmp(refs[i].var->key, refs[i + 1].var->key))
 			continue;	/* a later source sets it again */
@@ -485,7 +488,7 @@ void inventory_group_hosts(const struct inventory *inv, size_t g, size_t **hosts
 	unsigned char *seen_host = xcalloc(inv->nr_hosts ? inv->nr_hosts : 1, 1);
 	size_t *stack = NULL, nstack = 0, astack = 0, *out = NULL, nout = 0, aout = 0;
 
-	ALLOC_GROW(stack, 1, astack);
+	stack = xcalloc(astack = 8, sizeof(*stack));
 	stack[nstack++] = g;
 	seen_group[g] = 1;
 	while (nstack) {
@@ -531,6 +534,20 @@ static int internal_var(const char *key)
 	return 0;
 }
 
+/* Leaves out what ansible-inventory does not show (and the group priority). */
+static void drop_vars(struct inv_resolved *vars, int drop_priority)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < vars->nr; i++) {
+		const char *key = vars->v[i]->key;
+		if (internal_var(key) || (drop_priority && !strcmp(key, "ansible_group_priority")))
+			continue;
+		vars->v[k++] = vars->v[i];
+	}
+	vars->nr = k;
+}
+
 /* The shown variables of a host: resolved, or its own for --export. */
 static void shown_host_vars(const struct inventory *inv, size_t h, int own_only,
 			    struct inv_resolved *out)
@@ -544,12 +561,7 @@ static void shown_host_vars(const struct inventory *inv, size_t h, int own_only,
 		free(refs);
 	} else
 		inventory_resolve(inv, h, out);
-	for (size_t i = 0, k = 0; i < out->nr; i++) {
-		if (!internal_var(out->v[i]->key))
-			out->v[k++] = out->v[i];
-		if (i + 1 == out->nr)
-			out->nr = k;
-	}
+	drop_vars(out, 0);
 }
 
 /* `owner` names whose variables these are, for the error message. */
@@ -595,17 +607,13 @@ static void shown_group_vars(const struct inventory *inv, size_t g, struct inv_r
 	add_refs(&refs, &nr, &alloc, &inv->group[g].vars);
 	resolve_sources(refs, nr, out);
 	free(refs);
-	for (size_t i = 0, k = 0; i < out->nr; i++) {
-		if (!internal_var(out->v[i]->key) && strcmp(out->v[i]->key, "ansible_group_priority"))
-			out->v[k++] = out->v[i];
-		if (i + 1 == out->nr)
-			out->nr = k;
-	}
+	drop_vars(out, 1);
 	*has_prio = inv->group[g].priority != 1;
 	if (*has_prio) {
 		prio_val->type = VAL_INT;
 		prio_val->u.num = xstrfmt("%lld", inv->group[g].priority);
-		prio->key = (char *)"ansible_group_priority";
+		static char prio_key[] = "ansible_group_priority";
+		prio->key = prio_key;
 		prio->val = prio_val;
 		prio->line = 0;
 	}
@@ -805,7 +813,7 @@ int inventory_graph(const struct inventory *inv, size_t g, int vars, struct strb
 	struct strbuf name = STRBUF_INIT;
 	int ret = 0;
 
-	ALLOC_GROW(stack, 1, alloc);
+	stack = xcalloc(alloc = 8, sizeof(*stack));
 	stack[nr++] = (struct graph_frame){ g, 0, 0 };
 	strbuf_addf(&name, "@%s:", inv->group[g].name);
 	graph_line(out, 0, name.buf);

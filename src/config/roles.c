@@ -219,7 +219,7 @@ static void check_required(struct checker *c)
 	struct strbuf msg = STRBUF_INIT, hint = STRBUF_INIT;
 
 	for (size_t i = 0; i < ARRAY_SIZE(req); i++) {
-		const struct role_def *d = NULL;
+		const struct role_def *d = &role_defs[0];
 		long g;
 		size_t *hosts = NULL, nr = 0;
 

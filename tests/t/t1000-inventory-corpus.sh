@@ -55,7 +55,7 @@ for f in "$corpus"/*.ini; do
 d = json.load(open(sys.argv[1]))
 hosts = {h for g in d.values() for h in g.get(\"hosts\", [])}
 # names ansible-inventory --host can address as a pattern
-print(\"\\n\".join(sorted(h for h in hosts if re.fullmatch(\"[A-Za-z0-9._-]+\", h))))' list.json >hosts &&
+print(\"\\n\".join(sorted(h for h in hosts if re.fullmatch(\"[A-Za-z0-9._-]+\", h))))' list.json | head -n 4 >hosts &&
 		while read -r h; do
 			ansible-inventory -i \"$f\" --host \"\$h\" >expect 2>/dev/null &&
 			\"\$KCFG\" -i \"$f\" inventory --host \"\$h\" >out &&
