@@ -21,6 +21,9 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_vault_entry,
 	&cmd_render_entry,
 	&cmd_ping_entry,
+	&cmd_facts_entry,
+	&cmd_plan_entry,
+	&cmd_apply_entry,
 };
 
 static const char global_usage[] =

@@ -46,6 +46,9 @@ extern const struct cmd_entry cmd_config_entry;
 extern const struct cmd_entry cmd_vault_entry;
 extern const struct cmd_entry cmd_render_entry;
 extern const struct cmd_entry cmd_ping_entry;
+extern const struct cmd_entry cmd_facts_entry;
+extern const struct cmd_entry cmd_plan_entry;
+extern const struct cmd_entry cmd_apply_entry;
 
 /* Prints "error: MSG" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

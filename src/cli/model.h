@@ -47,6 +47,7 @@ struct model {
 	struct role_hosts role_hosts;	/* every host with a role, resolved */
 	struct strvec strings;		/* strings comp_host borrows */
 	struct comp_host *hosts;	/* parallel to role_hosts */
+	const char **group_names;	/* what each comp_host.groups points into */
 	size_t nr_hosts;
 	char *state_dir;
 	char *vault_path;

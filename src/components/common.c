@@ -100,10 +100,17 @@ static int common_desired(const struct comp_ctx *ctx, const struct comp_host *h,
 	strvec_push(&r->packages, "unattended-upgrades");
 	r->absent = 1;
 
-	/* refresh the apt cache only when it is older than the threshold */
+	/*
+	 * Refresh the apt cache only when it is older than the threshold:
+	 * kcfg's own stamp of a successful update counts, as do InRelease
+	 * files (a repository without them, like a local mirror, still
+	 * settles through the stamp).
+	 */
 	r = resource_add(out, RES_COMMAND, "common");
-	r->command = xstrdup("apt-get update -q");
-	r->unless = xstrfmt("test -n \"$(find /var/lib/apt/lists -maxdepth 1 -name '*_InRelease' "
+	r->command = xstrdup("apt-get update -q && mkdir -p /var/lib/kcfg && "
+			     "touch /var/lib/kcfg/apt-updated");
+	r->unless = xstrfmt("test -n \"$(find /var/lib/kcfg/apt-updated /var/lib/apt/lists "
+			    "-maxdepth 1 \\( -name apt-updated -o -name '*_InRelease' \\) "
 			    "-newermt '-%lld seconds' 2>/dev/null | head -n 1)\"",
 			    ctx->settings->cluster.apt_cache_max_age);
 	(void)err;

@@ -34,7 +34,12 @@ struct comp_host {
 	const char *roce_netif;		/* the RoCE interface, or NULL */
 	unsigned roles;			/* COMP_ROLE_* */
 	const struct facts *facts;	/* NULL when not gathered */
+	const char *const *groups;	/* every inventory group it is in, 'all' first */
+	size_t nr_groups;
 };
+
+/* 1 when `h` is in inventory group `group` ('all' included). */
+int comp_host_in_group(const struct comp_host *h, const char *group);
 
 struct comp_ctx {
 	const struct settings *settings;
@@ -76,5 +81,6 @@ extern const struct component component_monitoring;
 extern const struct component component_mpi_operator;
 extern const struct component component_spark_operator;
 extern const struct component component_exascaler_csi;
+extern const struct component component_extras;
 
 #endif

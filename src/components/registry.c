@@ -18,6 +18,7 @@ const struct component *const components[] = {
 	&component_mpi_operator,
 	&component_spark_operator,
 	&component_exascaler_csi,
+	&component_extras,
 };
 
 const size_t nr_components = sizeof(components) / sizeof(components[0]);
@@ -28,6 +29,16 @@ const struct component *component_find(const char *name)
 		if (!strcmp(components[i]->name, name))
 			return components[i];
 	return NULL;
+}
+
+int comp_host_in_group(const struct comp_host *h, const char *group)
+{
+	if (!strcmp(group, "all"))
+		return 1;
+	for (size_t i = 0; i < h->nr_groups; i++)
+		if (!strcmp(h->groups[i], group))
+			return 1;
+	return 0;
 }
 
 const struct comp_host *comp_first_host(const struct comp_ctx *ctx, unsigned roles)

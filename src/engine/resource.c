@@ -50,6 +50,7 @@ static void resource_release(struct resource *r)
 	free(r->local_path);
 	free(r->sha256);
 	free(r->notify);
+	free(r->name);
 }
 
 void resource_list_release(struct resource_list *rl)
@@ -65,6 +66,7 @@ const char *resource_kind_name(enum resource_kind kind)
 {
 	static const char *const names[] = {
 		"file", "dir", "absent", "block", "packages", "service", "command", "upload",
+		"handler",
 	};
 	return (size_t)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }
@@ -85,6 +87,9 @@ void resource_describe(const struct resource *r, struct strbuf *out)
 		break;
 	case RES_BLOCK:
 		strbuf_addf(out, "%s#%s", r->path ? r->path : "?", r->marker ? r->marker : "");
+		break;
+	case RES_HANDLER:
+		strbuf_addstr(out, r->name ? r->name : "?");
 		break;
 	default:
 		strbuf_addstr(out, r->path ? r->path : "?");

@@ -21,6 +21,7 @@ enum resource_kind {
 	RES_SERVICE,	/* a systemd unit enabled/started */
 	RES_COMMAND,	/* a command, guarded by creates / unless */
 	RES_UPLOAD,	/* a large local file copied, checked by sha256 */
+	RES_HANDLER,	/* a named command run once after the rest, when notified */
 };
 
 struct resource {
@@ -44,6 +45,7 @@ struct resource {
 	char *local_path;	/* RES_UPLOAD source */
 	char *sha256;		/* RES_UPLOAD expected digest (hex) */
 	char *notify;		/* handler to run once when this changes, or NULL */
+	char *name;		/* RES_HANDLER: the name resources notify; runs `command` */
 };
 
 struct resource_list {

@@ -33,6 +33,7 @@ static const char loop_text[] =
 	"trap 'rm -rf \"$T\"' EXIT\n"
 	"trap 'exit 129' HUP\n"
 	"trap 'exit 143' TERM\n"
+	"trap 'exit 141' PIPE\n"	/* a lost channel still removes $T (it may hold secrets) */
 	"m() {\n"
 	"\tprintf '\\036kcfg-%s %s %s\\n' \"$K\" \"$1\" \"$2\"\n"
 	"\tprintf '\\036kcfg-%s %s %s\\n' \"$K\" \"$1\" \"$2\" >&2\n"

@@ -1,0 +1,55 @@
+/*
+ * kcfg apply: make each host what the components want, exactly the
+ * changes plan shows, over one ssh session per host.
+ */
+#include "cli/cli.h"
+#include "cli/model.h"
+#include "cli/run-cmd.h"
+#include "util/banned.h"
+
+static int cmd_apply(int argc, char **argv, struct kcfg_opts *opts)
+{
+	return run_cmd(argc, argv, opts, 1, &cmd_apply_entry);
+}
+
+const struct cmd_entry cmd_apply_entry = {
+	"apply", cmd_apply,
+	"make the hosts what the inventory and cluster.yaml say",
+	"kcfg [-i INVENTORY] [-c CLUSTER_YAML] apply [-l HOSTS] [-C COMPONENTS] [-f FORKS]\n"
+	"                   [--diff] [--timeout SECONDS] [--facts-max-age SECONDS]\n"
+	"                   [--fail-fast] [VAULT OPTIONS]",
+	"Plans each host as 'kcfg plan' does and, over the same session, makes\n"
+	"exactly the planned changes, in order: files written to a temporary file\n"
+	"beside the target and renamed over it (never half-written, the first\n"
+	"original kept as FILE.kcfg-orig when the component asks), directories,\n"
+	"removals, marked blocks, apt packages, systemd daemon-reload when unit\n"
+	"files changed, services, commands, uploads checked by sha256, and last\n"
+	"the handlers the changes notified, each once. A change that fails stops\n"
+	"its host, says which resource and why; the other hosts go on (unless\n"
+	"--fail-fast). Ctrl-C stops new work and lets running steps finish, so\n"
+	"every host is left consistent; a handler notified before a stop runs on\n"
+	"the next apply.\n"
+	"\n"
+	"Progress goes to stderr (live per host on a terminal), what changed and a\n"
+	"summary table (changed / unchanged / failed per host) to stdout, and a\n"
+	"full log, without secrets, to .kcfg/logs/ beside the inventory.\n"
+	"\n"
+	"Components: common, harbor, bastion, containerd, k0s, lustre, gpu-operator,\n"
+	"network-operator, metallb, monitoring, mpi-operator, spark-operator,\n"
+	"exascaler-csi, extras (see 'kcfg help plan' for -C).\n"
+	"\n"
+	"Options:\n"
+	"  -l, --limit HOSTS          only these hosts or groups (comma separated)\n"
+	"  -C, --component NAMES      only these components (comma separated)\n"
+	"  -f, --forks N              hosts at once (default 50)\n"
+	"      --diff                 show the diff of each file changed\n"
+	"      --timeout SECONDS      per step on a host (default 3600)\n"
+	"      --facts-max-age SECONDS\n"
+	"                             gather facts again when the cache is older\n"
+	"                             (default 86400; 0: always)\n"
+	"      --fail-fast            stop every host when one fails\n"
+	MODEL_VAULT_HELP
+	"\n"
+	"Exit status: 0 every host done, 1 a host failed, 130 interrupted,\n"
+	"65 invalid input.\n",
+};

@@ -1,0 +1,157 @@
+/*
+ * kcfg facts: gather every host's facts (engine/probe.h) in one round
+ * trip each, print them as one JSON object keyed by host, and cache them
+ * as .kcfg/facts/<host>.json for render, plan and apply.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/model.h"
+#include "cli/run.h"
+#include "cli/run-cmd.h"
+#include "engine/facts.h"
+#include "util/json.h"
+#include "util/strbuf.h"
+#include "util/banned.h"
+
+enum { OPT_LOCAL = 0x200, OPT_FAIL_FAST };
+
+/* Facts of each gathered host, as members of one object. */
+static void print_json(const struct run *run)
+{
+	struct strbuf out = STRBUF_INIT, one = STRBUF_INIT;
+	int first = 1;
+
+	strbuf_addstr(&out, "{");
+	for (size_t i = 0; i < run->nr; i++) {
+		const struct run_host *h = &run->hosts[i];
+
+		if (h->state != RUN_WAITING || !run->m->have_facts[i])
+			continue;
+		strbuf_reset(&one);
+		facts_to_json(&run->m->facts[i], &one);
+		strbuf_rtrim(&one);
+		strbuf_addstr(&out, first ? "\n  " : ",\n  ");
+		json_quote(&out, h->name, strlen(h->name));
+		strbuf_addstr(&out, ": ");
+		for (const char *p = one.buf; *p; p++) {
+			strbuf_addch(&out, *p);
+			if (*p == '\n')
+				strbuf_addstr(&out, "  ");
+		}
+		first = 0;
+	}
+	strbuf_addstr(&out, first ? "}\n" : "\n}\n");
+	fputs(out.buf, stdout);
+	fflush(stdout);
+	strbuf_release(&out);
+	strbuf_release(&one);
+}
+
+static int cmd_facts(int argc, char **argv, struct kcfg_opts *opts)
+{
+	static const struct option longopts[] = {
+		{ "limit", required_argument, NULL, 'l' },
+		{ "forks", required_argument, NULL, 'f' },
+		{ "fail-fast", no_argument, NULL, OPT_FAIL_FAST },
+		{ "local", no_argument, NULL, OPT_LOCAL },
+		MODEL_VAULT_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct model_request mr = { 0, NULL, VAULT_PASSWORD_SOURCE_INIT, NULL, NULL };
+	struct run_opts ro;
+	struct model m;
+	struct run run;
+	char *end;
+	int c, ret = KCFG_EXIT_OK, loaded = 0, failed = 0;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.command = "facts";
+	ro.forks = 50;
+	ro.timeout_s = 60;
+	while ((c = cli_getopt(argc, argv, "l:f:", longopts, &cmd_facts_entry)) != -1) {
+		switch (c) {
+		case 'l': ro.limit = optarg; break;
+		case 'f':
+			errno = 0;
+			ro.forks = (unsigned)strtoul(optarg, &end, 10);
+			if (errno || *end || !*optarg || ro.forks < 1 || ro.forks > 1000) {
+				cli_error("--forks wants a number from 1 to 1000, not '%s'", optarg);
+				ret = cli_usage(&cmd_facts_entry);
+				goto out;
+			}
+			break;
+		case OPT_FAIL_FAST: ro.fail_fast = 1; break;
+		case OPT_LOCAL: ro.local = 1; break;
+		default:
+			if (c >= 0x100 && c < 0x200 && model_parse_vault_option(&mr, c, optarg, &ret)) {
+				if (ret != KCFG_EXIT_OK)
+					goto out;
+				break;
+			}
+			ret = KCFG_EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (ro.limit && optind < argc) {
+		cli_error("name hosts either as arguments or with --limit, not both");
+		ret = cli_usage(&cmd_facts_entry);
+		goto out;
+	}
+	ret = run_cmd_load(opts, &mr, &m);
+	loaded = 1;
+	if (ret != KCFG_EXIT_OK)
+		goto out;
+	run_init(&run, &m, &ro);
+	ret = run_pick(&run, ro.limit, argv + optind, (size_t)(argc - optind));
+	if (ret == KCFG_EXIT_OK) {
+		int interrupted = run_gather_facts(&run, 1) < 0;
+
+		print_json(&run);
+		for (size_t i = 0; i < run.nr; i++) {
+			const struct run_host *h = &run.hosts[i];
+			if (h->state != RUN_FAILED)
+				continue;
+			failed++;
+			cli_error("%s", h->error.buf);
+			if (h->hint.len)
+				cli_hint("%s", h->hint.buf);
+		}
+		ret = interrupted ? 130 : failed ? KCFG_EXIT_FAILURE : KCFG_EXIT_OK;
+	}
+	run_release(&run);
+out:
+	if (loaded)
+		model_release(&m);
+	model_request_release(&mr);
+	return ret;
+}
+
+const struct cmd_entry cmd_facts_entry = {
+	"facts", cmd_facts,
+	"gather the hosts' facts and cache them for render, plan and apply",
+	"kcfg [-i INVENTORY] [-c CLUSTER_YAML] facts [HOST...] [-l HOSTS] [-f FORKS]\n"
+	"                   [--fail-fast] [VAULT OPTIONS]",
+	"Runs one probe script per host over its ssh session (one round trip; it\n"
+	"needs only sh, coreutils and iproute2 there) that reads the host name,\n"
+	"OS, kernel, CPUs, memory, disk, NUMA nodes, network interfaces and\n"
+	"addresses, RDMA devices, GPUs and the installed k0s. Prints them as one\n"
+	"JSON object keyed by host name (docs/facts.md describes each host's\n"
+	"form) and caches each host's as .kcfg/facts/HOST.json beside the\n"
+	"inventory, where 'kcfg render' finds them and 'kcfg plan' and 'kcfg\n"
+	"apply' use them while they are fresh.\n"
+	"\n"
+	"Options:\n"
+	"  HOST...                    only these hosts (default: every host with a role)\n"
+	"  -l, --limit HOSTS          only these hosts or groups (comma separated)\n"
+	"  -f, --forks N              hosts at once (default 50)\n"
+	"      --fail-fast            stop every host when one fails\n"
+	"      --local                probe this machine through /bin/sh, not ssh\n"
+	MODEL_VAULT_HELP
+	"\n"
+	"Exit status: 0 every host answered, 1 some did not (the others are still\n"
+	"printed and cached), 65 invalid input.\n",
+};

@@ -1,0 +1,309 @@
+/*
+ * The plan/apply driver. Per picked host: the components' resources,
+ * then, over ONE session, an observe step whose result is diffed into a
+ * plan; for apply, the plan's steps are added to the same session from
+ * the step callback and run in order. Hosts go in parallel over the
+ * runner's poll() loop; a host that fails stops alone (unless
+ * --fail-fast), and a signal stops new steps while running ones finish.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/model.h"
+#include "cli/run.h"
+#include "components/component.h"
+#include "engine/plan.h"
+#include "util/log.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+static void host_fail(struct run_host *h, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void host_fail(struct run_host *h, const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+
+	h->state = RUN_FAILED;
+	if (h->error.len)
+		return;
+	va_start(ap, fmt);
+	strbuf_vaddf(&h->error, fmt, ap);
+	va_end(ap);
+	if (hint)
+		strbuf_addstr(&h->hint, hint);
+}
+
+/* The resources the picked components want on host `h`. */
+static int desired(struct run *run, struct run_host *h)
+{
+	const struct comp_host *ch = &run->m->hosts[h->index];
+	struct strbuf err = STRBUF_INIT;
+	int ret = 0;
+
+	for (size_t c = 0; c < nr_components && !ret; c++) {
+		const struct component *comp = components[c];
+
+		if (!(comp->roles & ch->roles) || !run_component_wanted(run->opts->components,
+									 comp->name))
+			continue;
+		if (comp->desired(&run->m->ctx, ch, &h->rl, &err) < 0) {
+			host_fail(h, NULL, "%s", err.len ? err.buf : "a component failed");
+			if (!err.len)
+				strbuf_addf(&h->error, " ('%s' on '%s')", comp->name, h->name);
+			ret = -1;
+		}
+	}
+	if (!ret && diff_check_conflicts(&h->rl, &err) < 0) {
+		host_fail(h, "keep one of the two", "on '%s': %s", h->name, err.buf);
+		ret = -1;
+	}
+	strbuf_release(&err);
+	return ret;
+}
+
+static void log_plan(struct run_host *h)
+{
+	struct strbuf line = STRBUF_INIT;
+
+	log_msg(LOG_INFO, "%s: %zu resources, %zu to change", h->name, h->plan.resources,
+		h->plan.nr);
+	for (size_t i = 0; i < h->plan.nr; i++) {
+		strbuf_reset(&line);
+		plan_describe_change(&h->rl, &h->plan.v[i], &line);
+		log_msg(LOG_INFO, "%s: plan %s", h->name, line.buf);
+	}
+	strbuf_release(&line);
+}
+
+static int observed(struct run *run, struct runner_host *rh, struct run_host *h,
+		    const struct runner_result *res)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct apply_steps *st = &h->steps;
+	int ret = -1;
+
+	if (runner_step_ok(res) < 0)
+		return -1;	/* the runner's message says why */
+	if (observe_parse(&h->rl, res->out.buf, res->out.len, &h->obs, &err) < 0) {
+		strbuf_addf(&rh->errmsg, "cannot read the state of '%s': %s", h->name, err.buf);
+		goto out;
+	}
+	if (diff_host(h->name, &h->rl, &h->obs, &h->plan, &err) < 0) {
+		strbuf_addf(&rh->errmsg, "cannot plan '%s': %s", h->name, err.buf);
+		goto out;
+	}
+	h->planned = 1;
+	log_plan(h);
+	h->state = RUN_DONE;
+	if (run->opts->apply && h->plan.nr) {
+		if (apply_build(&h->rl, &h->plan, st, &err) < 0) {
+			strbuf_addf(&rh->errmsg, "cannot apply on '%s': %s", h->name, err.buf);
+			goto out;
+		}
+		for (size_t i = 0; i < st->nr; i++) {
+			const struct change *c = &h->plan.v[st->v[i].first];
+
+			if (st->v[i].upload)
+				runner_add_upload(rh, "upload", h->rl.items[c->res].local_path,
+						  h->rl.items[c->res].path, c->mode,
+						  run->opts->timeout_s * 1000u);
+			else
+				runner_add_step(rh, "apply", st->v[i].script.buf,
+						run->opts->timeout_s * 1000u);
+		}
+		h->state = RUN_APPLYING;
+	}
+	ret = 0;
+out:
+	strbuf_release(&err);
+	run_progress(run);
+	return ret;
+}
+
+/* The change a failed step was on: its first without an outcome. */
+static struct change *unfinished(struct run_host *h, const struct apply_step *st)
+{
+	for (size_t i = st->first; i < st->first + st->nr; i++)
+		if (h->plan.v[i].state == CHANGE_PLANNED)
+			return &h->plan.v[i];
+	return NULL;
+}
+
+static void change_failed(struct runner_host *rh, struct run_host *h, struct change *c,
+			  const char *why)
+{
+	struct strbuf what = STRBUF_INIT;
+
+	c->state = CHANGE_FAILED;
+	if (!c->error.len)
+		strbuf_addstr(&c->error, why);
+	plan_describe_change(&h->rl, c, &what);
+	strbuf_reset(&rh->errmsg);
+	/* the description without its plan sign ("+ ", "! ") */
+	strbuf_addf(&rh->errmsg, "on '%s', %s failed: %s", h->name, what.buf + 2, c->error.buf);
+	if (!rh->hint.len)
+		strbuf_addstr(&rh->hint, "fix the cause and apply again: what was done stays "
+			      "done, and the rest is planned afresh");
+	log_msg(LOG_INFO, "%s: failed %s: %s", h->name, what.buf, c->error.buf);
+	strbuf_release(&what);
+}
+
+static int applied(struct run *run, struct runner_host *rh, struct run_host *h,
+		   size_t k, const struct runner_result *res)
+{
+	const struct apply_step *st = &h->steps.v[k];
+	struct strbuf err = STRBUF_INIT, what = STRBUF_INIT;
+	struct change *c;
+	int rc = 0;
+
+	h->steps_done = k + 1;
+	if (st->upload) {
+		c = &h->plan.v[st->first];
+		if (runner_step_ok(res) < 0) {
+			runner_step_error(rh, k + 1, res, &err);
+			change_failed(rh, h, c, err.buf);
+			rc = -1;
+		} else {
+			c->state = res->skipped ? CHANGE_SKIPPED : CHANGE_DONE;
+		}
+	} else {
+		rc = apply_read_report(st, res->out.buf, res->out.len, &h->plan, &err);
+		if (rc < 0) {
+			strbuf_addf(&rh->errmsg, "on '%s': %s", h->name, err.buf);
+		} else if (rc > 0) {
+			for (size_t i = st->first; i < st->first + st->nr; i++)
+				if (h->plan.v[i].state == CHANGE_FAILED)
+					change_failed(rh, h, &h->plan.v[i], "");
+			rc = -1;
+		} else if (runner_step_ok(res) < 0) {
+			/* the script died (a limit, a signal) before its next report */
+			runner_step_error(rh, k + 1, res, &err);
+			c = unfinished(h, st);
+			if (c)
+				change_failed(rh, h, c, err.buf);
+			else
+				strbuf_addbuf(&rh->errmsg, &err);
+			rc = -1;
+		}
+	}
+	for (size_t i = st->first; i < st->first + st->nr; i++) {
+		if (h->plan.v[i].state != CHANGE_DONE)
+			continue;
+		strbuf_reset(&what);
+		plan_describe_change(&h->rl, &h->plan.v[i], &what);
+		log_msg(LOG_INFO, "%s: done %s", h->name, what.buf);
+	}
+	strbuf_release(&err);
+	strbuf_release(&what);
+	run_progress(run);
+	return rc;
+}
+
+static int on_step(struct runner_host *rh, size_t step, const struct runner_result *res,
+		   void *data)
+{
+	struct run_host *h = rh->data;
+
+	h->busy_us += res->duration_us;
+	if (step == 0)
+		return observed(data, rh, h, res);
+	return applied(data, rh, h, step - 1, res);
+}
+
+static void collect(struct run *run, struct runner *r)
+{
+	for (size_t i = 0; i < r->nr; i++) {
+		struct runner_host *rh = r->hosts[i];
+		struct run_host *h = rh->data;
+
+		h->busy_us += rh->connect_us;
+		if (rh->state == RUNNER_OK) {
+			h->state = RUN_DONE;
+			continue;
+		}
+		h->cancelled = rh->state == RUNNER_CANCELLED;
+		/* the step running when the session died may have made some of its changes */
+		if (!h->cancelled && rh->error != SESSION_ERR_NONE && h->steps_done < h->steps.nr &&
+		    rh->next > h->steps_done) {
+			const struct apply_step *st = &h->steps.v[h->steps_done];
+			for (size_t k = st->first; k < st->first + st->nr; k++)
+				if (h->plan.v[k].state == CHANGE_PLANNED)
+					h->plan.v[k].state = CHANGE_UNKNOWN;
+		}
+		host_fail(h, rh->hint.len ? rh->hint.buf : NULL, "%s",
+			  rh->errmsg.len ? rh->errmsg.buf : "failed");
+		log_msg(LOG_INFO, "%s: failed: %s", h->name, h->error.buf);
+	}
+	(void)run;
+}
+
+static int exit_code(const struct run *run, int interrupted)
+{
+	int failed = 0, changes = 0;
+
+	for (size_t i = 0; i < run->nr; i++) {
+		const struct run_host *h = &run->hosts[i];
+
+		failed |= h->state == RUN_FAILED;
+		changes |= h->planned && h->plan.nr;
+	}
+	if (interrupted)
+		return 130;
+	if (failed)
+		return KCFG_EXIT_FAILURE;
+	if (!run->opts->apply && changes && run->opts->detailed_exitcode)
+		return KCFG_EXIT_CHANGES;
+	return KCFG_EXIT_OK;
+}
+
+int run_plan_apply(struct run *run)
+{
+	struct runner r;
+	struct strbuf script = STRBUF_INIT, err = STRBUF_INIT;
+	int interrupted = 0;
+
+	run->started_us = session_now_us();
+	run_open_log(run);
+	log_msg(LOG_INFO, "kcfg %s on %s", run->opts->command, run->m->inv.file);
+	if (run_gather_facts(run, 0) < 0)
+		interrupted = 1;
+	runner_init(&r, run->opts->local ? &transport_local : &transport_ssh);
+	r.forks = run->opts->forks;
+	r.fail_fast = run->opts->fail_fast;
+	r.on_step = on_step;
+	r.data = run;
+	for (size_t i = 0; i < run->nr && !interrupted; i++) {
+		struct run_host *h = &run->hosts[i];
+		struct runner_host *rh;
+
+		if (h->state != RUN_WAITING || desired(run, h) < 0)
+			continue;
+		strbuf_reset(&script);
+		strbuf_reset(&err);
+		if (observe_script(&h->rl, &script, &err) < 0) {
+			host_fail(h, NULL, "on '%s': %s", h->name, err.buf);
+			continue;
+		}
+		h->state = RUN_OBSERVING;
+		rh = runner_add_host(&r, &h->t);
+		rh->data = h;
+		runner_add_step(rh, "observe", script.buf, run->opts->timeout_s * 1000u);
+	}
+	if (!interrupted && r.nr) {
+		run_progress(run);
+		runner_run(&r);
+		interrupted = runner_interrupted() != 0;
+		collect(run, &r);
+	}
+	run_progress_end(run);
+	runner_release(&r);
+	strbuf_release(&script);
+	strbuf_release(&err);
+	run_print_hosts(run);
+	run_print_summary(run);
+	log_close();
+	return exit_code(run, interrupted);
+}

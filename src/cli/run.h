@@ -1,0 +1,127 @@
+#ifndef KCFG_CLI_RUN_H
+#define KCFG_CLI_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/apply.h"
+#include "engine/diff.h"
+#include "engine/observe.h"
+#include "engine/resource.h"
+#include "transport/runner.h"
+#include "util/strbuf.h"
+
+struct model;
+struct kcfg_opts;
+
+/*
+ * What `kcfg facts`, `kcfg plan` and `kcfg apply` share: a session
+ * target per inventory host (run-hosts.c), the hosts picked by --limit,
+ * facts gathered and cached (run-facts.c), and the plan/apply driver
+ * over the parallel runner (run.c) with its progress and report
+ * (run-report.c).
+ */
+
+enum run_host_state {
+	RUN_SKIPPED,	/* not picked by --limit */
+	RUN_WAITING,	/* picked, not started */
+	RUN_OBSERVING,
+	RUN_APPLYING,
+	RUN_DONE,	/* planned (plan) or applied (apply) */
+	RUN_FAILED,
+};
+
+struct run_host {
+	const char *name;		/* borrowed from the model */
+	size_t index;			/* in the model's hosts */
+	struct session_target t;
+	char port[8];
+	enum run_host_state state;
+	struct resource_list rl;
+	struct observed obs;
+	struct host_plan plan;
+	struct apply_steps steps;
+	size_t steps_done;
+	int planned;			/* observe and diff succeeded */
+	int cancelled;			/* stopped by a signal or --fail-fast */
+	struct strbuf error, hint;	/* when RUN_FAILED */
+	uint64_t busy_us;		/* connect + step time */
+	int shown;			/* the state the plain progress printed last */
+};
+
+struct run_opts {
+	int apply;			/* 0: plan only */
+	const char *limit;		/* --limit HOSTS/GROUPS, or NULL */
+	const char *components;		/* --component A[,B...], or NULL: every one */
+	unsigned forks;			/* hosts at once (0: all) */
+	int fail_fast;
+	unsigned timeout_s;		/* per step */
+	int diffs;			/* print diffs */
+	int detailed_exitcode;		/* plan: 2 when there are changes */
+	long facts_max_age;		/* seconds; older cached facts are gathered again */
+	const char *command;		/* "plan" or "apply", for the log file name */
+	int local;			/* run through /bin/sh here (tests) */
+};
+
+struct run {
+	struct model *m;
+	const struct run_opts *opts;
+	struct run_host *hosts;		/* parallel to the model's hosts */
+	size_t nr;
+	char *become_password;		/* from the vault; wiped on release */
+	int tty;			/* stderr is a terminal: live progress */
+	unsigned progress_lines;	/* lines the live display drew */
+	uint64_t started_us;
+};
+
+/* ---- run-hosts.c ---- */
+
+/* Sets up `run` for every model host (none picked yet). */
+void run_init(struct run *run, struct model *m, const struct run_opts *opts);
+void run_release(struct run *run);
+
+/*
+ * Picks the hosts named by `limit` (comma or colon separated host names,
+ * group names or 'all'; NULL: every host) or, when `names` is given,
+ * exactly those hosts. Prints what is wrong and returns an exit code.
+ */
+int run_pick(struct run *run, const char *limit, char **names, size_t nr_names);
+
+/* The components named by --component, checked (NULL: all). Prints errors. */
+int run_check_components(const char *list);
+/* 1 when component `name` is in `list` (NULL: every one). */
+int run_component_wanted(const char *list, const char *name);
+
+/* The state directory's subdirectory (".kcfg/facts"), malloc'ed. */
+char *run_state_path(const struct run *run, const char *sub);
+
+/* ---- run-facts.c ---- */
+
+/*
+ * Gathers facts over one session per picked host that needs them (all,
+ * when `always`; else those whose cache is missing or stale), stores
+ * them in the model and caches them as .kcfg/facts/<host>.json. A host
+ * that fails is marked RUN_FAILED with the reason. Returns 0, or -1
+ * when interrupted.
+ */
+int run_gather_facts(struct run *run, int always);
+/* Loads cached facts of every picked host that has fresh ones. */
+void run_load_cached_facts(struct run *run);
+
+/* ---- run.c ---- */
+
+/* Observes, plans and (with opts->apply) applies; returns an exit code. */
+int run_plan_apply(struct run *run);
+
+/* ---- run-report.c ---- */
+
+void run_progress(struct run *run);
+void run_progress_end(struct run *run);
+/* The plan (or what apply did) per host, on stdout. */
+void run_print_hosts(struct run *run);
+/* The summary table (apply) and the errors with their hints. */
+void run_print_summary(struct run *run);
+/* Opens .kcfg/logs/<time>-<command>.log; failure to open is a warning. */
+void run_open_log(struct run *run);
+
+#endif

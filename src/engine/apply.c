@@ -1,0 +1,479 @@
+/*
+ * Apply: the sh scripts that make a host's planned changes (apply.h
+ * says what they guarantee), and the reader of their reports.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/apply.h"
+#include "engine/diff.h"
+#include "engine/observe.h"
+#include "engine/resource.h"
+#include "transport/shell.h"
+#include "transport/upload.h"
+#include "util/base64.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+#define REPORT_MAX_MESSAGE 2000
+
+/*
+ * What every script starts with. K names the temporary file being
+ * written, so that a signal (the step's time limit, a stop) removes it.
+ * The functions use shell builtins where they can: a fork costs about a
+ * millisecond, and a host's apply makes hundreds of changes.
+ */
+static const char prelude[] =
+	"set -u\n"
+	"umask 022\n"
+	"cd / || exit 1\n"
+	"LC_ALL=C; export LC_ALL\n"
+	/* inside the session's private directory when there is one: gone with it */
+	"case $0 in */kcfg.*/s) B=${0%/*} ;; *) B=${TMPDIR:-/tmp} ;; esac\n"
+	"W=$(mktemp -d \"$B/kcfg-apply.XXXXXX\") || exit 1\n"
+	"K=\n"
+	"trap 'rm -rf \"$W\"; [ -z \"$K\" ] || rm -f -- \"$K\"' EXIT\n"
+	"trap 'exit 129' HUP\n"
+	"trap 'exit 130' INT\n"
+	"trap 'exit 143' TERM\n"
+	"trap 'exit 141' PIPE\n"
+	"P=" OBSERVE_PENDING_FILE "\n"
+	"ok() { printf 'R\\t%s\\tdone\\n' \"$1\"; }\n"
+	"sk() { printf 'R\\t%s\\tskip\\n' \"$1\"; }\n"
+	"no() { m=$(tail -n 3 \"$W/e\" 2>/dev/null | tr '\\t\\n' '  ')\n"
+	"\tprintf 'R\\t%s\\tfail\\texit status %s%s%s\\n' \"$1\" \"$2\" \"${m:+: }\" \"$m\"; exit 1; }\n"
+	"ns() { printf 'R\\t%s\\tfail\\texit status %s (output not shown: it may hold secrets)\\n' "
+	"\"$1\" \"$2\"; exit 1; }\n"
+	"nt() { { [ -d \"${P%/*}\" ] || mkdir -p \"${P%/*}\"; } && printf '%s\\n' \"$1\" >> \"$P\"; }\n"
+	"rmt() { [ ! -e \"$1\" ] || rm -f -- \"$1\"; }\n"
+	/* nd PATH TMP: not a directory there; the parent exists */
+	"nd() { [ ! -d \"$1\" ] || [ -h \"$1\" ] || { echo \"'$1' is a directory\" >&2; return 1; }\n"
+	"\td=${2%/*}; [ -d \"${d:-/}\" ] || mkdir -p -- \"$d\"; }\n"
+	"bk() { [ \"$2\" != 1 ] || [ ! -e \"$1\" ] || [ -e \"$1.kcfg-orig\" ] ||\n"
+	"\tln -- \"$1\" \"$1.kcfg-orig\" 2>/dev/null || cp -p -- \"$1\" \"$1.kcfg-orig\"; }\n"
+	/* at FILE MODE OWNER: '-' keeps what umask 022 and root gave */
+	"at() { { [ \"$2\" = - ] || chmod -- \"$2\" \"$1\"; } && { [ \"$3\" = - ] || chown -- \"$3\" \"$1\"; }; }\n"
+	/* fin PATH TMP MODE OWNER BACKUP: attributes, backup, rename into place */
+	"fin() { if at \"$2\" \"$3\" \"$4\" && bk \"$1\" \"$5\" && mv -f -- \"$2\" \"$1\"; then K=; return 0; fi\n"
+	"\trmt \"$2\"; K=; return 1; }\n"
+	/* wf PATH TMP MODE OWNER BACKUP TEXT: a file holding TEXT */
+	"wf() { nd \"$1\" \"$2\" || return 1\n"
+	"\tK=$2; rmt \"$2\"\n"
+	"\tprintf '%s' \"$6\" > \"$2\" || { rmt \"$2\"; K=; return 1; }\n"
+	"\tfin \"$@\"; }\n"
+	/* wfb PATH TMP MODE OWNER BACKUP: the same, base64 content on stdin (NUL bytes) */
+	"wfb() { nd \"$1\" \"$2\" || return 1\n"
+	"\tK=$2; rmt \"$2\"\n"
+	"\tbase64 -d > \"$2\" || { rmt \"$2\"; K=; return 1; }\n"
+	"\tfin \"$@\"; }\n"
+	/* wb PATH TMP BEGIN END BACKUP TEXT: the block between the markers is TEXT */
+	"AB='function put(  l) { print b; while ((getline l < nf) > 0) print l; close(nf); print e }\n"
+	"s { if ($0 == e) { s = 0; n = 0 } else q[++n] = $0; next }\n"
+	"$0 == b && !d { put(); d = 1; s = 1; next }\n"
+	"{ print }\n"
+	"END { if (s) for (i = 1; i <= n; i++) print q[i]; if (!d) put() }'\n"
+	"wb() { nd \"$1\" \"$2\" || return 1\n"
+	"\tK=$2; rmt \"$2\"\n"
+	"\tif [ -f \"$1\" ]; then\n"
+	"\t\tprintf '%s' \"$6\" > \"$W/b\" &&\n"
+	"\t\tawk -v \"b=$3\" -v \"e=$4\" -v \"nf=$W/b\" \"$AB\" \"$1\" > \"$2\" &&\n"
+	"\t\tchown --reference=\"$1\" -- \"$2\" && chmod --reference=\"$1\" -- \"$2\"\n"
+	"\telse\n"
+	"\t\tprintf '%s\\n%s%s\\n' \"$3\" \"$6\" \"$4\" > \"$2\"\n"
+	"\tfi && bk \"$1\" \"$5\" && mv -f -- \"$2\" \"$1\" && { K=; return 0; }\n"
+	"\trmt \"$2\"; K=; return 1; }\n";
+
+/* After the last change: what was written is on disk before kcfg says done. */
+static const char epilogue[] = "sync\n";
+
+void apply_steps_release(struct apply_steps *steps)
+{
+	for (size_t i = 0; i < steps->nr; i++)
+		strbuf_release(&steps->v[i].script);
+	free(steps->v);
+	memset(steps, 0, sizeof(*steps));
+}
+
+static struct apply_step *new_step(struct apply_steps *steps, int upload, size_t first)
+{
+	struct apply_step *st;
+
+	ALLOC_GROW(steps->v, steps->nr + 1, steps->alloc);
+	st = &steps->v[steps->nr++];
+	memset(st, 0, sizeof(*st));
+	strbuf_init(&st->script, 0);
+	st->upload = upload;
+	st->first = first;
+	if (!upload)
+		strbuf_addstr(&st->script, prelude);
+	return st;
+}
+
+/* The temporary file beside `path`: DIR/.NAME.kcfg-new */
+static void temp_of(const char *path, struct strbuf *out)
+{
+	const char *slash = strrchr(path, '/');
+
+	strbuf_add(out, path, (size_t)(slash - path) + 1);
+	strbuf_addf(out, ".%s.kcfg-new", slash + 1);
+}
+
+static void add_base64_heredoc(struct strbuf *s, const char *data, size_t len)
+{
+	struct strbuf b64 = STRBUF_INIT;
+
+	base64_encode(data, len, &b64);
+	for (size_t i = 0; i < b64.len; i += 76) {
+		strbuf_add(s, b64.buf + i, b64.len - i < 76 ? b64.len - i : 76);
+		strbuf_addch(s, '\n');
+	}
+	strbuf_addstr(s, "KCFG-DATA\n");
+	if (b64.alloc)
+		explicit_bzero(b64.buf, b64.alloc);	/* it may hold a secret */
+	strbuf_release(&b64);
+}
+
+/* A script's text in $W/NAME, written by printf (a builtin: never argv). */
+static void add_script_file(struct strbuf *s, const char *name, const char *text)
+{
+	strbuf_addstr(s, "printf '%s\\n' ");
+	sq_quote(s, text);
+	strbuf_addf(s, " > \"$W/%s\"\n", name);
+}
+
+/* MODE and OWNER arguments: '-' where umask 022 and root already give them. */
+static void add_mode_owner(struct strbuf *s, const struct change *c)
+{
+	if (c->mode == 0644)
+		strbuf_addstr(s, " -");
+	else
+		strbuf_addf(s, " %04o", c->mode);
+	strbuf_addch(s, ' ');
+	if (!strcmp(c->owner, "root:root"))
+		strbuf_addch(s, '-');
+	else
+		sq_quote(s, c->owner);
+}
+
+/* "then [nt NAME;] ok I; else no I $?; fi" after a condition. */
+static void add_outcome(struct strbuf *s, const struct resource *r, size_t ci)
+{
+	strbuf_addstr(s, "; then ");
+	if (r && r->notify) {
+		strbuf_addstr(s, "nt ");
+		sq_quote(s, r->notify);
+		strbuf_addf(s, " 2>\"$W/e\" || no %zu $?; ", ci);
+	}
+	strbuf_addf(s, "ok %zu; else no %zu $?; fi\n", ci, ci);
+}
+
+static void add_file(struct strbuf *s, const struct resource *r, const struct change *c,
+		     size_t ci)
+{
+	struct strbuf tmp = STRBUF_INIT, text = STRBUF_INIT;
+	int binary = memchr(r->content.buf, '\0', r->content.len) != NULL;
+
+	temp_of(r->path, &tmp);
+	strbuf_addstr(s, binary ? "if wfb " : "if wf ");
+	sq_quote(s, r->path);
+	strbuf_addch(s, ' ');
+	sq_quote(s, tmp.buf);
+	add_mode_owner(s, c);
+	strbuf_addf(s, " %d ", r->backup);
+	if (binary) {
+		strbuf_addstr(s, "2>\"$W/e\" <<'KCFG-DATA'");
+		add_outcome(s, r, ci);
+		add_base64_heredoc(s, r->content.buf, r->content.len);
+	} else {
+		sq_quote(&text, r->content.buf);
+		strbuf_addbuf(s, &text);
+		strbuf_addstr(s, " 2>\"$W/e\"");
+		add_outcome(s, r, ci);
+	}
+	if (text.alloc)
+		explicit_bzero(text.buf, text.alloc);	/* it may hold a secret */
+	strbuf_release(&text);
+	strbuf_release(&tmp);
+}
+
+static void add_block(struct strbuf *s, const struct resource *r, size_t ci)
+{
+	struct strbuf tmp = STRBUF_INIT, text = STRBUF_INIT;
+
+	temp_of(r->path, &tmp);
+	strbuf_addbuf(&text, &r->content);
+	if (text.len && text.buf[text.len - 1] != '\n')
+		strbuf_addch(&text, '\n');
+	strbuf_addstr(s, "if wb ");
+	sq_quote(s, r->path);
+	strbuf_addch(s, ' ');
+	sq_quote(s, tmp.buf);
+	strbuf_addf(s, " '# BEGIN kcfg %s' '# END kcfg %s' %d ", r->marker, r->marker, r->backup);
+	sq_quote(s, text.buf);
+	strbuf_addstr(s, " 2>\"$W/e\"");
+	add_outcome(s, r, ci);
+	if (text.alloc)
+		explicit_bzero(text.buf, text.alloc);
+	strbuf_release(&text);
+	strbuf_release(&tmp);
+}
+
+/* "chmod MODE PATH && chown OWNER PATH", the condition of an if. */
+static void add_attrs(struct strbuf *s, const char *path, const struct change *c)
+{
+	strbuf_addf(s, "chmod %04o -- ", c->mode);
+	sq_quote(s, path);
+	strbuf_addstr(s, " 2>\"$W/e\" && chown -- ");
+	sq_quote(s, c->owner);
+	strbuf_addch(s, ' ');
+	sq_quote(s, path);
+	strbuf_addstr(s, " 2>\"$W/e\"");
+}
+
+static void add_packages(struct strbuf *s, const struct change *c, int install)
+{
+	strbuf_addf(s, "if DEBIAN_FRONTEND=noninteractive apt-get %s -y -q "
+		    "-o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-confdef "
+		    "-o Dpkg::Options::=--force-confold", install ? "install" : "remove");
+	for (size_t k = 0; k < c->packages.nr; k++)
+		strbuf_addf(s, " %s", c->packages.v[k]);	/* checked: [a-z0-9+.-] */
+	strbuf_addstr(s, " >\"$W/e\" 2>&1 </dev/null");
+}
+
+static void add_service(struct strbuf *s, const struct resource *r, const struct change *c)
+{
+	static const struct { unsigned bit; const char *verb; } verbs[] = {
+		{ CHG_ENABLE, "enable" }, { CHG_DISABLE, "disable" },
+		{ CHG_START, "start" }, { CHG_STOP, "stop" },
+	};
+	int first = 1;
+
+	strbuf_addstr(s, "if ");
+	for (size_t k = 0; k < sizeof(verbs) / sizeof(verbs[0]); k++) {
+		if (!(c->what & verbs[k].bit))
+			continue;
+		strbuf_addf(s, "%ssystemctl %s -- ", first ? "" : " && ", verbs[k].verb);
+		sq_quote(s, r->unit);
+		strbuf_addstr(s, " 2>\"$W/e\" </dev/null");
+		first = 0;
+	}
+}
+
+static void add_command(struct strbuf *s, const struct resource *r, size_t ci)
+{
+	if (r->creates) {
+		strbuf_addstr(s, "if [ -e ");
+		sq_quote(s, r->creates);
+		strbuf_addf(s, " ]; then sk %zu; else\n", ci);
+	}
+	if (r->unless) {
+		add_script_file(s, "u", r->unless);
+		strbuf_addf(s, "if sh \"$W/u\" >/dev/null 2>&1 </dev/null; then sk %zu; else\n", ci);
+	}
+	add_script_file(s, "c", r->command);
+	strbuf_addstr(s, "if sh \"$W/c\" >\"$W/e\" 2>&1 </dev/null; then ");
+	if (r->notify) {
+		strbuf_addstr(s, "nt ");
+		sq_quote(s, r->notify);
+		strbuf_addf(s, " 2>\"$W/e\" || no %zu $?; ", ci);
+	}
+	strbuf_addf(s, "ok %zu; else %s %zu $?; fi\n", ci, r->secret ? "ns" : "no", ci);
+	if (r->unless)
+		strbuf_addstr(s, "fi\n");
+	if (r->creates)
+		strbuf_addstr(s, "fi\n");
+}
+
+static void add_handler(struct strbuf *s, const struct change *c, size_t ci)
+{
+	strbuf_addstr(s, "if grep -qxF -- ");
+	sq_quote(s, c->handler);
+	strbuf_addstr(s, " \"$P\" 2>/dev/null; then\n");
+	add_script_file(s, "h", c->command);
+	strbuf_addf(s, "if sh \"$W/h\" >\"$W/e\" 2>&1 </dev/null; then ok %zu; "
+		    "else no %zu $?; fi\nelse sk %zu; fi\n", ci, ci, ci);
+}
+
+/* An upload's local file must be what its pin says, or the host never settles. */
+static int check_upload(const struct resource *r, struct strbuf *err)
+{
+	char sha[UPLOAD_SHA_HEX + 1];
+	uint64_t size;
+	struct strbuf why = STRBUF_INIT;
+
+	if (!r->local_path || upload_sha256_file(r->local_path, sha, &size, &why) < 0) {
+		strbuf_addf(err, "cannot upload '%s' (from component '%s'): %s", r->path,
+			    r->component, why.len ? why.buf : "no local file");
+		strbuf_release(&why);
+		return -1;
+	}
+	strbuf_release(&why);
+	if (r->sha256 && *r->sha256 && strcmp(sha, r->sha256)) {
+		strbuf_addf(err, "cannot upload '%s' (from component '%s'): the local file '%s' "
+			    "has sha256 %s, not the pinned %s", r->path, r->component,
+			    r->local_path, sha, r->sha256);
+		return -1;
+	}
+	return 0;
+}
+
+int apply_build(const struct resource_list *rl, const struct host_plan *plan,
+		struct apply_steps *out, struct strbuf *err)
+{
+	struct apply_steps steps = APPLY_STEPS_INIT;
+	struct apply_step *st = NULL;
+	int handlers = 0;
+
+	for (size_t ci = 0; ci < plan->nr; ci++) {
+		const struct change *c = &plan->v[ci];
+		const struct resource *r = c->res != CHANGE_NO_RESOURCE ? &rl->items[c->res] : NULL;
+		struct strbuf *s;
+
+		if (c->kind == CH_UPLOAD) {
+			if (check_upload(r, err) < 0) {
+				apply_steps_release(&steps);
+				return -1;
+			}
+			new_step(&steps, 1, ci)->nr = 1;
+			st = NULL;
+			/* the runner sets the mode; a non-root owner is set by the next script */
+			if (!strcmp(c->owner, "root:root"))
+				continue;
+			st = new_step(&steps, 0, ci);
+			s = &st->script;
+			strbuf_addstr(s, "if ");
+			add_attrs(s, r->path, c);
+			add_outcome(s, r, ci);
+			st->nr = 1;
+			continue;
+		}
+		if (!st)
+			st = new_step(&steps, 0, ci);
+		s = &st->script;
+		st->nr = ci + 1 - st->first;
+		switch (c->kind) {
+		case CH_FILE:
+			add_file(s, r, c, ci);
+			continue;
+		case CH_BLOCK:
+			add_block(s, r, ci);
+			continue;
+		case CH_COMMAND:
+			add_command(s, r, ci);
+			continue;
+		case CH_HANDLER:
+			add_handler(s, c, ci);
+			handlers = 1;
+			continue;
+		case CH_ATTRS:
+			strbuf_addstr(s, "if ");
+			add_attrs(s, r->path, c);
+			break;
+		case CH_DIR:
+			strbuf_addf(s, "if mkdir -p -m %04o -- ", c->mode);
+			sq_quote(s, r->path);
+			strbuf_addstr(s, " 2>\"$W/e\"");
+			if (strcmp(c->owner, "root:root")) {
+				strbuf_addstr(s, " && chown -- ");
+				sq_quote(s, c->owner);
+				strbuf_addch(s, ' ');
+				sq_quote(s, r->path);
+				strbuf_addstr(s, " 2>\"$W/e\"");
+			}
+			break;
+		case CH_ABSENT:
+			strbuf_addstr(s, "if rm -rf -- ");
+			sq_quote(s, r->path);
+			strbuf_addstr(s, " 2>\"$W/e\"");
+			break;
+		case CH_INSTALL:
+		case CH_REMOVE:
+			add_packages(s, c, c->kind == CH_INSTALL);
+			break;
+		case CH_SERVICE:
+			add_service(s, r, c);
+			break;
+		case CH_DAEMON_RELOAD:
+			strbuf_addstr(s, "if systemctl daemon-reload 2>\"$W/e\" </dev/null");
+			break;
+		case CH_UPLOAD:
+			break;
+		}
+		add_outcome(s, r, ci);
+	}
+	if (handlers && st)
+		strbuf_addstr(&st->script, "rm -f -- \"$P\"\n");
+	for (size_t i = 0; i < steps.nr; i++)
+		if (!steps.v[i].upload)
+			strbuf_addstr(&steps.v[i].script, epilogue);
+	apply_steps_release(out);
+	*out = steps;
+	return 0;
+}
+
+static int parse_index(const char *s, size_t *out)
+{
+	size_t v = 0;
+
+	if (!*s || strlen(s) > 9)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (size_t)(*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int apply_read_report(const struct apply_step *step, const char *out, size_t len,
+		      struct host_plan *plan, struct strbuf *err)
+{
+	struct strbuf line = STRBUF_INIT;
+	size_t pos = 0;
+	int failed = 0, ret = -1;
+	unsigned n = 0;
+
+	while (pos < len) {
+		const char *nl = memchr(out + pos, '\n', len - pos);
+		char *f[4] = { NULL, NULL, NULL, NULL }, *p;
+		size_t ci, k = 0;
+		struct change *c;
+
+		n++;
+		strbuf_reset(&line);
+		strbuf_add(&line, out + pos, nl ? (size_t)(nl - (out + pos)) : len - pos);
+		pos = nl ? (size_t)(nl - out) + 1 : len;
+		for (p = line.buf; k < 4; k++) {
+			f[k] = p;
+			if (k == 3 || !(p = strchr(p, '\t')))
+				break;
+			*p++ = '\0';
+		}
+		if (strlen(line.buf) != 1 || line.buf[0] != 'R' || !f[1] || !f[2] ||
+		    parse_index(f[1], &ci) < 0 || ci < step->first || ci >= step->first + step->nr) {
+			strbuf_addf(err, "apply report line %u is not a report", n);
+			goto out;
+		}
+		c = &plan->v[ci];
+		if (!strcmp(f[2], "done") && !f[3]) {
+			c->state = CHANGE_DONE;
+		} else if (!strcmp(f[2], "skip") && !f[3]) {
+			c->state = CHANGE_SKIPPED;
+		} else if (!strcmp(f[2], "fail") && f[3]) {
+			c->state = CHANGE_FAILED;
+			strbuf_reset(&c->error);
+			for (p = f[3]; *p && c->error.len < REPORT_MAX_MESSAGE; p++)
+				strbuf_addch(&c->error, (unsigned char)*p < ' ' ? ' ' : *p);
+			strbuf_rtrim(&c->error);
+			failed = 1;
+		} else {
+			strbuf_addf(err, "apply report line %u is not a report", n);
+			goto out;
+		}
+	}
+	ret = failed;
+out:
+	strbuf_release(&line);
+	return ret;
+}

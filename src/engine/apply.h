@@ -1,0 +1,62 @@
+#ifndef KCFG_APPLY_H
+#define KCFG_APPLY_H
+
+#include <stddef.h>
+
+#include "util/strbuf.h"
+
+struct host_plan;
+struct resource_list;
+
+/*
+ * Apply: the steps that make one host's planned changes, in order. Each
+ * run of changes is one sh script (one round trip); an upload is the
+ * runner's own sha256-checked step between two scripts. Every change in
+ * a script reports one record on stdout:
+ *
+ *   R IDX done              made
+ *   R IDX skip              nothing to do after all (a guard now holds)
+ *   R IDX fail MESSAGE      failed: the script stops there
+ *
+ * Files (and files holding blocks) are written to a temporary file in the
+ * same directory, given their mode and owner, fsync'ed and renamed over
+ * the target, so a reader sees the old file or the new one, never a part;
+ * a stale temporary from an apply killed mid-write is removed by the next
+ * write. A change that notifies a handler adds its name to
+ * OBSERVE_PENDING_FILE on the host once made; the last script runs the
+ * pending handlers and removes the file, so a handler notified before an
+ * interruption still runs on the next apply. Secrets (file contents,
+ * commands) travel inside the script on the session's stdin, never in
+ * argv.
+ */
+struct apply_step {
+	int upload;		/* 1: send change `first` (a CH_UPLOAD) with the runner */
+	struct strbuf script;	/* the script, when not an upload */
+	size_t first, nr;	/* the changes this step makes: plan->v[first..first+nr) */
+};
+
+struct apply_steps {
+	struct apply_step *v;
+	size_t nr, alloc;
+};
+
+#define APPLY_STEPS_INIT { NULL, 0, 0 }
+
+/*
+ * Builds the steps for `plan` (changes of `rl`). Returns 0, or -1 with a
+ * message in `err` (an upload whose local file does not match its pin).
+ */
+int apply_build(const struct resource_list *rl, const struct host_plan *plan,
+		struct apply_steps *out, struct strbuf *err);
+void apply_steps_release(struct apply_steps *steps);
+
+/*
+ * Reads a script step's report into the plan's change states. Returns
+ * the number of changes that failed (0 or 1), or -1 with `err` when the
+ * output is not a report (a change of the step with no record is left
+ * CHANGE_PLANNED: the script died before it).
+ */
+int apply_read_report(const struct apply_step *step, const char *out, size_t len,
+		      struct host_plan *plan, struct strbuf *err);
+
+#endif
