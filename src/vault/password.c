@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -111,6 +112,7 @@ static int tty_read_once(const char *prompt, int echo, struct secret *out,
 			 struct strbuf *err)
 {
 	struct sigaction sa, old[ARRAY_SIZE(tty_signals)];
+	sigset_t block, unblocked;
 	struct termios saved, quiet;
 	int fd, ret = -1, restore = 0, interrupted = 0;
 	unsigned char ch;
@@ -123,13 +125,22 @@ static int tty_read_once(const char *prompt, int echo, struct secret *out,
 		return -2;
 	}
 
+	/*
+	 * The signals stay blocked except inside pselect(), which unblocks
+	 * them atomically while it waits: a ^Z that lands between the prompt
+	 * and the wait still wakes it, instead of being noted and ignored
+	 * while read() sleeps on.
+	 */
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_tty_signal;	/* no SA_RESTART: read() must wake up */
+	sa.sa_handler = on_tty_signal;
 	sigemptyset(&sa.sa_mask);
+	sigemptyset(&block);
 	for (size_t i = 0; i < ARRAY_SIZE(tty_signals); i++) {
 		tty_caught[tty_signals[i]] = 0;
 		sigaction(tty_signals[i], &sa, &old[i]);
+		sigaddset(&block, tty_signals[i]);
 	}
+	sigprocmask(SIG_BLOCK, &block, &unblocked);
 	if (!echo) {
 		quiet = saved;
 		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
@@ -140,13 +151,23 @@ static int tty_read_once(const char *prompt, int echo, struct secret *out,
 
 	secret_release(out);
 	for (;;) {
-		ssize_t n = read(fd, &ch, 1);
+		fd_set rfds;
+		ssize_t n;
 
-		if (n < 0) {
+		FD_ZERO(&rfds);
+		FD_SET(fd, &rfds);
+		if (pselect(fd + 1, &rfds, NULL, NULL, NULL, &unblocked) < 0) {
 			if (errno == EINTR) {
 				interrupted = 1;
 				break;
 			}
+			strbuf_addf(err, "cannot read from the terminal: %s", strerror(errno));
+			break;
+		}
+		n = read(fd, &ch, 1);
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
 			strbuf_addf(err, "cannot read from the terminal: %s", strerror(errno));
 			break;
 		}
@@ -172,6 +193,7 @@ static int tty_read_once(const char *prompt, int echo, struct secret *out,
 			;
 	for (size_t i = 0; i < ARRAY_SIZE(tty_signals); i++)
 		sigaction(tty_signals[i], &old[i], NULL);
+	sigprocmask(SIG_SETMASK, &unblocked, NULL);
 	close(fd);
 
 	if (ret)

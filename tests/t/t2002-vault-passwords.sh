@@ -40,7 +40,15 @@ for i, a in enumerate(answers):
     # "^Z" is the suspend key, sent alone
     os.write(fd, b'\x1a' if a == '^Z' else a.encode() + b'\n')
 pump(lambda: False, 20)
-_, status = os.waitpid(pid, 0)
+# never hang the suite: a command still waiting now has failed
+for _ in range(50):
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done:
+        break
+    time.sleep(0.1)
+else:
+    os.kill(pid, 9)
+    _, status = os.waitpid(pid, 0)
 sys.stdout.buffer.write(out.replace(b'\r\n', b'\n'))
 sys.exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status))
 EOT
