@@ -113,7 +113,7 @@ test_expect_success 'extras problems are reported together with file:line:col' '
 	bad.yaml:6:15: error: '"'"'extras[0].files[0].mode'"'"' must be a mode of octal digits like "0644", got '"'"'644x'"'"'
 	  hint: quote it: mode: "0644"
 	bad.yaml:7:9: error: '"'"'extras[0].files[1]'"'"' has no '"'"'content'"'"'
-	  hint: give the file'"'"'s text with '"'"'content:'"'"' ("" for an empty file)
+	  hint: give the file'"'"'s text with '"'"'content:'"'"' ("" for an empty file), or a local file with '"'"'src:'"'"'
 	bad.yaml:8:9: error: unknown key '"'"'extras[0].files[1].contnt'"'"'
 	  hint: did you mean '"'"'content'"'"'?
 	bad.yaml:9:16: error: '"'"'extras[0].packages[0]'"'"' must be a Debian package name, got '"'"'Bad_Name'"'"'
