@@ -59,11 +59,17 @@ void run_load_cached_facts(struct run *run)
 		char *path;
 		struct facts f;
 		struct strbuf err = STRBUF_INIT;
+		int picked = run->hosts[i].state == RUN_WAITING;
 
-		if (run->hosts[i].state != RUN_WAITING || run->m->have_facts[i])
+		if (run->m->have_facts[i] || (!picked && run->hosts[i].state != RUN_SKIPPED))
 			continue;
 		path = cache_file(run, run->hosts[i].name);
-		if (fresh(run, path)) {
+		/*
+		 * A host --limit leaves out is not contacted, but its cached facts
+		 * (stale or not) still inform the hosts that are: a controller's
+		 * worker profiles need every worker's shape.
+		 */
+		if (picked ? fresh(run, path) : path_exists(path)) {
 			if (facts_load_file(path, &f, &err) == 0)
 				keep_facts(run, i, &f);
 			else	/* a broken cache is gathered again */

@@ -105,7 +105,10 @@ char *run_state_path(const struct run *run, const char *sub);
  * when interrupted.
  */
 int run_gather_facts(struct run *run, int always);
-/* Loads cached facts of every picked host that has fresh ones. */
+/*
+ * Loads the cached facts of every picked host that has fresh ones, and
+ * of every host --limit leaves out that has any.
+ */
 void run_load_cached_facts(struct run *run);
 
 /* ---- run.c ---- */

@@ -184,13 +184,6 @@ static int check_keys(struct xparser *xp, const struct ynode *n, const char *pat
 	return bad_keys ? -1 : 0;
 }
 
-/* Runs fn(key, value) for each pair, with "PATH.KEY" in `key`. */
-#define FOR_PAIRS(n, path, keybuf, i, kname, val) \
-	for (size_t i = 0; i < (n)->nr; i++) \
-		if ((kname = (n)->pairs[i].key->value, val = (n)->pairs[i].value, \
-		     strbuf_reset(keybuf), strbuf_addf(keybuf, "%s.%s", path, kname), 1))
-
-/* A required key: only its absence is reported here (a bad value was already). */
 static int require(struct xparser *xp, const struct ynode *n, const char *path,
 		   const char *field, const void *have, const char *hint)
 {
@@ -205,12 +198,15 @@ static int parse_dir(struct xparser *xp, const struct ynode *n, const char *path
 {
 	static const char *const names[] = { "path", "mode", "owner", "group" };
 	struct strbuf key = STRBUF_INIT;
-	const char *k;
-	const struct ynode *v;
 	int rc = check_keys(xp, n, path, names, ARRAY_SIZE(names));
 
 	d->mode = 0755;
-	FOR_PAIRS(n, path, &key, i, k, v) {
+	for (size_t i = 0; i < n->nr; i++) {
+		const char *k = n->pairs[i].key->value;
+		const struct ynode *v = n->pairs[i].value;
+
+		strbuf_reset(&key);
+		strbuf_addf(&key, "%s.%s", path, k);
 		if (!strcmp(k, "path"))
 			rc |= get_checked(xp, v, key.buf, extras_path_ok, "an absolute path",
 					  NULL, &d->path);
@@ -255,12 +251,15 @@ static int parse_file(struct xparser *xp, const struct ynode *n, const char *pat
 		"path", "content", "src", "mode", "owner", "group", "backup", "notify",
 	};
 	struct strbuf key = STRBUF_INIT;
-	const char *k;
-	const struct ynode *v;
 	int rc = check_keys(xp, n, path, names, ARRAY_SIZE(names));
 
 	f->mode = 0644;
-	FOR_PAIRS(n, path, &key, i, k, v) {
+	for (size_t i = 0; i < n->nr; i++) {
+		const char *k = n->pairs[i].key->value;
+		const struct ynode *v = n->pairs[i].value;
+
+		strbuf_reset(&key);
+		strbuf_addf(&key, "%s.%s", path, k);
 		if (!strcmp(k, "path"))
 			rc |= get_checked(xp, v, key.buf, extras_path_ok, "an absolute path",
 					  NULL, &f->path);
@@ -301,11 +300,14 @@ static int parse_block(struct xparser *xp, const struct ynode *n, const char *pa
 {
 	static const char *const names[] = { "path", "marker", "content", "backup", "notify" };
 	struct strbuf key = STRBUF_INIT;
-	const char *k;
-	const struct ynode *v;
 	int rc = check_keys(xp, n, path, names, ARRAY_SIZE(names));
 
-	FOR_PAIRS(n, path, &key, i, k, v) {
+	for (size_t i = 0; i < n->nr; i++) {
+		const char *k = n->pairs[i].key->value;
+		const struct ynode *v = n->pairs[i].value;
+
+		strbuf_reset(&key);
+		strbuf_addf(&key, "%s.%s", path, k);
 		if (!strcmp(k, "path"))
 			rc |= get_checked(xp, v, key.buf, extras_path_ok, "an absolute path",
 					  NULL, &b->path);
@@ -333,8 +335,6 @@ static int parse_service(struct xparser *xp, const struct ynode *n, const char *
 {
 	static const char *const names[] = { "name", "enabled", "started" };
 	struct strbuf key = STRBUF_INIT;
-	const char *k;
-	const struct ynode *v;
 	int rc;
 
 	s->enabled = s->started = 1;
@@ -342,7 +342,12 @@ static int parse_service(struct xparser *xp, const struct ynode *n, const char *
 		return get_checked(xp, n, path, extras_unit_ok, "a systemd unit name", NULL,
 				   &s->name);
 	rc = check_keys(xp, n, path, names, ARRAY_SIZE(names));
-	FOR_PAIRS(n, path, &key, i, k, v) {
+	for (size_t i = 0; i < n->nr; i++) {
+		const char *k = n->pairs[i].key->value;
+		const struct ynode *v = n->pairs[i].value;
+
+		strbuf_reset(&key);
+		strbuf_addf(&key, "%s.%s", path, k);
 		if (!strcmp(k, "name"))
 			rc |= get_checked(xp, v, key.buf, extras_unit_ok, "a systemd unit name",
 					  NULL, &s->name);
@@ -366,11 +371,14 @@ static int parse_command(struct xparser *xp, const struct ynode *n, const char *
 {
 	static const char *const names[] = { "run", "creates", "unless", "notify" };
 	struct strbuf key = STRBUF_INIT;
-	const char *k;
-	const struct ynode *v;
 	int rc = check_keys(xp, n, path, names, ARRAY_SIZE(names));
 
-	FOR_PAIRS(n, path, &key, i, k, v) {
+	for (size_t i = 0; i < n->nr; i++) {
+		const char *k = n->pairs[i].key->value;
+		const struct ynode *v = n->pairs[i].value;
+
+		strbuf_reset(&key);
+		strbuf_addf(&key, "%s.%s", path, k);
 		if (!strcmp(k, "run"))
 			rc |= get_checked(xp, v, key.buf, command_ok, "a shell command", NULL,
 					  &c->run);
@@ -515,13 +523,16 @@ static int parse_entry(struct xparser *xp, const struct ynode *n, const char *pa
 		"packages_absent", "services", "commands",
 	};
 	struct strbuf key = STRBUF_INIT;
-	const char *k;
-	const struct ynode *v;
 	int rc = check_keys(xp, n, path, names, ARRAY_SIZE(names));
 
 	e->line = n->line;
 	e->col = n->col;
-	FOR_PAIRS(n, path, &key, i, k, v) {
+	for (size_t i = 0; i < n->nr; i++) {
+		const char *k = n->pairs[i].key->value;
+		const struct ynode *v = n->pairs[i].value;
+
+		strbuf_reset(&key);
+		strbuf_addf(&key, "%s.%s", path, k);
 		if (!strcmp(k, "group")) {
 			rc |= get_checked(xp, v, key.buf, group_ok, "an inventory group name",
 					  "use 'all' for every host", &e->group);
