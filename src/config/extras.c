@@ -193,6 +193,25 @@ static int require(struct xparser *xp, const struct ynode *n, const char *path,
 	return -1;
 }
 
+/*
+ * path, mode, owner and group, which files and directories share.
+ * Returns 1 when `k` is none of them, else what parsing it gave.
+ */
+static int parse_placement(struct xparser *xp, const char *k, const struct ynode *v,
+			   const char *key, char **path, unsigned *mode, char **owner,
+			   char **group)
+{
+	if (!strcmp(k, "path"))
+		return get_checked(xp, v, key, extras_path_ok, "an absolute path", NULL, path);
+	if (!strcmp(k, "mode"))
+		return get_mode(xp, v, key, mode);
+	if (!strcmp(k, "owner"))
+		return get_checked(xp, v, key, extras_user_ok, "a user name", NULL, owner);
+	if (!strcmp(k, "group"))
+		return get_checked(xp, v, key, extras_user_ok, "a group name", NULL, group);
+	return 1;
+}
+
 static int parse_dir(struct xparser *xp, const struct ynode *n, const char *path,
 		     struct extra_dir *d)
 {
@@ -205,19 +224,13 @@ static int parse_dir(struct xparser *xp, const struct ynode *n, const char *path
 		const char *k = n->pairs[i].key->value;
 		const struct ynode *v = n->pairs[i].value;
 
+		int r;
+
 		strbuf_reset(&key);
 		strbuf_addf(&key, "%s.%s", path, k);
-		if (!strcmp(k, "path"))
-			rc |= get_checked(xp, v, key.buf, extras_path_ok, "an absolute path",
-					  NULL, &d->path);
-		else if (!strcmp(k, "mode"))
-			rc |= get_mode(xp, v, key.buf, &d->mode);
-		else if (!strcmp(k, "owner"))
-			rc |= get_checked(xp, v, key.buf, extras_user_ok, "a user name", NULL,
-					  &d->owner);
-		else if (!strcmp(k, "group"))
-			rc |= get_checked(xp, v, key.buf, extras_user_ok, "a group name", NULL,
-					  &d->group);
+		r = parse_placement(xp, k, v, key.buf, &d->path, &d->mode, &d->owner, &d->group);
+		if (r != 1)	/* check_keys has reported any other key */
+			rc |= r;
 	}
 	rc |= require(xp, n, path, "path", d->path, NULL);
 	strbuf_release(&key);
@@ -258,24 +271,18 @@ static int parse_file(struct xparser *xp, const struct ynode *n, const char *pat
 		const char *k = n->pairs[i].key->value;
 		const struct ynode *v = n->pairs[i].value;
 
+		int r;
+
 		strbuf_reset(&key);
 		strbuf_addf(&key, "%s.%s", path, k);
-		if (!strcmp(k, "path"))
-			rc |= get_checked(xp, v, key.buf, extras_path_ok, "an absolute path",
-					  NULL, &f->path);
+		r = parse_placement(xp, k, v, key.buf, &f->path, &f->mode, &f->owner, &f->group);
+		if (r != 1)
+			rc |= r;
 		else if (!strcmp(k, "content"))
 			rc |= get_content(xp, v, key.buf, &f->content, &f->len);
 		else if (!strcmp(k, "src"))
 			rc |= get_checked(xp, v, key.buf, src_ok, "a local file's path", NULL,
 					  &f->src);
-		else if (!strcmp(k, "mode"))
-			rc |= get_mode(xp, v, key.buf, &f->mode);
-		else if (!strcmp(k, "owner"))
-			rc |= get_checked(xp, v, key.buf, extras_user_ok, "a user name", NULL,
-					  &f->owner);
-		else if (!strcmp(k, "group"))
-			rc |= get_checked(xp, v, key.buf, extras_user_ok, "a group name", NULL,
-					  &f->group);
 		else if (!strcmp(k, "backup"))
 			rc |= get_bool(xp, v, key.buf, &f->backup);
 		else if (!strcmp(k, "notify"))
