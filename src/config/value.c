@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "config/value.h"
+#include "util/json.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -1420,29 +1421,6 @@ void value_str(const struct value *v, struct strbuf *out)
 		repr(v, out);
 }
 
-/* JSON string escaping as Python's json with ensure_ascii=False. */
-static void json_str(const char *s, size_t n, struct strbuf *out)
-{
-	strbuf_addch(out, '"');
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		switch (c) {
-		case '"': strbuf_addstr(out, "\\\""); break;
-		case '\\': strbuf_addstr(out, "\\\\"); break;
-		case '\n': strbuf_addstr(out, "\\n"); break;
-		case '\r': strbuf_addstr(out, "\\r"); break;
-		case '\t': strbuf_addstr(out, "\\t"); break;
-		case '\b': strbuf_addstr(out, "\\b"); break;
-		case '\f': strbuf_addstr(out, "\\f"); break;
-		default:
-			if (c < 0x20)
-				strbuf_addf(out, "\\u%04x", c);
-			else
-				strbuf_addch(out, (char)c);
-		}
-	}
-	strbuf_addch(out, '"');
-}
 
 static void json_float(double d, struct strbuf *out)
 {
@@ -1526,7 +1504,7 @@ static size_t *sorted_keys(const struct value *v)
 static int json_key_text(const struct value *k, struct strbuf *out, struct strbuf *err)
 {
 	switch (k->type) {
-	case VAL_STR: json_str(k->u.str.s, k->u.str.len, out); return 0;
+	case VAL_STR: json_quote(out, k->u.str.s, k->u.str.len); return 0;
 	case VAL_INT: strbuf_addf(out, "\"%s\"", k->u.num); return 0;
 	case VAL_BOOL: strbuf_addstr(out, k->u.b ? "\"true\"" : "\"false\""); return 0;
 	case VAL_NONE: strbuf_addstr(out, "\"null\""); return 0;
@@ -1558,7 +1536,7 @@ int value_to_json(const struct value *v, struct strbuf *out, int indent, int dep
 	case VAL_BOOL: strbuf_addstr(out, v->u.b ? "true" : "false"); return 0;
 	case VAL_INT: strbuf_addstr(out, v->u.num); return 0;
 	case VAL_FLOAT: json_float(v->u.f, out); return 0;
-	case VAL_STR: json_str(v->u.str.s, v->u.str.len, out); return 0;
+	case VAL_STR: json_quote(out, v->u.str.s, v->u.str.len); return 0;
 	case VAL_LIST:
 	case VAL_TUPLE:
 		if (!v->u.seq.nr) {

@@ -81,7 +81,7 @@ void json_quote(struct strbuf *out, const char *s, size_t len)
 		case '\b': strbuf_addstr(out, "\\b"); break;
 		case '\f': strbuf_addstr(out, "\\f"); break;
 		default:
-			if (c < 0x20 || c == 0x7f)
+			if (c < 0x20)
 				strbuf_addf(out, "\\u%04x", c);
 			else
 				strbuf_addch(out, (char)c);

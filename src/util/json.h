@@ -35,7 +35,11 @@ void json_null(struct json_writer *jw);
 /* A value already in JSON form, e.g. a number kept as text. */
 void json_raw(struct json_writer *jw, const char *text);
 
-/* Appends `s` as a quoted JSON string (escaping per RFC 8259). */
+/*
+ * Appends `s` as a quoted JSON string (escaping per RFC 8259), escaping
+ * exactly what Python's json.dumps(ensure_ascii=False) escapes, so that
+ * inventory output matches ansible-inventory byte for byte.
+ */
 void json_quote(struct strbuf *out, const char *s, size_t len);
 
 #endif

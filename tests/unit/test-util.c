@@ -134,6 +134,11 @@ static void test_json(void **state)
 	json_object_end(&jw);
 	assert_string_equal(sb.buf, "{\n  \"k\": [\n    \"v\"\n  ]\n}");
 	strbuf_release(&sb);
+
+	/* as Python's json.dumps(ensure_ascii=False): DEL and UTF-8 pass as they are */
+	json_quote(&sb, "\x7f\xc3\xa9\x1f", 4);
+	assert_string_equal(sb.buf, "\"\x7f\xc3\xa9\\u001f\"");
+	strbuf_release(&sb);
 }
 
 static void test_json_read(void **state)
