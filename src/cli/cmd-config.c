@@ -23,15 +23,11 @@
 static int load_settings(struct kcfg_opts *opts, struct settings *s)
 {
 	struct diag_list dl = DIAG_LIST_INIT;
-	int named = opts->config_given || strcmp(opts->config, SETTINGS_FILE) != 0;
-	int ret = KCFG_EXIT_OK;
+	int use_defaults, ret = model_settings_source(opts, &use_defaults);
 
-	if (!path_exists(opts->config)) {
-		if (named) {
-			cli_error("cannot read '%s': no such file", opts->config);
-			cli_hint("check the path given with -c, or write one with 'kcfg init'");
-			return KCFG_EXIT_FAILURE;
-		}
+	if (ret != KCFG_EXIT_OK)
+		return ret;
+	if (use_defaults) {
 		if (opts->verbosity >= 0)	/* -q: only warnings and errors */
 			fprintf(stderr, "note: no %s here; using the defaults\n", SETTINGS_FILE);
 		settings_init_defaults(s);

@@ -54,14 +54,28 @@ static char *dir_of(const char *path)
 	return xstrndup(path, (size_t)(slash - path));
 }
 
-static int load_settings(struct model *m, const struct kcfg_opts *opts, struct diag_list *dl)
+int model_settings_source(const struct kcfg_opts *opts, int *use_defaults)
 {
-	if (!opts->config_given && !path_exists(opts->config)) {
-		settings_init_defaults(&m->settings);
-		m->loaded_settings = 1;
-		return 0;
+	int named = opts->config_given || strcmp(opts->config, SETTINGS_FILE) != 0;
+
+	*use_defaults = 0;
+	if (path_exists(opts->config))
+		return KCFG_EXIT_OK;
+	if (named) {
+		cli_error("cannot read '%s': no such file", opts->config);
+		cli_hint("check the path given with -c, or write one with 'kcfg init'");
+		return KCFG_EXIT_FAILURE;
 	}
-	if (settings_load_file(&m->settings, opts->config, dl) < 0)
+	*use_defaults = 1;
+	return KCFG_EXIT_OK;
+}
+
+static int load_settings(struct model *m, const struct kcfg_opts *opts, int use_defaults,
+			 struct diag_list *dl)
+{
+	if (use_defaults)
+		settings_init_defaults(&m->settings);
+	else if (settings_load_file(&m->settings, opts->config, dl) < 0)
 		return -1;
 	m->loaded_settings = 1;
 	return 0;
@@ -293,7 +307,7 @@ int model_load(struct model *m, const struct kcfg_opts *opts, const struct model
 	struct strbuf err = STRBUF_INIT;
 	struct model_opts checks;
 	char *inv_dir = dir_of(opts->inventory);
-	int ret = KCFG_EXIT_OK, rc;
+	int ret = KCFG_EXIT_OK, rc, use_defaults;
 
 	memset(m, 0, sizeof(*m));
 	strbuf_init(&m->ca_pem, 0);
@@ -302,6 +316,9 @@ int model_load(struct model *m, const struct kcfg_opts *opts, const struct model
 	inventory_init(&m->inv, opts->inventory);
 	m->state_dir = mr->state_dir ? xstrdup(mr->state_dir) : xstrfmt("%s/.kcfg", inv_dir);
 
+	ret = model_settings_source(opts, &use_defaults);
+	if (ret != KCFG_EXIT_OK)
+		goto out;
 	/* every problem of every file, in one report */
 	rc = inventory_load(&m->inv, opts->inventory, &dl, &err);
 	if (rc < 0) {
@@ -312,7 +329,7 @@ int model_load(struct model *m, const struct kcfg_opts *opts, const struct model
 		goto out;
 	}
 	m->loaded_inventory = !rc;
-	rc = load_settings(m, opts, &dl);
+	rc = load_settings(m, opts, use_defaults, &dl);
 	if (m->loaded_inventory && m->loaded_settings) {
 		memset(&checks, 0, sizeof(checks));
 		checks.rdma_enabled = m->settings.cluster.rdma;

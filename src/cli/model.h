@@ -64,6 +64,13 @@ struct model {
  */
 int model_load_secrets(const char *path, const struct vault_password_source *pw,
 		       struct vault_keyring *kr, struct cluster_secrets *out);
+/*
+ * Where the settings come from: cluster.yaml from -c or $KCFG_CONFIG
+ * (which must exist), else ./cluster.yaml, else the defaults
+ * (*use_defaults = 1). A named file that is missing is reported;
+ * returns KCFG_EXIT_OK or KCFG_EXIT_FAILURE.
+ */
+int model_settings_source(const struct kcfg_opts *opts, int *use_defaults);
 /* vault.yaml beside the inventory (malloc'ed). */
 char *model_default_vault_path(const char *inventory);
 
