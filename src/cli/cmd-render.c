@@ -33,7 +33,6 @@ static int cmd_render(int argc, char **argv, struct kcfg_opts *opts)
 	struct strbuf err = STRBUF_INIT;
 	struct model m;
 	int c, ret = KCFG_EXIT_OK;
-	char *default_facts = NULL;
 
 	while ((c = cli_getopt(argc, argv, "o:f:", longopts, self())) != -1) {
 		switch (c) {
@@ -62,13 +61,6 @@ static int cmd_render(int argc, char **argv, struct kcfg_opts *opts)
 		ret = cli_usage(self());
 		goto out;
 	}
-	if (!mr.facts_dir) {
-		const char *slash = strrchr(opts->inventory, '/');
-		default_facts = slash ? xstrfmt("%.*s/.kcfg/facts", (int)(slash - opts->inventory),
-						opts->inventory)
-				      : xstrdup(".kcfg/facts");
-		mr.facts_dir = default_facts;
-	}
 	ret = model_load(&m, opts, &mr);
 	if (ret == KCFG_EXIT_OK) {
 		if (render_tree(&m.ctx, &ro, &st, &err) < 0) {
@@ -82,7 +74,6 @@ static int cmd_render(int argc, char **argv, struct kcfg_opts *opts)
 out:
 	model_request_release(&mr);
 	strbuf_release(&err);
-	free(default_facts);
 	return ret;
 }
 

@@ -346,9 +346,16 @@ int model_load(struct model *m, const struct kcfg_opts *opts, const struct model
 	m->ctx.hosts = m->hosts;
 	m->ctx.nr_hosts = m->nr_hosts;
 
-	if ((mr->need & MODEL_FACTS) && load_facts(m, mr->facts_dir) < 0) {
-		ret = KCFG_EXIT_INVALID;
-		goto out;
+	if (mr->need & MODEL_FACTS) {
+		/* by default where `kcfg facts` caches them */
+		char *dir = mr->facts_dir ? xstrdup(mr->facts_dir)
+					  : xstrfmt("%s/facts", m->state_dir);
+		rc = load_facts(m, dir);
+		free(dir);
+		if (rc < 0) {
+			ret = KCFG_EXIT_INVALID;
+			goto out;
+		}
 	}
 	if (mr->need & MODEL_SECRETS) {
 		m->vault_path = mr->vault_path ? xstrdup(mr->vault_path)

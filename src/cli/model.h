@@ -33,7 +33,7 @@ struct model_request {
 	unsigned need;			/* MODEL_* */
 	const char *vault_path;		/* default: vault.yaml beside the inventory */
 	struct vault_password_source pw;
-	const char *facts_dir;		/* MODEL_FACTS: DIR/<host>.json */
+	const char *facts_dir;		/* MODEL_FACTS: DIR/<host>.json (default: STATE/facts) */
 	const char *state_dir;		/* default: .kcfg beside the inventory */
 };
 

@@ -43,10 +43,8 @@ static int parse_number(const char *opt, const char *s, long min, long max, long
 /* The vault is optional here: loaded when the file exists or is named. */
 static void want_vault(const struct kcfg_opts *opts, struct model_request *mr)
 {
-	const char *slash = strrchr(opts->inventory, '/');
-	char *path = mr->vault_path ? xstrdup(mr->vault_path) :
-		     slash ? xstrfmt("%.*s/vault.yaml", (int)(slash - opts->inventory),
-				     opts->inventory) : xstrdup("vault.yaml");
+	char *path = mr->vault_path ? xstrdup(mr->vault_path)
+				    : model_default_vault_path(opts->inventory);
 
 	if (mr->vault_path || path_exists(path))
 		mr->need |= MODEL_SECRETS | MODEL_PKI;
