@@ -66,13 +66,6 @@ static int read_password(const char *path, struct strbuf *pw)
 	return 0;
 }
 
-static void wipe(struct strbuf *sb)
-{
-	if (sb->alloc)
-		explicit_bzero(sb->buf, sb->alloc);
-	strbuf_release(sb);
-}
-
 static void print_results(struct runner *r, unsigned count)
 {
 	size_t width = 4;
@@ -340,7 +333,7 @@ out:
 		}
 	free(hosts);
 	free(hostspecs);
-	wipe(&password);
+	strbuf_release_wiped(&password);
 	return ret;
 }
 

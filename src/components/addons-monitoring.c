@@ -89,13 +89,6 @@ static int render_secret(const struct comp_ctx *ctx, struct strbuf *out, struct 
 	return yemit_finish(&e, err);
 }
 
-static void wipe_release(struct strbuf *sb)
-{
-	if (sb->alloc)
-		explicit_bzero(sb->buf, sb->alloc);
-	strbuf_release(sb);
-}
-
 static int monitoring_desired(const struct comp_ctx *ctx, const struct comp_host *h,
 			      struct resource_list *out, struct strbuf *err)
 {
@@ -143,7 +136,7 @@ static int monitoring_desired(const struct comp_ctx *ctx, const struct comp_host
 out:
 	strbuf_release(&vals);
 	strbuf_release(&file);
-	wipe_release(&secret);
+	strbuf_release_wiped(&secret);
 	return ret;
 }
 

@@ -128,9 +128,7 @@ static void add_base64_heredoc(struct strbuf *s, const char *data, size_t len)
 		strbuf_addch(s, '\n');
 	}
 	strbuf_addstr(s, "KCFG-DATA\n");
-	if (b64.alloc)
-		explicit_bzero(b64.buf, b64.alloc);	/* it may hold a secret */
-	strbuf_release(&b64);
+	strbuf_release_wiped(&b64);	/* it may hold a secret */
 }
 
 /* A script's text in $W/NAME, written by printf (a builtin: never argv). */
@@ -190,9 +188,7 @@ static void add_file(struct strbuf *s, const struct resource *r, const struct ch
 		strbuf_addstr(s, " 2>\"$W/e\"");
 		add_outcome(s, r, ci);
 	}
-	if (text.alloc)
-		explicit_bzero(text.buf, text.alloc);	/* it may hold a secret */
-	strbuf_release(&text);
+	strbuf_release_wiped(&text);	/* it may hold a secret */
 	strbuf_release(&tmp);
 }
 
@@ -212,9 +208,7 @@ static void add_block(struct strbuf *s, const struct resource *r, size_t ci)
 	sq_quote(s, text.buf);
 	strbuf_addstr(s, " 2>\"$W/e\"");
 	add_outcome(s, r, ci);
-	if (text.alloc)
-		explicit_bzero(text.buf, text.alloc);
-	strbuf_release(&text);
+	strbuf_release_wiped(&text);
 	strbuf_release(&tmp);
 }
 

@@ -36,9 +36,10 @@ static void resource_release(struct resource *r)
 {
 	free(r->component);
 	free(r->path);
-	if (r->secret && r->content.alloc)
-		explicit_bzero(r->content.buf, r->content.alloc);
-	strbuf_release(&r->content);
+	if (r->secret)
+		strbuf_release_wiped(&r->content);
+	else
+		strbuf_release(&r->content);
 	free(r->owner);
 	free(r->group);
 	free(r->marker);

@@ -22,6 +22,11 @@ extern char strbuf_slopbuf[];
 void strbuf_init(struct strbuf *sb, size_t hint);
 /* Frees the contents and re-initialises. */
 void strbuf_release(struct strbuf *sb);
+/*
+ * Like strbuf_release, but first overwrites every allocated byte, for
+ * buffers that held a secret (a password, a rendered secret file).
+ */
+void strbuf_release_wiped(struct strbuf *sb);
 /* Hands the buffer to the caller (who frees it) and re-initialises. */
 char *strbuf_detach(struct strbuf *sb, size_t *len);
 /* Makes room for `extra` more bytes without changing len. */
