@@ -16,6 +16,7 @@
 #include "engine/facts.h"
 #include "engine/resource.h"
 #include "util/strbuf.h"
+#include "util/strvec.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -138,16 +139,15 @@ static void emit_profile(struct yemit *e, const struct settings *s, const char *
 /* One profile per distinct NUMA shape among the workers, in first-seen order. */
 static int emit_profiles(const struct comp_ctx *ctx, struct yemit *e, struct strbuf *err)
 {
-	struct strbuf seen = STRBUF_INIT, name = STRBUF_INIT;
+	struct strvec seen = STRVEC_INIT;
+	struct strbuf name = STRBUF_INIT;
 	int ret = 0;
 
-	strbuf_addch(&seen, '\n');
 	yemit_key(e, "workerProfiles");
 	yemit_seq_begin(e);
-	for (size_t i = 0; i < ctx->nr_hosts && !ret; i++) {
+	for (size_t i = 0; i < ctx->nr_hosts; i++) {
 		const struct comp_host *h = &ctx->hosts[i];
 		struct numa_plan p;
-		char *needle;
 
 		if (!(h->roles & COMP_ROLE_WORKER))
 			continue;
@@ -157,16 +157,14 @@ static int emit_profiles(const struct comp_ctx *ctx, struct yemit *e, struct str
 		}
 		strbuf_reset(&name);
 		profile_name_of(&p, &name);
-		needle = xstrfmt("\n%s\n", name.buf);
-		if (!strstr(seen.buf, needle)) {
+		if (strvec_find(&seen, name.buf) < 0) {
 			emit_profile(e, ctx->settings, name.buf, &p);
-			strbuf_addf(&seen, "%s\n", name.buf);
+			strvec_push(&seen, name.buf);
 		}
-		free(needle);
 		numa_plan_release(&p);
 	}
 	yemit_seq_end(e);
-	strbuf_release(&seen);
+	strvec_clear(&seen);
 	strbuf_release(&name);
 	return ret;
 }
