@@ -53,13 +53,11 @@ static int load_vault_secrets(struct kcfg_opts *opts, struct model_request *mr,
 	struct vault_keyring kr = VAULT_KEYRING_INIT;
 	char *path = mr->vault_path ? xstrdup(mr->vault_path)
 				    : model_default_vault_path(opts->inventory);
-	const char *env = getenv(VAULT_PASSWORD_ENV);
+	const char *env = vault_password_env_file(NULL);
 	int asked = mr->vault_path || mr->pw.nr || mr->pw.ask;
 	int ret = KCFG_EXIT_OK;
 
-	if (!env || !*env)
-		env = getenv(VAULT_PASSWORD_ENV_ANSIBLE);
-	if (asked || (env && *env && path_exists(path))) {
+	if (asked || (env && path_exists(path))) {
 		ret = model_load_secrets(path, &mr->pw, &kr, cs);
 		*loaded = ret == KCFG_EXIT_OK;
 	}

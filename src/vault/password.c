@@ -437,6 +437,21 @@ static int load_one(const char *label, const char *source, int labelled,
 	return ret;
 }
 
+const char *vault_password_env_file(const char **var)
+{
+	static const char *const names[] = { VAULT_PASSWORD_ENV, VAULT_PASSWORD_ENV_ANSIBLE };
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		const char *v = getenv(names[i]);
+		if (v && *v) {
+			if (var)
+				*var = names[i];
+			return v;
+		}
+	}
+	return NULL;
+}
+
 int vault_password_load(const struct vault_password_source *src,
 			enum vault_password_use use, struct vault_keyring *kr,
 			struct strbuf *err)
@@ -454,14 +469,10 @@ int vault_password_load(const struct vault_password_source *src,
 			return ret;
 	}
 	if (!src->nr && !src->ask && !src->no_env) {
-		const char *name = VAULT_PASSWORD_ENV;
+		const char *name;
 
-		env = getenv(name);
-		if (!env || !*env) {
-			name = VAULT_PASSWORD_ENV_ANSIBLE;
-			env = getenv(name);
-		}
-		if (env && *env) {
+		env = vault_password_env_file(&name);
+		if (env) {
 			log_msg(LOG_DEBUG, "vault password file from %s", name);
 			ret = load_one(VAULT_DEFAULT_ID, env, 0, use, kr, err);
 			if (ret)

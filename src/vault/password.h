@@ -51,6 +51,13 @@ void vault_password_source_add_file(struct vault_password_source *src,
 int vault_password_source_add_id(struct vault_password_source *src,
 				 const char *arg, struct strbuf *err);
 
+/*
+ * The password file the environment names ($KCFG_VAULT_PASSWORD_FILE,
+ * else $ANSIBLE_VAULT_PASSWORD_FILE), or NULL; *var gets the variable's
+ * name when not NULL.
+ */
+const char *vault_password_env_file(const char **var);
+
 enum vault_password_use {
 	VAULT_PASSWORD_DECRYPT,	/* one prompt: "Vault password: " */
 	VAULT_PASSWORD_NEW,	/* asks twice and compares: "New Vault password: " */
