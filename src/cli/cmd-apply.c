@@ -4,6 +4,7 @@
  */
 #include "cli/cli.h"
 #include "cli/model.h"
+#include "cli/run.h"
 #include "cli/run-cmd.h"
 #include "util/banned.h"
 
@@ -17,7 +18,7 @@ const struct cmd_entry cmd_apply_entry = {
 	"make the hosts what the inventory and cluster.yaml say",
 	"kcfg [-i INVENTORY] [-c CLUSTER_YAML] apply [-l HOSTS] [-C COMPONENTS] [-f FORKS]\n"
 	"                   [--diff] [--timeout SECONDS] [--facts-max-age SECONDS]\n"
-	"                   [--fail-fast] [VAULT OPTIONS]",
+	"                   [--fail-fast] [-K] [VAULT OPTIONS]",
 	"Plans each host as 'kcfg plan' does and, over the same session, makes\n"
 	"exactly the planned changes, in order: files written to a temporary file\n"
 	"beside the target and renamed over it (never half-written, the first\n"
@@ -48,6 +49,7 @@ const struct cmd_entry cmd_apply_entry = {
 	"                             gather facts again when the cache is older\n"
 	"                             (default 86400; 0: always)\n"
 	"      --fail-fast            stop every host when one fails\n"
+	RUN_BECOME_HELP
 	MODEL_VAULT_HELP
 	"\n"
 	"Exit status: 0 every host done, 1 a host failed, 130 interrupted,\n"

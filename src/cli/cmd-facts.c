@@ -58,6 +58,7 @@ static int cmd_facts(int argc, char **argv, struct kcfg_opts *opts)
 		{ "forks", required_argument, NULL, 'f' },
 		{ "fail-fast", no_argument, NULL, OPT_FAIL_FAST },
 		{ "local", no_argument, NULL, OPT_LOCAL },
+		RUN_BECOME_LONGOPTS,
 		MODEL_VAULT_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -72,7 +73,7 @@ static int cmd_facts(int argc, char **argv, struct kcfg_opts *opts)
 	ro.command = "facts";
 	ro.forks = 50;
 	ro.timeout_s = 60;
-	while ((c = cli_getopt(argc, argv, "l:f:", longopts, &cmd_facts_entry)) != -1) {
+	while ((c = cli_getopt(argc, argv, "l:f:K", longopts, &cmd_facts_entry)) != -1) {
 		switch (c) {
 		case 'l': ro.limit = optarg; break;
 		case 'f':
@@ -87,6 +88,8 @@ static int cmd_facts(int argc, char **argv, struct kcfg_opts *opts)
 		case OPT_FAIL_FAST: ro.fail_fast = 1; break;
 		case OPT_LOCAL: ro.local = 1; break;
 		default:
+			if (run_parse_become_option(&ro, c, optarg))
+				break;
 			if (c >= 0x100 && c < 0x200 && model_parse_vault_option(&mr, c, optarg, &ret)) {
 				if (ret != KCFG_EXIT_OK)
 					goto out;
@@ -107,6 +110,8 @@ static int cmd_facts(int argc, char **argv, struct kcfg_opts *opts)
 		goto out;
 	run_init(&run, &m, &ro);
 	ret = run_pick(&run, ro.limit, argv + optind, (size_t)(argc - optind));
+	if (ret == KCFG_EXIT_OK)
+		ret = run_setup_become(&run);
 	if (ret == KCFG_EXIT_OK) {
 		int interrupted = run_gather_facts(&run, 1) < 0;
 
@@ -134,7 +139,7 @@ const struct cmd_entry cmd_facts_entry = {
 	"facts", cmd_facts,
 	"gather the hosts' facts and cache them for render, plan and apply",
 	"kcfg [-i INVENTORY] [-c CLUSTER_YAML] facts [HOST...] [-l HOSTS] [-f FORKS]\n"
-	"                   [--fail-fast] [VAULT OPTIONS]",
+	"                   [--fail-fast] [-K] [VAULT OPTIONS]",
 	"Runs one probe script per host over its ssh session (one round trip; it\n"
 	"needs only sh, coreutils and iproute2 there) that reads the host name,\n"
 	"OS, kernel, CPUs, memory, disk, NUMA nodes, network interfaces and\n"
@@ -150,6 +155,7 @@ const struct cmd_entry cmd_facts_entry = {
 	"  -f, --forks N              hosts at once (default 50)\n"
 	"      --fail-fast            stop every host when one fails\n"
 	"      --local                probe this machine through /bin/sh, not ssh\n"
+	RUN_BECOME_HELP
 	MODEL_VAULT_HELP
 	"\n"
 	"Exit status: 0 every host answered, 1 some did not (the others are still\n"

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/run.h"
 #include "config/inventory.h"
 #include "config/value.h"
 #include "transport/runner.h"
@@ -16,8 +17,6 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
-
-#define PING_MAX_PASSWORD 4096
 
 struct ping_host {
 	struct session_target t;
@@ -51,18 +50,6 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 	if (errno || end == s || *end || *s == '-' || v > max)
 		return -1;
 	*out = v;
-	return 0;
-}
-
-static int read_password(const char *path, struct strbuf *pw)
-{
-	if (strbuf_read_file(pw, path, PING_MAX_PASSWORD) < 0) {
-		cli_error("cannot read the become password from '%s': %s", path,
-			  errno == EFBIG ? "file too large" : strerror(errno));
-		return -1;
-	}
-	while (pw->len && (pw->buf[pw->len - 1] == '\n' || pw->buf[pw->len - 1] == '\r'))
-		strbuf_setlen(pw, pw->len - 1);
 	return 0;
 }
 
@@ -191,6 +178,8 @@ static int cmd_ping(int argc, char **argv, struct kcfg_opts *opts)
 		{ "ssh-args", required_argument, NULL, OPT_SSH_ARGS },
 		{ "become", no_argument, NULL, 'b' },
 		{ "become-password-file", required_argument, NULL, OPT_PWFILE },
+		{ "ask-become-password", no_argument, NULL, 'K' },
+		{ "ask-become-pass", no_argument, NULL, 'K' },
 		{ "forks", required_argument, NULL, 'f' },
 		{ "count", required_argument, NULL, OPT_COUNT },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
@@ -205,14 +194,14 @@ static int cmd_ping(int argc, char **argv, struct kcfg_opts *opts)
 	size_t nr_specs = 0, alloc_specs = 0, nr_hosts = 0;
 	struct session_target defaults;
 	unsigned long forks = 20, count = 3, timeout = SESSION_CONNECT_TIMEOUT;
-	int become = 0, fail_fast = 0, local = 0, c, ret = KCFG_EXIT_USAGE, failed;
+	int become = 0, ask_become = 0, fail_fast = 0, local = 0, c, ret = KCFG_EXIT_USAGE, failed;
 	struct strbuf password = STRBUF_INIT;
 	struct ping_host *hosts = NULL;
 	struct runner r;
 
 	memset(&defaults, 0, sizeof(defaults));
 	runner_init(&r, &transport_ssh);
-	while ((c = cli_getopt(argc, argv, "H:u:bf:h", longopts, &cmd_ping_entry)) != -1) {
+	while ((c = cli_getopt(argc, argv, "H:u:bKf:h", longopts, &cmd_ping_entry)) != -1) {
 		switch (c) {
 		case 'H':
 			ALLOC_GROW(hostspecs, nr_specs + 1, alloc_specs);
@@ -224,6 +213,7 @@ static int cmd_ping(int argc, char **argv, struct kcfg_opts *opts)
 		case OPT_SSH_ARGS: ssh_args = optarg; break;
 		case 'b': become = 1; break;
 		case OPT_PWFILE: pwfile = optarg; become = 1; break;
+		case 'K': ask_become = 1; become = 1; break;
 		case OPT_FAIL_FAST: fail_fast = 1; break;
 		case OPT_LOCAL: local = 1; break;
 		case 'f':
@@ -258,7 +248,7 @@ static int cmd_ping(int argc, char **argv, struct kcfg_opts *opts)
 		cli_usage(&cmd_ping_entry);
 		goto out;
 	}
-	if (pwfile && read_password(pwfile, &password) < 0) {
+	if (run_read_become_password(pwfile, ask_become, &password) < 0) {
 		ret = KCFG_EXIT_FAILURE;
 		goto out;
 	}
@@ -267,7 +257,7 @@ static int cmd_ping(int argc, char **argv, struct kcfg_opts *opts)
 	defaults.key_file = key;
 	defaults.ssh_args = ssh_args;
 	defaults.become = become;
-	defaults.become_password = pwfile ? password.buf : NULL;
+	defaults.become_password = pwfile || ask_become ? password.buf : NULL;
 	defaults.connect_timeout_s = (unsigned)timeout;
 
 	if (!nr_specs) {
@@ -341,7 +331,7 @@ const struct cmd_entry cmd_ping_entry = {
 	"ping", cmd_ping,
 	"check that kcfg can reach hosts and run commands on them",
 	"kcfg [-i INVENTORY] ping [--host NAME[=ADDRESS]...] [-u USER] [--key FILE] [--port PORT]\n"
-	"                 [--ssh-args ARGS] [-b] [--become-password-file FILE]\n"
+	"                 [--ssh-args ARGS] [-b] [-K | --become-password-file FILE]\n"
 	"                 [-f FORKS] [--count N] [--timeout SECONDS] [--fail-fast]",
 	"Without --host, pings every host of the inventory (-i), using its\n"
 	"ansible_host, ansible_user, ansible_port, ansible_ssh_private_key_file and\n"
@@ -362,6 +352,7 @@ const struct cmd_entry cmd_ping_entry = {
 	"      --port PORT             the ssh port\n"
 	"      --ssh-args ARGS         more ssh options, like ansible_ssh_common_args\n"
 	"  -b, --become                run as root through sudo (sudo -n)\n"
+	"  -K, --ask-become-password   ask for sudo's password (implies -b)\n"
 	"      --become-password-file FILE\n"
 	"                              sudo's password, read from FILE (implies -b)\n"
 	"  -f, --forks N               hosts at once (default 20)\n"

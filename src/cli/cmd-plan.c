@@ -4,6 +4,7 @@
  */
 #include "cli/cli.h"
 #include "cli/model.h"
+#include "cli/run.h"
 #include "cli/run-cmd.h"
 #include "util/banned.h"
 
@@ -17,7 +18,7 @@ const struct cmd_entry cmd_plan_entry = {
 	"show what apply would change on each host",
 	"kcfg [-i INVENTORY] [-c CLUSTER_YAML] plan [-l HOSTS] [-C COMPONENTS] [-f FORKS]\n"
 	"                   [--detailed-exitcode] [--no-diff] [--timeout SECONDS]\n"
-	"                   [--facts-max-age SECONDS] [--fail-fast] [VAULT OPTIONS]",
+	"                   [--facts-max-age SECONDS] [--fail-fast] [-K] [VAULT OPTIONS]",
 	"Reads, in one round trip per host over its ssh session, the state of every\n"
 	"file, directory, block, package, service, command guard and upload the\n"
 	"components want there, and prints per host what apply would change: '+'\n"
@@ -40,6 +41,7 @@ const struct cmd_entry cmd_plan_entry = {
 	"                             (default 86400; 0: always)\n"
 	"      --fail-fast            stop every host when one fails\n"
 	"      --local                plan this machine through /bin/sh, not ssh\n"
+	RUN_BECOME_HELP
 	MODEL_VAULT_HELP
 	"\n"
 	"Exit status: 0 planned (no changes with --detailed-exitcode), 2 changes\n"

@@ -71,6 +71,7 @@ int run_cmd(int argc, char **argv, struct kcfg_opts *opts, int apply,
 		{ "no-diff", no_argument, NULL, OPT_NO_DIFF },
 		{ "facts-max-age", required_argument, NULL, OPT_FACTS_AGE },
 		{ "local", no_argument, NULL, OPT_LOCAL },
+		RUN_BECOME_LONGOPTS,
 		MODEL_VAULT_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -88,7 +89,7 @@ int run_cmd(int argc, char **argv, struct kcfg_opts *opts, int apply,
 	ro.timeout_s = DEFAULT_TIMEOUT_S;
 	ro.facts_max_age = DEFAULT_FACTS_MAX_AGE;
 	ro.diffs = !apply;
-	while ((c = cli_getopt(argc, argv, "l:C:f:", longopts, self)) != -1) {
+	while ((c = cli_getopt(argc, argv, "l:C:f:K", longopts, self)) != -1) {
 		switch (c) {
 		case 'l': ro.limit = optarg; break;
 		case 'C': ro.components = optarg; break;
@@ -119,6 +120,8 @@ int run_cmd(int argc, char **argv, struct kcfg_opts *opts, int apply,
 			ro.local = 1;
 			break;
 		default:
+			if (run_parse_become_option(&ro, c, optarg))
+				break;
 			if (c >= 0x100 && c < 0x200 && model_parse_vault_option(&mr, c, optarg, &ret)) {
 				if (ret != KCFG_EXIT_OK)
 					goto out;
@@ -145,6 +148,8 @@ int run_cmd(int argc, char **argv, struct kcfg_opts *opts, int apply,
 		goto out;
 	run_init(&run, &m, &ro);
 	ret = run_pick(&run, ro.limit, NULL, 0);
+	if (ret == KCFG_EXIT_OK)
+		ret = run_setup_become(&run);
 	if (ret == KCFG_EXIT_OK)
 		ret = run_plan_apply(&run);
 	run_release(&run);

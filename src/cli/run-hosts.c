@@ -65,6 +65,14 @@ void run_init(struct run *run, struct model *m, const struct run_opts *opts)
 	}
 }
 
+static void wipe_free(char *s)
+{
+	if (s) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
 void run_release(struct run *run)
 {
 	for (size_t i = 0; i < run->nr; i++) {
@@ -78,10 +86,8 @@ void run_release(struct run *run)
 		strbuf_release(&h->hint);
 	}
 	free(run->hosts);
-	if (run->become_password) {
-		explicit_bzero(run->become_password, strlen(run->become_password));
-		free(run->become_password);
-	}
+	wipe_free(run->become_password);
+	wipe_free(run->given_become_password);
 	memset(run, 0, sizeof(*run));
 }
 

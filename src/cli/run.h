@@ -61,6 +61,8 @@ struct run_opts {
 	long facts_max_age;		/* seconds; older cached facts are gathered again */
 	const char *command;		/* "plan" or "apply", for the log file name */
 	int local;			/* run through /bin/sh here (tests) */
+	int ask_become;			/* -K: prompt for the sudo password */
+	const char *become_password_file;	/* --become-password-file */
 };
 
 struct run {
@@ -69,6 +71,7 @@ struct run {
 	struct run_host *hosts;		/* parallel to the model's hosts */
 	size_t nr;
 	char *become_password;		/* from the vault; wiped on release */
+	char *given_become_password;	/* -K or --become-password-file; wiped */
 	int tty;			/* stderr is a terminal: live progress */
 	unsigned progress_lines;	/* lines the live display drew */
 	uint64_t started_us;
@@ -94,6 +97,35 @@ int run_component_wanted(const char *list, const char *name);
 
 /* The state directory's subdirectory (".kcfg/facts"), malloc'ed. */
 char *run_state_path(const struct run *run, const char *sub);
+
+/* ---- run-become.c ---- */
+
+/* The options facts, plan and apply take for sudo's password. */
+#define RUN_OPT_BECOME_FILE 0x300
+#define RUN_BECOME_LONGOPTS \
+	{ "ask-become-password", no_argument, NULL, 'K' }, \
+	{ "ask-become-pass", no_argument, NULL, 'K' }, \
+	{ "become-password-file", required_argument, NULL, RUN_OPT_BECOME_FILE }
+#define RUN_BECOME_HELP \
+	"  -K, --ask-become-password  ask for sudo's password (hosts that log in as a\n" \
+	"                             user other than root and have no\n" \
+	"                             ansible_become_password in the vault or inventory)\n" \
+	"      --become-password-file FILE\n" \
+	"                             read that password from FILE instead\n"
+
+/* 1 when `c` was one of RUN_BECOME_LONGOPTS (stored in `ro`). */
+int run_parse_become_option(struct run_opts *ro, int c, const char *arg);
+/*
+ * The password in `file` (its one line), or typed at a prompt on the
+ * terminal when `ask`; nothing when neither. Prints errors; returns 0 or -1.
+ */
+int run_read_become_password(const char *file, int ask, struct strbuf *out);
+/*
+ * Reads the password -K or --become-password-file asks for and gives it
+ * to every host that becomes root and has none of its own. Returns an
+ * exit code.
+ */
+int run_setup_become(struct run *run);
 
 /* ---- run-facts.c ---- */
 

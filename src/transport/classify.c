@@ -78,12 +78,14 @@ enum session_error classify_sudo(const struct session_target *t, const char *err
 	} else if (strstr(errtext, "Sorry, try again") ||
 		   strstr(errtext, "incorrect password attempt")) {
 		why = "wrong password";
-		strbuf_addstr(hint, "check ansible_become_password for this host");
+		strbuf_addstr(hint, "check ansible_become_password for this host, "
+			      "or the password -K or --become-password-file gave");
 	} else if (strstr(errtext, "a password is required") ||
 		   strstr(errtext, "no password was provided")) {
 		why = "a password is required";
 		strbuf_addf(hint, "give the sudo password (ansible_become_password in the "
-			    "vault), or allow %s passwordless sudo", quser.buf);
+			    "vault, or -K to type it), or allow %s passwordless sudo",
+			    quser.buf);
 	} else if (strstr(errtext, "sudo: not found") ||
 		   strstr(errtext, "sudo: command not found")) {
 		why = "sudo is not installed";

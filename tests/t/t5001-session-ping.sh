@@ -78,7 +78,7 @@ test_expect_success SANDBOX 'a user without sudo gets sudo refused' '
 	grep -E "^ta1 +sudo refused$" out &&
 	cat >expect <<-EOT &&
 	error: sudo refused on '"'"'ta1'"'"' ($(sb_ip 1)): a password is required
-	  hint: give the sudo password (ansible_become_password in the vault), or allow '"'"'nosudo'"'"' passwordless sudo
+	  hint: give the sudo password (ansible_become_password in the vault, or -K to type it), or allow '"'"'nosudo'"'"' passwordless sudo
 	0 of 1 host answered
 	EOT
 	test_cmp expect err
