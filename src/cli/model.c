@@ -314,7 +314,13 @@ int model_load(struct model *m, const struct kcfg_opts *opts, const struct model
 	strbuf_init(&m->cert_pem, 0);
 	secret_init(&m->key_pem);
 	inventory_init(&m->inv, opts->inventory);
-	m->state_dir = mr->state_dir ? xstrdup(mr->state_dir) : xstrfmt("%s/.kcfg", inv_dir);
+	if (mr->state_dir)
+		m->state_dir = xstrdup(mr->state_dir);
+	else if (!strcmp(inv_dir, "."))
+		m->state_dir = xstrdup(".kcfg");
+	else
+		m->state_dir = xstrfmt("%s/.kcfg", inv_dir);
+	m->cache_dir = xstrfmt("%s/cache", m->state_dir);
 
 	ret = model_settings_source(opts, &use_defaults);
 	if (ret != KCFG_EXIT_OK)
@@ -345,6 +351,7 @@ int model_load(struct model *m, const struct kcfg_opts *opts, const struct model
 	m->ctx.settings = &m->settings;
 	m->ctx.hosts = m->hosts;
 	m->ctx.nr_hosts = m->nr_hosts;
+	m->ctx.cache_dir = m->cache_dir;
 
 	if (mr->need & MODEL_FACTS) {
 		/* by default where `kcfg facts` caches them */
@@ -393,6 +400,7 @@ void model_release(struct model *m)
 	strbuf_release(&m->cert_pem);
 	secret_release(&m->key_pem);
 	free(m->state_dir);
+	free(m->cache_dir);
 	free(m->vault_path);
 	role_hosts_release(&m->role_hosts);
 	strvec_clear(&m->strings);

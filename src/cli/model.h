@@ -50,6 +50,7 @@ struct model {
 	const char **group_names;	/* what each comp_host.groups points into */
 	size_t nr_hosts;
 	char *state_dir;
+	char *cache_dir;		/* <state_dir>/cache: downloaded artifacts */
 	char *vault_path;
 	struct strbuf ca_pem, cert_pem;
 	struct secret key_pem;

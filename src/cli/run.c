@@ -15,8 +15,11 @@
 #include "cli/model.h"
 #include "cli/run.h"
 #include "components/component.h"
+#include "config/settings.h"
 #include "engine/plan.h"
+#include "util/diag.h"
 #include "util/log.h"
+#include "util/strvec.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -240,6 +243,53 @@ static void collect(struct run *run, struct runner *r)
 	(void)run;
 }
 
+/*
+ * Downloads the picked components upload whose sha256 pin is empty in
+ * cluster.yaml: reported once each, at the key's line, before any host
+ * is changed or even observed. Returns how many.
+ */
+static size_t check_pins(struct run *run)
+{
+	const struct settings *s = &run->m->settings;
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct strvec seen = STRVEC_INIT;
+	struct strbuf hint = STRBUF_INIT;
+	size_t n;
+
+	for (size_t i = 0; i < run->nr; i++) {
+		const struct resource_list *rl = &run->hosts[i].rl;
+
+		for (size_t j = 0; j < rl->nr; j++) {
+			const struct resource *r = &rl->items[j];
+			const char *file;
+			unsigned line = 0, col = 0;
+
+			if (r->kind != RES_UPLOAD || !r->pin_key || (r->sha256 && *r->sha256) ||
+			    strvec_find(&seen, r->pin_key) >= 0)
+				continue;
+			strvec_push(&seen, r->pin_key);
+			file = settings_origin(s, r->pin_key, &line, &col);
+			strbuf_reset(&hint);
+			strbuf_addf(&hint, "set it to the sha256 of that download (docs/components.md "
+				    "says where it comes from), or run without component '%s'",
+				    r->component);
+			diag_error(&dl, file, line, col, hint.buf,
+				   "'%s' is empty, but component '%s' uploads %s, which kcfg "
+				   "must check first", r->pin_key, r->component, r->local_path);
+		}
+	}
+	strvec_clear(&seen);
+	strbuf_release(&hint);
+	if (!dl.nr) {
+		diag_release(&dl);
+		return 0;
+	}
+	cli_report_diags(&dl);
+	n = dl.nr;
+	diag_release(&dl);
+	return n;
+}
+
 static int exit_code(const struct run *run, int interrupted)
 {
 	int failed = 0, changes = 0;
@@ -270,6 +320,13 @@ int run_plan_apply(struct run *run)
 	log_msg(LOG_INFO, "kcfg %s on %s", run->opts->command, run->m->inv.file);
 	if (run_gather_facts(run, 0) < 0)
 		interrupted = 1;
+	for (size_t i = 0; i < run->nr && !interrupted; i++)
+		if (run->hosts[i].state == RUN_WAITING)
+			desired(run, &run->hosts[i]);
+	if (!interrupted && check_pins(run)) {
+		log_close();
+		return KCFG_EXIT_INVALID;
+	}
 	runner_init(&r, run->opts->local ? &transport_local : &transport_ssh);
 	r.forks = run->opts->forks;
 	r.fail_fast = run->opts->fail_fast;
@@ -279,7 +336,7 @@ int run_plan_apply(struct run *run)
 		struct run_host *h = &run->hosts[i];
 		struct runner_host *rh;
 
-		if (h->state != RUN_WAITING || desired(run, h) < 0)
+		if (h->state != RUN_WAITING)
 			continue;
 		strbuf_reset(&script);
 		strbuf_reset(&err);

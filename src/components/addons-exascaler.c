@@ -224,8 +224,9 @@ static void driver_stamp(const struct settings *s, struct strbuf *out)
 		    s->versions.exascaler_csi, s->storage.namespace, TRANSFORM_REV);
 }
 
-static void add_driver(const struct settings *s, struct resource_list *out)
+static void add_driver(const struct comp_ctx *ctx, struct resource_list *out)
 {
+	const struct settings *s = ctx->settings;
 	struct strbuf archive = STRBUF_INIT, local = STRBUF_INIT, manifest = STRBUF_INIT;
 	struct strbuf stamp = STRBUF_INIT, cmd = STRBUF_INIT;
 	struct resource *r;
@@ -235,11 +236,12 @@ static void add_driver(const struct settings *s, struct resource_list *out)
 	r->mode = 0755;
 
 	strbuf_addf(&archive, WORK_DIR "/exa-csi-driver-%s.tar.gz", s->versions.exascaler_csi);
-	addons_exascaler_cache(s, &local);
+	addons_exascaler_cache(ctx, &local);
 	r = resource_add(out, RES_UPLOAD, COMP);
 	r->path = xstrdup(archive.buf);
 	r->local_path = strbuf_detach(&local, NULL);
 	r->sha256 = xstrdup(s->versions.exascaler_csi_sha256);
+	r->pin_key = "versions.exascaler_csi_sha256";
 	r->mode = 0644;
 
 	resource_add_file(out, COMP, AWK_PATH, driver_awk, sizeof(driver_awk) - 1, 0644);
@@ -294,7 +296,7 @@ static int exascaler_desired(const struct comp_ctx *ctx, const struct comp_host 
 	if (render_config(s, &file, err) < 0)
 		goto out;
 	manifest_add(out, COMP, STACK, "10-config.yaml", &file);
-	add_driver(s, out);
+	add_driver(ctx, out);
 	strbuf_reset(&file);
 	if (render_classes(s, &file, err) < 0)
 		goto out;

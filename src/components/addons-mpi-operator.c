@@ -30,12 +30,13 @@ static int mpi_operator_desired(const struct comp_ctx *ctx, const struct comp_ho
 		return 0;
 	}
 	manifest_path(&path, STACK, "10-mpi-operator.yaml");
-	addons_mpi_operator_cache(s, &local);
+	addons_mpi_operator_cache(ctx, &local);
 	r = resource_add(out, RES_UPLOAD, COMP);
 	r->path = strbuf_detach(&path, NULL);
 	r->local_path = strbuf_detach(&local, NULL);
 	/* may be empty: settings_check_required() stops apply until it is set */
 	r->sha256 = xstrdup(s->versions.mpi_operator_sha256);
+	r->pin_key = "versions.mpi_operator_sha256";
 	r->mode = 0644;
 	(void)err;
 	return 0;

@@ -5,15 +5,20 @@
 #include <string.h>
 
 #include "components/addons.h"
+#include "components/component.h"
 #include "config/settings.h"
 #include "util/strbuf.h"
 #include "util/banned.h"
 
 #define PROJECT_ID_MAX_DIGITS 10	/* a 32-bit Lustre project id */
 
-void addons_mpi_operator_cache(const struct settings *s, struct strbuf *out)
+void addons_mpi_operator_cache(const struct comp_ctx *ctx, struct strbuf *out)
 {
-	strbuf_addf(out, ".kcfg/cache/mpi-operator-%s.yaml", s->versions.mpi_operator);
+	struct strbuf name = STRBUF_INIT;
+
+	strbuf_addf(&name, "mpi-operator-%s.yaml", ctx->settings->versions.mpi_operator);
+	comp_cache_path(ctx, out, name.buf);
+	strbuf_release(&name);
 }
 
 void addons_mpi_operator_url(const struct settings *s, struct strbuf *out)
@@ -22,9 +27,13 @@ void addons_mpi_operator_url(const struct settings *s, struct strbuf *out)
 		    "deploy/v2beta1/mpi-operator.yaml", s->versions.mpi_operator);
 }
 
-void addons_exascaler_cache(const struct settings *s, struct strbuf *out)
+void addons_exascaler_cache(const struct comp_ctx *ctx, struct strbuf *out)
 {
-	strbuf_addf(out, ".kcfg/cache/exa-csi-driver-%s.tar.gz", s->versions.exascaler_csi);
+	struct strbuf name = STRBUF_INIT;
+
+	strbuf_addf(&name, "exa-csi-driver-%s.tar.gz", ctx->settings->versions.exascaler_csi);
+	comp_cache_path(ctx, out, name.buf);
+	strbuf_release(&name);
 }
 
 void addons_exascaler_url(const struct settings *s, struct strbuf *out)
@@ -34,15 +43,15 @@ void addons_exascaler_url(const struct settings *s, struct strbuf *out)
 }
 
 static void one(const char *addon, void (*url)(const struct settings *, struct strbuf *),
-		void (*cache)(const struct settings *, struct strbuf *), const char *sha256,
-		const struct settings *s,
+		void (*cache)(const struct comp_ctx *, struct strbuf *), const char *sha256,
+		const struct comp_ctx *ctx,
 		void (*fn)(const struct addon_download *d, void *data), void *data)
 {
 	struct strbuf u = STRBUF_INIT, c = STRBUF_INIT;
 	struct addon_download d;
 
-	url(s, &u);
-	cache(s, &c);
+	url(ctx->settings, &u);
+	cache(ctx, &c);
 	d.addon = addon;
 	d.url = u.buf;
 	d.cache_path = c.buf;
@@ -52,19 +61,20 @@ static void one(const char *addon, void (*url)(const struct settings *, struct s
 	strbuf_release(&c);
 }
 
-size_t addons_downloads(const struct settings *s,
+size_t addons_downloads(const struct comp_ctx *ctx,
 			void (*fn)(const struct addon_download *d, void *data), void *data)
 {
+	const struct settings *s = ctx->settings;
 	size_t n = 0;
 
 	if (s->addons.mpi_operator) {
 		one("mpi-operator", addons_mpi_operator_url, addons_mpi_operator_cache,
-		    s->versions.mpi_operator_sha256, s, fn, data);
+		    s->versions.mpi_operator_sha256, ctx, fn, data);
 		n++;
 	}
 	if (s->addons.storage) {
 		one("exascaler-csi", addons_exascaler_url, addons_exascaler_cache,
-		    s->versions.exascaler_csi_sha256, s, fn, data);
+		    s->versions.exascaler_csi_sha256, ctx, fn, data);
 		n++;
 	}
 	return n;

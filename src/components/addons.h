@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 
+struct comp_ctx;
 struct settings;
 struct strbuf;
 
@@ -14,7 +15,7 @@ struct strbuf;
 
 /*
  * A file an add-on uploads to the controller. The engine downloads `url`
- * into `cache_path` (relative to the inventory's directory) once, checks
+ * into `cache_path` (comp_cache_path(): .kcfg/cache/ beside the inventory) once, checks
  * `sha256` (empty when no published checksum could be confirmed:
  * settings_check_required() reports that before apply), and the
  * add-on's RES_UPLOAD resource names the same cache_path and sha256.
@@ -32,13 +33,13 @@ struct addon_download {
  * Calls `fn` once for every download the enabled add-ons need, in a
  * stable order. Returns how many there were.
  */
-size_t addons_downloads(const struct settings *s,
+size_t addons_downloads(const struct comp_ctx *ctx,
 			void (*fn)(const struct addon_download *d, void *data), void *data);
 
 /* The cache path and URL of the mpi-operator manifest and the exa-csi-driver archive. */
-void addons_mpi_operator_cache(const struct settings *s, struct strbuf *out);
+void addons_mpi_operator_cache(const struct comp_ctx *ctx, struct strbuf *out);
 void addons_mpi_operator_url(const struct settings *s, struct strbuf *out);
-void addons_exascaler_cache(const struct settings *s, struct strbuf *out);
+void addons_exascaler_cache(const struct comp_ctx *ctx, struct strbuf *out);
 void addons_exascaler_url(const struct settings *s, struct strbuf *out);
 
 /*

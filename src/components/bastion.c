@@ -62,24 +62,35 @@ static void add_docker(const struct comp_ctx *ctx, struct resource_list *out)
 	strbuf_release(&q);
 }
 
-static void add_kubectl(const struct settings *s, struct resource_list *out)
+static void add_kubectl(const struct comp_ctx *ctx, struct resource_list *out)
 {
+	const struct settings *s = ctx->settings;
 	struct resource *r = resource_add(out, RES_UPLOAD, "bastion");
+	struct strbuf name = STRBUF_INIT, local = STRBUF_INIT;
 
+	strbuf_addf(&name, "kubectl-%s-linux-amd64", s->versions.kubectl);
+	comp_cache_path(ctx, &local, name.buf);
+	strbuf_release(&name);
 	r->path = xstrdup(BIN_DIR "/kubectl");
-	r->local_path = xstrfmt(KCFG_LOCAL_CACHE "/kubectl-%s-linux-amd64", s->versions.kubectl);
+	r->local_path = strbuf_detach(&local, NULL);
 	r->sha256 = xstrdup(s->versions.kubectl_sha256);
+	r->pin_key = "versions.kubectl_sha256";
 	r->mode = 0755;
 }
 
-static void add_helm(const struct settings *s, struct resource_list *out)
+static void add_helm(const struct comp_ctx *ctx, struct resource_list *out)
 {
+	const struct settings *s = ctx->settings;
 	const char *ver = s->versions.helm;
+	struct strbuf name = STRBUF_INIT, local = STRBUF_INIT;
 	struct strbuf tgz = STRBUF_INIT, dir = STRBUF_INIT, bin = STRBUF_INIT;
 	struct strbuf qtgz = STRBUF_INIT, qdir = STRBUF_INIT, qbin = STRBUF_INIT;
 	struct resource *r;
 
-	strbuf_addf(&tgz, KCFG_HOST_CACHE "/helm-%s-linux-amd64.tar.gz", ver);
+	strbuf_addf(&name, "helm-%s-linux-amd64.tar.gz", ver);
+	comp_cache_path(ctx, &local, name.buf);
+	strbuf_addf(&tgz, KCFG_HOST_CACHE "/%s", name.buf);
+	strbuf_release(&name);
 	strbuf_addf(&dir, HELM_LIB_DIR "/helm-%s", ver);
 	strbuf_addf(&bin, "%s/helm", dir.buf);
 	sq_quote(&qtgz, tgz.buf);
@@ -89,8 +100,9 @@ static void add_helm(const struct settings *s, struct resource_list *out)
 	/* the pin is the release tarball's digest, so the tarball is what travels */
 	r = resource_add(out, RES_UPLOAD, "bastion");
 	r->path = xstrdup(tgz.buf);
-	r->local_path = xstrfmt(KCFG_LOCAL_CACHE "/helm-%s-linux-amd64.tar.gz", ver);
+	r->local_path = strbuf_detach(&local, NULL);
 	r->sha256 = xstrdup(s->versions.helm_sha256);
+	r->pin_key = "versions.helm_sha256";
 	r->mode = 0644;
 
 	r = resource_add(out, RES_COMMAND, "bastion");
@@ -148,8 +160,8 @@ static int bastion_desired(const struct comp_ctx *ctx, const struct comp_host *h
 		return -1;
 	}
 	add_docker(ctx, out);
-	add_kubectl(s, out);
-	add_helm(s, out);
+	add_kubectl(ctx, out);
+	add_helm(ctx, out);
 	add_kubeconfig(s, out);
 	return 0;
 }

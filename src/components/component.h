@@ -51,7 +51,13 @@ struct comp_ctx {
 	const char *registry_cert_pem;		/* the registry's server certificate */
 	const char *registry_key_pem;		/* its key, decrypted: a secret */
 	const char *vault_file;			/* the vault's path, for messages; NULL: "vault.yaml" */
+	/* where downloaded artifacts are cached: <state dir>/cache beside the
+	 * inventory; NULL: COMP_CACHE_DIR, relative (render, unit tests) */
+	const char *cache_dir;
 };
+
+#define COMP_CACHE_DIR ".kcfg/cache"
+
 
 struct component {
 	const char *name;
@@ -67,6 +73,8 @@ extern const size_t nr_components;
 const struct component *component_find(const char *name);
 /* The first host with any of `roles`, or NULL. */
 const struct comp_host *comp_first_host(const struct comp_ctx *ctx, unsigned roles);
+/* Appends the local cache path of a downloaded artifact named `name`. */
+void comp_cache_path(const struct comp_ctx *ctx, struct strbuf *out, const char *name);
 
 extern const struct component component_common;
 extern const struct component component_k0s;

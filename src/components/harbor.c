@@ -34,18 +34,23 @@ static const char *const harbor_containers[] = {
 	"harbor-portal", "harbor-jobservice", "redis", "nginx",
 };
 
-void harbor_paths_init(struct harbor_paths *p, const struct settings *s)
+void harbor_paths_init(struct harbor_paths *p, const struct comp_ctx *ctx)
 {
+	const struct settings *s = ctx->settings;
 	const char *dir = s->registry.install_dir;
 	const char *ver = s->versions.harbor;
+	struct strbuf name = STRBUF_INIT, local = STRBUF_INIT;
 
 	p->harbor_yml = xstrfmt("%s/harbor.yml", dir);
 	p->cert_dir = xstrfmt("%s/cert", dir);
 	p->cert = xstrfmt("%s/cert/server.crt", dir);
 	p->key = xstrfmt("%s/cert/server.key", dir);
 	p->ca = xstrfmt("%s/cert/ca.crt", dir);
-	p->installer_local = xstrfmt(KCFG_LOCAL_CACHE "/harbor-online-installer-%s.tgz", ver);
-	p->installer_remote = xstrfmt(KCFG_HOST_CACHE "/harbor-online-installer-%s.tgz", ver);
+	strbuf_addf(&name, "harbor-online-installer-%s.tgz", ver);
+	comp_cache_path(ctx, &local, name.buf);
+	p->installer_local = strbuf_detach(&local, NULL);
+	p->installer_remote = xstrfmt(KCFG_HOST_CACHE "/%s", name.buf);
+	strbuf_release(&name);
 }
 
 void harbor_paths_release(struct harbor_paths *p)
@@ -228,7 +233,7 @@ int harbor_render_yml(const struct comp_ctx *ctx, const struct comp_host *h,
 		return -1;
 	}
 
-	harbor_paths_init(&p, s);
+	harbor_paths_init(&p, ctx);
 	strbuf_addf(out, "# Written by kcfg: Harbor %s's configuration, whole. Changes here are\n"
 		    "# replaced on the next apply; set them in cluster.yaml and vault.yaml.\n",
 		    s->versions.harbor);
@@ -302,6 +307,7 @@ static void add_installer(const struct comp_ctx *ctx, const struct harbor_paths 
 	r->path = xstrdup(p->installer_remote);
 	r->local_path = xstrdup(p->installer_local);
 	r->sha256 = xstrdup(s->versions.harbor_sha256);
+	r->pin_key = "versions.harbor_sha256";
 	r->mode = 0644;
 
 	/* the tarball's top folder is harbor/: strip it so install_dir may be anything */
@@ -358,7 +364,7 @@ static int harbor_desired(const struct comp_ctx *ctx, const struct comp_host *h,
 			    "made when the vault password is given", h->name);
 		return -1;
 	}
-	harbor_paths_init(&p, s);
+	harbor_paths_init(&p, ctx);
 
 	r = resource_add(out, RES_PACKAGES, "harbor");
 	strvec_push(&r->packages, "docker.io");

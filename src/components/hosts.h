@@ -12,8 +12,7 @@ struct settings;
 struct storage_fs;
 struct strbuf;
 
-/* Downloaded artifacts: the local cache beside the inventory, and where uploads land. */
-#define KCFG_LOCAL_CACHE ".kcfg/cache"
+/* Where uploads of downloaded artifacts land (the local cache: comp_cache_path()). */
 #define KCFG_HOST_CACHE "/var/cache/kcfg"
 
 /* Where the harbor component puts things on the registry host; all malloc'ed. */
@@ -21,11 +20,11 @@ struct harbor_paths {
 	char *harbor_yml;		/* <install_dir>/harbor.yml */
 	char *cert_dir;			/* <install_dir>/cert */
 	char *cert, *key, *ca;		/* <cert_dir>/server.crt, server.key, ca.crt */
-	char *installer_local;		/* .kcfg/cache/harbor-online-installer-<ver>.tgz */
+	char *installer_local;		/* <cache>/harbor-online-installer-<ver>.tgz */
 	char *installer_remote;		/* /var/cache/kcfg/harbor-online-installer-<ver>.tgz */
 };
 
-void harbor_paths_init(struct harbor_paths *p, const struct settings *s);
+void harbor_paths_init(struct harbor_paths *p, const struct comp_ctx *ctx);
 void harbor_paths_release(struct harbor_paths *p);
 
 /*

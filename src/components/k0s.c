@@ -74,7 +74,11 @@ int k0s_profile_name(const struct comp_ctx *ctx, const struct comp_host *h,
 
 void k0s_binary_cache_path(const struct comp_ctx *ctx, struct strbuf *out)
 {
-	strbuf_addf(out, ".kcfg/cache/k0s-%s-amd64", ctx->settings->versions.k0s);
+	struct strbuf name = STRBUF_INIT;
+
+	strbuf_addf(&name, "k0s-%s-amd64", ctx->settings->versions.k0s);
+	comp_cache_path(ctx, out, name.buf);
+	strbuf_release(&name);
 }
 
 static void emit_reserved(struct yemit *e, const char *key, const struct reservation *r)
@@ -233,6 +237,7 @@ static void add_binary(const struct comp_ctx *ctx, struct resource_list *out)
 	r->path = xstrdup(K0S_BIN);
 	r->local_path = strbuf_detach(&local, NULL);
 	r->sha256 = xstrdup(ctx->settings->versions.k0s_sha256);
+	r->pin_key = "versions.k0s_sha256";
 	r->mode = 0755;
 }
 

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "components/component.h"
+#include "util/strbuf.h"
 #include "util/banned.h"
 
 const struct component *const components[] = {
@@ -39,6 +40,11 @@ int comp_host_in_group(const struct comp_host *h, const char *group)
 		if (!strcmp(h->groups[i], group))
 			return 1;
 	return 0;
+}
+
+void comp_cache_path(const struct comp_ctx *ctx, struct strbuf *out, const char *name)
+{
+	strbuf_addf(out, "%s/%s", ctx->cache_dir ? ctx->cache_dir : COMP_CACHE_DIR, name);
 }
 
 const struct comp_host *comp_first_host(const struct comp_ctx *ctx, unsigned roles)

@@ -333,7 +333,12 @@ static int diff_upload(const struct resource *r, const struct obs_item *it, size
 	struct change tmp, *c;
 	unsigned what;
 
-	if (r->sha256 && *r->sha256) {
+	if (r->pin_key && (!r->sha256 || !*r->sha256)) {
+		/* never trust whatever sits in the cache */
+		strbuf_addf(err, "upload of '%s' (from component '%s'): '%s' is empty, so "
+			    "the download cannot be checked", r->path, r->component, r->pin_key);
+		return -1;
+	} else if (r->sha256 && *r->sha256) {
 		xsnprintf(sha, sizeof(sha), "%s", r->sha256);
 	} else if (!r->local_path) {
 		strbuf_addf(err, "upload of '%s' (from component '%s') has no local file",

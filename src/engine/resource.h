@@ -44,6 +44,8 @@ struct resource {
 	char *unless;		/* skip when this command succeeds */
 	char *local_path;	/* RES_UPLOAD source */
 	char *sha256;		/* RES_UPLOAD expected digest (hex) */
+	const char *pin_key;	/* RES_UPLOAD of a download: the cluster.yaml key of its
+				 * sha256 pin (static); an empty pin is then an error */
 	char *notify;		/* handler to run once when this changes, or NULL */
 	char *name;		/* RES_HANDLER: the name resources notify; runs `command` */
 };

@@ -75,6 +75,29 @@ test_expect_success 'bad numbers and stray arguments are usage errors' '
 	test_grep "hint: name hosts with --limit HOST[,HOST...]" err
 '
 
+test_expect_success 'a become password file that cannot be read or holds two lines' '
+	test_expect_code 1 "$KCFG" plan --local --become-password-file nope 2>err &&
+	test_grep "error: cannot read the become password from '"'"'nope'"'"': No such file or directory" err &&
+	printf "one\ntwo\n" >two-lines &&
+	test_expect_code 1 "$KCFG" plan --local --become-password-file two-lines 2>err &&
+	test_grep "error: '"'"'two-lines'"'"' holds more than one line" err &&
+	test ! -d .kcfg/logs
+'
+
+test_expect_success 'an empty download pin stops the plan at its line, before any host is read' '
+	printf "cluster:\n  rdma: false\nversions:\n  k0s_sha256: \"\"\n" >nopin.yaml &&
+	test_expect_code 65 "$KCFG" -c nopin.yaml plan --local -C k0s -l m1 >out 2>err &&
+	cat >expect <<-\EOF &&
+	nopin.yaml:4:3: error: '"'"'versions.k0s_sha256'"'"' is empty, but component '"'"'k0s'"'"' uploads .kcfg/cache/k0s-v1.36.4+k0s.1-amd64, which kcfg must check first
+	  hint: set it to the sha256 of that download (docs/components.md says where it comes from), or run without component '"'"'k0s'"'"'
+	1 error
+	EOF
+	test_cmp expect err &&
+	test ! -s out &&
+	test_expect_code 65 "$KCFG" -c nopin.yaml plan --local -C mpi-operator -l m1 2>err &&
+	test_grep "error: '"'"'versions.mpi_operator_sha256'"'"' is empty, but component '"'"'mpi-operator'"'"' uploads .kcfg/cache/mpi-operator-" err
+'
+
 test_expect_success 'extras naming a group the inventory lacks is an error at its line' '
 	cat >bad.yaml <<-\EOF &&
 	cluster:

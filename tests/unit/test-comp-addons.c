@@ -908,16 +908,22 @@ static void test_downloads(void **state)
 	struct world w;
 
 	world_init(&w, MDX_ADDRESSES);
-	assert_int_equal(addons_downloads(&w.s, note, &s), 2);
+	assert_int_equal(addons_downloads(&w.ctx, note, &s), 2);
 	assert_string_equal(s.lines.buf,
 		"mpi-operator https://raw.githubusercontent.com/kubeflow/mpi-operator/v0.8.0/"
 		"deploy/v2beta1/mpi-operator.yaml .kcfg/cache/mpi-operator-v0.8.0.yaml []\n"
 		"exascaler-csi https://github.com/DDNStorage/exa-csi-driver/archive/refs/tags/"
 		"2.3.5.tar.gz .kcfg/cache/exa-csi-driver-2.3.5.tar.gz []\n");
+	/* the run names the cache beside the inventory, wherever that is */
+	strbuf_reset(&s.lines);
+	w.ctx.cache_dir = "site/.kcfg/cache";
+	assert_int_equal(addons_downloads(&w.ctx, note, &s), 2);
+	assert_non_null(strstr(s.lines.buf, " site/.kcfg/cache/mpi-operator-v0.8.0.yaml ["));
+	assert_non_null(strstr(s.lines.buf, " site/.kcfg/cache/exa-csi-driver-2.3.5.tar.gz ["));
 	world_release(&w);
 	strbuf_reset(&s.lines);
 	world_init(&w, MDX_ADDRESSES "addons: {mpi_operator: false, storage: false}\n");
-	assert_int_equal(addons_downloads(&w.s, note, &s), 0);
+	assert_int_equal(addons_downloads(&w.ctx, note, &s), 0);
 	assert_string_equal(s.lines.buf, "");
 	strbuf_release(&s.lines);
 	world_release(&w);

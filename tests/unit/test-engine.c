@@ -314,6 +314,44 @@ static void test_diff_nothing_to_do(void **state)
 	strbuf_release(&out);
 }
 
+/*
+ * A download's upload with an empty pin is refused, whatever sits in the
+ * local cache; a user's own file (no pin key) is hashed where it lies.
+ */
+static void test_diff_upload_pin(void **state)
+{
+	struct resource_list rl = RESOURCE_LIST_INIT;
+	struct host_plan plan = HOST_PLAN_INIT;
+	struct strbuf err = STRBUF_INIT;
+	char local[] = "/tmp/kcfg-test-pin.XXXXXX";
+	const char *out = "kcfg-observe 1\nP\tmissing\t0\t-\t-\t0\t/opt/k\nend\n";
+	struct resource *r;
+	int fd = mkstemp(local);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "k\n", 2), 2);
+	close(fd);
+	r = resource_add(&rl, RES_UPLOAD, "k0s");
+	r->path = xstrdup("/opt/k");
+	r->local_path = xstrdup(local);
+	r->sha256 = xstrdup("");
+	r->pin_key = "versions.k0s_sha256";
+	assert_int_equal(plan_of(&rl, out, &plan, &err), -1);
+	assert_string_equal(err.buf, "upload of '/opt/k' (from component 'k0s'): "
+			    "'versions.k0s_sha256' is empty, so the download cannot be checked");
+	host_plan_release(&plan);
+
+	strbuf_reset(&err);
+	rl.items[0].pin_key = NULL;
+	assert_int_equal(plan_of(&rl, out, &plan, &err), 0);
+	assert_int_equal(plan.nr, 1);
+	assert_int_equal(plan.v[0].kind, CH_UPLOAD);
+	unlink(local);
+	host_plan_release(&plan);
+	resource_list_release(&rl);
+	strbuf_release(&err);
+}
+
 static void test_diff_handlers(void **state)
 {
 	struct resource_list rl = RESOURCE_LIST_INIT;
@@ -676,6 +714,7 @@ int main(void)
 		cmocka_unit_test(test_observe_secret_content),
 		cmocka_unit_test(test_diff_kinds),
 		cmocka_unit_test(test_diff_nothing_to_do),
+		cmocka_unit_test(test_diff_upload_pin),
 		cmocka_unit_test(test_diff_handlers),
 		cmocka_unit_test(test_diff_secret_masked),
 		cmocka_unit_test(test_conflicts),
