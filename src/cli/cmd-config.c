@@ -151,8 +151,15 @@ static int config_check(int argc, char **argv, struct kcfg_opts *opts)
 	if (optind < argc)
 		return cli_usage(&cmd_config_entry);
 	ret = load_settings(opts, &s);
-	if (ret == KCFG_EXIT_OK)
+	if (ret == KCFG_EXIT_OK) {
+		struct diag_list dl = DIAG_LIST_INIT;
+
+		/* what would stop plan and apply of some component */
+		if (settings_check_required(&s, DIAG_WARNING, &dl))
+			cli_report_diags(&dl);
+		diag_release(&dl);
 		settings_release(&s);
+	}
 	return ret;
 }
 

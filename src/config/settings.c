@@ -865,7 +865,8 @@ static int bool_at(const struct settings *s, const char *key)
 	return d && d->type == ST_BOOL && *(const int *)fld(s, d);
 }
 
-int settings_check_required(const struct settings *s, struct diag_list *dl)
+int settings_check_required(const struct settings *s, enum diag_level level,
+			    struct diag_list *dl)
 {
 	int errors = 0;
 	unsigned line, col;
@@ -883,18 +884,18 @@ int settings_check_required(const struct settings *s, struct diag_list *dl)
 		strbuf_addf(&hint, "set it to the sha256 of the %s download", vd->key);
 		if (d->needed_if)
 			strbuf_addf(&hint, ", or turn '%s' off", d->needed_if);
-		diag_error(dl, line ? s->file : NULL, line, col, hint.buf,
-			   "'%s' is empty, but kcfg downloads %s %s", d->key,
-			   schema_leaf_name(vd->key), *(char *const *)fld(s, vd));
+		diag_add(dl, level, line ? s->file : NULL, line, col, hint.buf,
+			 "'%s' is empty, but kcfg downloads %s %s", d->key,
+			 schema_leaf_name(vd->key), *(char *const *)fld(s, vd));
 		errors++;
 		strbuf_release(&hint);
 	}
 	if (s->addons.metallb && !s->metallb.addresses.nr) {
 		origin_of(s, schema_find("metallb.addresses"), &line, &col);
-		diag_error(dl, line ? s->file : NULL, line, col,
-			   "set it to a range like 10.18.20.200-10.18.20.210, or turn "
-			   "'addons.metallb' off",
-			   "'metallb.addresses' is empty, but 'addons.metallb' is on");
+		diag_add(dl, level, line ? s->file : NULL, line, col,
+			 "set it to a range like 10.18.20.200-10.18.20.210, or turn "
+			 "'addons.metallb' off",
+			 "'metallb.addresses' is empty, but 'addons.metallb' is on");
 		errors++;
 	}
 	return errors;

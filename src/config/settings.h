@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "config/extras.h"
+#include "util/diag.h"
 #include "util/strvec.h"
 
 struct diag_list;
@@ -169,10 +170,12 @@ int settings_to_yaml(const struct settings *s, struct strbuf *out, struct strbuf
  * Checks that what `kcfg apply` needs is there, beyond what loading
  * checks: a sha256 pin for every file that will be downloaded (some pins
  * ship empty because no published checksum could be confirmed) and
- * MetalLB addresses when MetalLB is on. Returns the number of errors
- * added to `dl`.
+ * MetalLB addresses when MetalLB is on. Adds each problem to `dl` at
+ * `level` (`kcfg config check` warns: plan and apply stop only for the
+ * components they run) and returns how many.
  */
-int settings_check_required(const struct settings *s, struct diag_list *dl);
+int settings_check_required(const struct settings *s, enum diag_level level,
+			    struct diag_list *dl);
 
 /*
  * The k0s minor version ("v1.36.4+k0s.1" -> 36) and, from it, the

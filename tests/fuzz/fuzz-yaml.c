@@ -92,7 +92,7 @@ static void check_settings_roundtrip(const struct settings *s)
 	}
 	if (settings_to_yaml(&t, &two, &err) < 0 || strcmp(one.buf, two.buf))
 		broken("printing is not stable", &one, &two);
-	settings_check_required(&t, &dl);
+	settings_check_required(&t, DIAG_ERROR, &dl);
 	settings_release(&t);
 	diag_release(&dl);
 	strbuf_release(&one);

@@ -535,7 +535,7 @@ static void test_check_required(void **state)
 	struct settings s;
 
 	settings_init_defaults(&s);
-	assert_int_equal(settings_check_required(&s, &dl), 3);
+	assert_int_equal(settings_check_required(&s, DIAG_ERROR, &dl), 3);
 	diag_format(&dl, &got);
 	assert_string_equal(got.buf,
 		"error: 'versions.mpi_operator_sha256' is empty, but kcfg downloads "
@@ -551,10 +551,17 @@ static void test_check_required(void **state)
 		"'addons.metallb' off\n");
 	diag_release(&dl);
 	settings_release(&s);
+	/* config check only warns */
+	settings_init_defaults(&s);
+	assert_int_equal(settings_check_required(&s, DIAG_WARNING, &dl), 3);
+	assert_int_equal(dl.errors, 0);
+	assert_int_equal(dl.d[0].level, DIAG_WARNING);
+	diag_release(&dl);
+	settings_release(&s);
 
 	load_ok("addons: {mpi_operator: false, storage: false}\n"
 		"metallb:\n  addresses: 10.0.0.0/30\n", &s);
-	assert_int_equal(settings_check_required(&s, &dl), 0);
+	assert_int_equal(settings_check_required(&s, DIAG_ERROR, &dl), 0);
 	settings_release(&s);
 	strbuf_release(&got);
 }
