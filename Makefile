@@ -6,7 +6,7 @@ FUZZ_BUILD ?= build-fuzz
 MESON_FLAGS += $(if $(CI),-Dwerror=true)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all test test-plain asan fuzz fuzz-run clean demo
+.PHONY: all test test-plain asan fuzz fuzz-run clean demo sandbox-demo
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -48,6 +48,10 @@ clean:
 
 # The main job on the bundled example: check the mdx inventory, show its
 # groups and render every file the cluster would get, without any host.
+# facts, plan and apply on three sandbox hosts (root; scripts/sandbox-demo)
+sandbox-demo: all
+	scripts/sandbox-demo $(BUILD)/kcfg
+
 DEMO_OUT ?= $(BUILD)/demo-render
 MDX = -i examples/mdx/inventory.ini -c examples/mdx/cluster.yaml
 demo: all
