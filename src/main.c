@@ -22,6 +22,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_render_entry,
 	&cmd_ping_entry,
 	&cmd_facts_entry,
+	&cmd_fetch_entry,
 	&cmd_plan_entry,
 	&cmd_apply_entry,
 };

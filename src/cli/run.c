@@ -18,6 +18,7 @@
 #include "config/settings.h"
 #include "engine/plan.h"
 #include "util/diag.h"
+#include "util/fs.h"
 #include "util/log.h"
 #include "util/strvec.h"
 #include "util/xalloc.h"
@@ -244,17 +245,19 @@ static void collect(struct run *run, struct runner *r)
 }
 
 /*
- * Downloads the picked components upload whose sha256 pin is empty in
- * cluster.yaml: reported once each, at the key's line, before any host
- * is changed or even observed. Returns how many.
+ * The downloads the picked components upload, checked before any host
+ * is changed or even observed, each reported once: an empty sha256 pin
+ * (at the key's cluster.yaml line; invalid input) or a file missing from
+ * the cache (run `kcfg fetch`). Returns an exit code.
  */
-static size_t check_pins(struct run *run)
+static int check_downloads(struct run *run)
 {
 	const struct settings *s = &run->m->settings;
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct strvec seen = STRVEC_INIT;
 	struct strbuf hint = STRBUF_INIT;
-	size_t n;
+	size_t missing = 0;
+	int ret = KCFG_EXIT_OK;
 
 	for (size_t i = 0; i < run->nr; i++) {
 		const struct resource_list *rl = &run->hosts[i].rl;
@@ -264,10 +267,18 @@ static size_t check_pins(struct run *run)
 			const char *file;
 			unsigned line = 0, col = 0;
 
-			if (r->kind != RES_UPLOAD || !r->pin_key || (r->sha256 && *r->sha256) ||
+			if (r->kind != RES_UPLOAD || !r->pin_key ||
 			    strvec_find(&seen, r->pin_key) >= 0)
 				continue;
 			strvec_push(&seen, r->pin_key);
+			if (r->sha256 && *r->sha256) {
+				if (!path_exists(r->local_path)) {
+					cli_error("component '%s' uploads %s, which is not in the "
+						  "cache yet", r->component, r->local_path);
+					missing++;
+				}
+				continue;
+			}
 			file = settings_origin(s, r->pin_key, &line, &col);
 			strbuf_reset(&hint);
 			strbuf_addf(&hint, "set it to the sha256 of that download (docs/components.md "
@@ -278,16 +289,17 @@ static size_t check_pins(struct run *run)
 				   "must check first", r->pin_key, r->component, r->local_path);
 		}
 	}
+	if (missing) {
+		cli_hint("run 'kcfg fetch' first (or 'kcfg fetch --from DIR' where there is "
+			 "no internet access)");
+		ret = KCFG_EXIT_FAILURE;
+	}
+	if (dl.nr)
+		ret = cli_report_diags(&dl);
 	strvec_clear(&seen);
 	strbuf_release(&hint);
-	if (!dl.nr) {
-		diag_release(&dl);
-		return 0;
-	}
-	cli_report_diags(&dl);
-	n = dl.nr;
 	diag_release(&dl);
-	return n;
+	return ret;
 }
 
 static int exit_code(const struct run *run, int interrupted)
@@ -323,9 +335,13 @@ int run_plan_apply(struct run *run)
 	for (size_t i = 0; i < run->nr && !interrupted; i++)
 		if (run->hosts[i].state == RUN_WAITING)
 			desired(run, &run->hosts[i]);
-	if (!interrupted && check_pins(run)) {
-		log_close();
-		return KCFG_EXIT_INVALID;
+	if (!interrupted) {
+		int ret = check_downloads(run);
+
+		if (ret != KCFG_EXIT_OK) {
+			log_close();
+			return ret;
+		}
 	}
 	runner_init(&r, run->opts->local ? &transport_local : &transport_ssh);
 	r.forks = run->opts->forks;

@@ -27,6 +27,7 @@
 #include "components/addons.h"
 #include "components/chart.h"
 #include "components/component.h"
+#include "components/downloads.h"
 #include "config/settings.h"
 #include "config/yaml.h"
 #include "engine/resource.h"
@@ -227,7 +228,7 @@ static void driver_stamp(const struct settings *s, struct strbuf *out)
 static void add_driver(const struct comp_ctx *ctx, struct resource_list *out)
 {
 	const struct settings *s = ctx->settings;
-	struct strbuf archive = STRBUF_INIT, local = STRBUF_INIT, manifest = STRBUF_INIT;
+	struct strbuf archive = STRBUF_INIT, manifest = STRBUF_INIT;
 	struct strbuf stamp = STRBUF_INIT, cmd = STRBUF_INIT;
 	struct resource *r;
 
@@ -236,13 +237,7 @@ static void add_driver(const struct comp_ctx *ctx, struct resource_list *out)
 	r->mode = 0755;
 
 	strbuf_addf(&archive, WORK_DIR "/exa-csi-driver-%s.tar.gz", s->versions.exascaler_csi);
-	addons_exascaler_cache(ctx, &local);
-	r = resource_add(out, RES_UPLOAD, COMP);
-	r->path = xstrdup(archive.buf);
-	r->local_path = strbuf_detach(&local, NULL);
-	r->sha256 = xstrdup(s->versions.exascaler_csi_sha256);
-	r->pin_key = "versions.exascaler_csi_sha256";
-	r->mode = 0644;
+	download_upload(ctx, DL_EXASCALER_CSI, out, archive.buf, 0644);
 
 	resource_add_file(out, COMP, AWK_PATH, driver_awk, sizeof(driver_awk) - 1, 0644);
 

@@ -9,6 +9,7 @@
 #include "components/addons.h"
 #include "components/chart.h"
 #include "components/component.h"
+#include "components/downloads.h"
 #include "config/settings.h"
 #include "engine/resource.h"
 #include "util/strbuf.h"
@@ -22,22 +23,16 @@ static int mpi_operator_desired(const struct comp_ctx *ctx, const struct comp_ho
 				struct resource_list *out, struct strbuf *err)
 {
 	const struct settings *s = ctx->settings;
-	struct strbuf path = STRBUF_INIT, local = STRBUF_INIT;
-	struct resource *r;
+	struct strbuf path = STRBUF_INIT;
 
 	if (!s->addons.mpi_operator) {
 		manifest_stack_absent(out, COMP, STACK);
 		return 0;
 	}
 	manifest_path(&path, STACK, "10-mpi-operator.yaml");
-	addons_mpi_operator_cache(ctx, &local);
-	r = resource_add(out, RES_UPLOAD, COMP);
-	r->path = strbuf_detach(&path, NULL);
-	r->local_path = strbuf_detach(&local, NULL);
-	/* may be empty: settings_check_required() stops apply until it is set */
-	r->sha256 = xstrdup(s->versions.mpi_operator_sha256);
-	r->pin_key = "versions.mpi_operator_sha256";
-	r->mode = 0644;
+	/* the pin ships empty: plan and apply stop until it is set */
+	download_upload(ctx, DL_MPI_OPERATOR, out, path.buf, 0644);
+	strbuf_release(&path);
 	(void)err;
 	return 0;
 }

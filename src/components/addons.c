@@ -1,6 +1,6 @@
 /*
- * The add-ons' downloads and the Lustre project id placeholder of the
- * Exascaler StorageClasses (see addons.h).
+ * The Lustre project id placeholder of the Exascaler StorageClasses
+ * (see addons.h).
  */
 #include <string.h>
 
@@ -11,74 +11,6 @@
 #include "util/banned.h"
 
 #define PROJECT_ID_MAX_DIGITS 10	/* a 32-bit Lustre project id */
-
-void addons_mpi_operator_cache(const struct comp_ctx *ctx, struct strbuf *out)
-{
-	struct strbuf name = STRBUF_INIT;
-
-	strbuf_addf(&name, "mpi-operator-%s.yaml", ctx->settings->versions.mpi_operator);
-	comp_cache_path(ctx, out, name.buf);
-	strbuf_release(&name);
-}
-
-void addons_mpi_operator_url(const struct settings *s, struct strbuf *out)
-{
-	strbuf_addf(out, "https://raw.githubusercontent.com/kubeflow/mpi-operator/%s/"
-		    "deploy/v2beta1/mpi-operator.yaml", s->versions.mpi_operator);
-}
-
-void addons_exascaler_cache(const struct comp_ctx *ctx, struct strbuf *out)
-{
-	struct strbuf name = STRBUF_INIT;
-
-	strbuf_addf(&name, "exa-csi-driver-%s.tar.gz", ctx->settings->versions.exascaler_csi);
-	comp_cache_path(ctx, out, name.buf);
-	strbuf_release(&name);
-}
-
-void addons_exascaler_url(const struct settings *s, struct strbuf *out)
-{
-	strbuf_addf(out, "https://github.com/DDNStorage/exa-csi-driver/archive/refs/tags/%s.tar.gz",
-		    s->versions.exascaler_csi);
-}
-
-static void one(const char *addon, void (*url)(const struct settings *, struct strbuf *),
-		void (*cache)(const struct comp_ctx *, struct strbuf *), const char *sha256,
-		const struct comp_ctx *ctx,
-		void (*fn)(const struct addon_download *d, void *data), void *data)
-{
-	struct strbuf u = STRBUF_INIT, c = STRBUF_INIT;
-	struct addon_download d;
-
-	url(ctx->settings, &u);
-	cache(ctx, &c);
-	d.addon = addon;
-	d.url = u.buf;
-	d.cache_path = c.buf;
-	d.sha256 = sha256;
-	fn(&d, data);
-	strbuf_release(&u);
-	strbuf_release(&c);
-}
-
-size_t addons_downloads(const struct comp_ctx *ctx,
-			void (*fn)(const struct addon_download *d, void *data), void *data)
-{
-	const struct settings *s = ctx->settings;
-	size_t n = 0;
-
-	if (s->addons.mpi_operator) {
-		one("mpi-operator", addons_mpi_operator_url, addons_mpi_operator_cache,
-		    s->versions.mpi_operator_sha256, ctx, fn, data);
-		n++;
-	}
-	if (s->addons.storage) {
-		one("exascaler-csi", addons_exascaler_url, addons_exascaler_cache,
-		    s->versions.exascaler_csi_sha256, ctx, fn, data);
-		n++;
-	}
-	return n;
-}
 
 void addons_project_id_placeholder(struct strbuf *out, const char *mount_point)
 {

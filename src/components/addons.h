@@ -9,38 +9,9 @@ struct strbuf;
 
 /*
  * What the add-on components (addons-*.c) share with the rest of kcfg:
- * the files they need downloaded before apply, and the one value they
- * cannot know at render time.
+ * the one value they cannot know at render time. (What they download is
+ * in downloads.h, with every other component's downloads.)
  */
-
-/*
- * A file an add-on uploads to the controller. The engine downloads `url`
- * into `cache_path` (comp_cache_path(): .kcfg/cache/ beside the inventory) once, checks
- * `sha256` (empty when no published checksum could be confirmed:
- * settings_check_required() reports that before apply), and the
- * add-on's RES_UPLOAD resource names the same cache_path and sha256.
- * Strings are owned by the caller of addons_downloads' callback only for
- * the duration of the call.
- */
-struct addon_download {
-	const char *addon;	/* the component, e.g. "mpi-operator" */
-	const char *url;
-	const char *cache_path;
-	const char *sha256;
-};
-
-/*
- * Calls `fn` once for every download the enabled add-ons need, in a
- * stable order. Returns how many there were.
- */
-size_t addons_downloads(const struct comp_ctx *ctx,
-			void (*fn)(const struct addon_download *d, void *data), void *data);
-
-/* The cache path and URL of the mpi-operator manifest and the exa-csi-driver archive. */
-void addons_mpi_operator_cache(const struct comp_ctx *ctx, struct strbuf *out);
-void addons_mpi_operator_url(const struct settings *s, struct strbuf *out);
-void addons_exascaler_cache(const struct comp_ctx *ctx, struct strbuf *out);
-void addons_exascaler_url(const struct settings *s, struct strbuf *out);
 
 /*
  * The Exascaler StorageClasses carry the Lustre project id of their

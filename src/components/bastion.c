@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "components/downloads.h"
 #include "components/component.h"
 #include "components/hosts.h"
 #include "config/settings.h"
@@ -64,33 +65,20 @@ static void add_docker(const struct comp_ctx *ctx, struct resource_list *out)
 
 static void add_kubectl(const struct comp_ctx *ctx, struct resource_list *out)
 {
-	const struct settings *s = ctx->settings;
-	struct resource *r = resource_add(out, RES_UPLOAD, "bastion");
-	struct strbuf name = STRBUF_INIT, local = STRBUF_INIT;
-
-	strbuf_addf(&name, "kubectl-%s-linux-amd64", s->versions.kubectl);
-	comp_cache_path(ctx, &local, name.buf);
-	strbuf_release(&name);
-	r->path = xstrdup(BIN_DIR "/kubectl");
-	r->local_path = strbuf_detach(&local, NULL);
-	r->sha256 = xstrdup(s->versions.kubectl_sha256);
-	r->pin_key = "versions.kubectl_sha256";
-	r->mode = 0755;
+	download_upload(ctx, DL_KUBECTL, out, BIN_DIR "/kubectl", 0755);
 }
 
 static void add_helm(const struct comp_ctx *ctx, struct resource_list *out)
 {
-	const struct settings *s = ctx->settings;
-	const char *ver = s->versions.helm;
-	struct strbuf name = STRBUF_INIT, local = STRBUF_INIT;
+	const char *ver = ctx->settings->versions.helm;
 	struct strbuf tgz = STRBUF_INIT, dir = STRBUF_INIT, bin = STRBUF_INIT;
 	struct strbuf qtgz = STRBUF_INIT, qdir = STRBUF_INIT, qbin = STRBUF_INIT;
+	struct download d;
 	struct resource *r;
 
-	strbuf_addf(&name, "helm-%s-linux-amd64.tar.gz", ver);
-	comp_cache_path(ctx, &local, name.buf);
-	strbuf_addf(&tgz, KCFG_HOST_CACHE "/%s", name.buf);
-	strbuf_release(&name);
+	download_get(ctx, DL_HELM, &d);
+	strbuf_addf(&tgz, KCFG_HOST_CACHE "/%s", d.name);
+	download_release(&d);
 	strbuf_addf(&dir, HELM_LIB_DIR "/helm-%s", ver);
 	strbuf_addf(&bin, "%s/helm", dir.buf);
 	sq_quote(&qtgz, tgz.buf);
@@ -98,12 +86,7 @@ static void add_helm(const struct comp_ctx *ctx, struct resource_list *out)
 	sq_quote(&qbin, bin.buf);
 
 	/* the pin is the release tarball's digest, so the tarball is what travels */
-	r = resource_add(out, RES_UPLOAD, "bastion");
-	r->path = xstrdup(tgz.buf);
-	r->local_path = strbuf_detach(&local, NULL);
-	r->sha256 = xstrdup(s->versions.helm_sha256);
-	r->pin_key = "versions.helm_sha256";
-	r->mode = 0644;
+	download_upload(ctx, DL_HELM, out, tgz.buf, 0644);
 
 	r = resource_add(out, RES_COMMAND, "bastion");
 	r->command = xstrfmt("mkdir -p %s && tar -xzf %s -C %s --strip-components=1 "

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "components/component.h"
+#include "components/downloads.h"
 #include "components/hosts.h"
 #include "config/settings.h"
 #include "config/yaml.h"
@@ -38,19 +39,16 @@ void harbor_paths_init(struct harbor_paths *p, const struct comp_ctx *ctx)
 {
 	const struct settings *s = ctx->settings;
 	const char *dir = s->registry.install_dir;
-	const char *ver = s->versions.harbor;
-	struct strbuf name = STRBUF_INIT, local = STRBUF_INIT;
+	struct download d;
 
 	p->harbor_yml = xstrfmt("%s/harbor.yml", dir);
 	p->cert_dir = xstrfmt("%s/cert", dir);
 	p->cert = xstrfmt("%s/cert/server.crt", dir);
 	p->key = xstrfmt("%s/cert/server.key", dir);
 	p->ca = xstrfmt("%s/cert/ca.crt", dir);
-	strbuf_addf(&name, "harbor-online-installer-%s.tgz", ver);
-	comp_cache_path(ctx, &local, name.buf);
-	p->installer_local = strbuf_detach(&local, NULL);
-	p->installer_remote = xstrfmt(KCFG_HOST_CACHE "/%s", name.buf);
-	strbuf_release(&name);
+	download_get(ctx, DL_HARBOR, &d);
+	p->installer_remote = xstrfmt(KCFG_HOST_CACHE "/%s", d.name);
+	download_release(&d);
 }
 
 void harbor_paths_release(struct harbor_paths *p)
@@ -60,7 +58,6 @@ void harbor_paths_release(struct harbor_paths *p)
 	free(p->cert);
 	free(p->key);
 	free(p->ca);
-	free(p->installer_local);
 	free(p->installer_remote);
 	memset(p, 0, sizeof(*p));
 }
@@ -303,12 +300,7 @@ static void add_installer(const struct comp_ctx *ctx, const struct harbor_paths 
 	struct strbuf cmd = STRBUF_INIT, mark = STRBUF_INIT;
 	struct resource *r;
 
-	r = resource_add(out, RES_UPLOAD, "harbor");
-	r->path = xstrdup(p->installer_remote);
-	r->local_path = xstrdup(p->installer_local);
-	r->sha256 = xstrdup(s->versions.harbor_sha256);
-	r->pin_key = "versions.harbor_sha256";
-	r->mode = 0644;
+	download_upload(ctx, DL_HARBOR, out, p->installer_remote, 0644);
 
 	/* the tarball's top folder is harbor/: strip it so install_dir may be anything */
 	strbuf_addf(&mark, "%s/.kcfg-installer-%s", s->registry.install_dir, s->versions.harbor);

@@ -20,7 +20,6 @@ struct harbor_paths {
 	char *harbor_yml;		/* <install_dir>/harbor.yml */
 	char *cert_dir;			/* <install_dir>/cert */
 	char *cert, *key, *ca;		/* <cert_dir>/server.crt, server.key, ca.crt */
-	char *installer_local;		/* <cache>/harbor-online-installer-<ver>.tgz */
 	char *installer_remote;		/* /var/cache/kcfg/harbor-online-installer-<ver>.tgz */
 };
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "components/component.h"
+#include "components/downloads.h"
 #include "components/k0s.h"
 #include "components/numa.h"
 #include "config/settings.h"
@@ -70,15 +71,6 @@ int k0s_profile_name(const struct comp_ctx *ctx, const struct comp_host *h,
 	profile_name_of(&p, name);
 	numa_plan_release(&p);
 	return 0;
-}
-
-void k0s_binary_cache_path(const struct comp_ctx *ctx, struct strbuf *out)
-{
-	struct strbuf name = STRBUF_INIT;
-
-	strbuf_addf(&name, "k0s-%s-amd64", ctx->settings->versions.k0s);
-	comp_cache_path(ctx, out, name.buf);
-	strbuf_release(&name);
 }
 
 static void emit_reserved(struct yemit *e, const char *key, const struct reservation *r)
@@ -230,15 +222,7 @@ static int render_cluster_config(const struct comp_ctx *ctx, const struct comp_h
 
 static void add_binary(const struct comp_ctx *ctx, struct resource_list *out)
 {
-	struct resource *r = resource_add(out, RES_UPLOAD, "k0s");
-	struct strbuf local = STRBUF_INIT;
-
-	k0s_binary_cache_path(ctx, &local);
-	r->path = xstrdup(K0S_BIN);
-	r->local_path = strbuf_detach(&local, NULL);
-	r->sha256 = xstrdup(ctx->settings->versions.k0s_sha256);
-	r->pin_key = "versions.k0s_sha256";
-	r->mode = 0755;
+	download_upload(ctx, DL_K0S, out, K0S_BIN, 0755);
 }
 
 static int k0s_desired(const struct comp_ctx *ctx, const struct comp_host *h,

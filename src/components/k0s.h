@@ -14,7 +14,4 @@ struct strbuf;
 int k0s_profile_name(const struct comp_ctx *ctx, const struct comp_host *h,
 		     struct strbuf *name, struct strbuf *err);
 
-/* The local path of the cached k0s binary for the configured version. */
-void k0s_binary_cache_path(const struct comp_ctx *ctx, struct strbuf *out);
-
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "components/addons.h"
+#include "components/downloads.h"
 #include "components/chart.h"
 #include "components/component.h"
 #include "config/settings.h"
@@ -892,40 +893,51 @@ static void test_project_id_fill(void **state)
 	world_release(&w);
 }
 
-struct seen {
-	struct strbuf lines;
-};
-
-static void note(const struct addon_download *d, void *data)
-{
-	struct seen *s = data;
-	strbuf_addf(&s->lines, "%s %s %s [%s]\n", d->addon, d->url, d->cache_path, d->sha256);
-}
-
+/* Every download: where from, its cache name, its pin, who needs it. */
 static void test_downloads(void **state)
 {
-	struct seen s = { STRBUF_INIT };
+	struct strbuf got = STRBUF_INIT;
+	struct download d;
 	struct world w;
 
 	world_init(&w, MDX_ADDRESSES);
-	assert_int_equal(addons_downloads(&w.ctx, note, &s), 2);
-	assert_string_equal(s.lines.buf,
-		"mpi-operator https://raw.githubusercontent.com/kubeflow/mpi-operator/v0.8.0/"
-		"deploy/v2beta1/mpi-operator.yaml .kcfg/cache/mpi-operator-v0.8.0.yaml []\n"
-		"exascaler-csi https://github.com/DDNStorage/exa-csi-driver/archive/refs/tags/"
-		"2.3.5.tar.gz .kcfg/cache/exa-csi-driver-2.3.5.tar.gz []\n");
-	/* the run names the cache beside the inventory, wherever that is */
-	strbuf_reset(&s.lines);
-	w.ctx.cache_dir = "site/.kcfg/cache";
-	assert_int_equal(addons_downloads(&w.ctx, note, &s), 2);
-	assert_non_null(strstr(s.lines.buf, " site/.kcfg/cache/mpi-operator-v0.8.0.yaml ["));
-	assert_non_null(strstr(s.lines.buf, " site/.kcfg/cache/exa-csi-driver-2.3.5.tar.gz ["));
+	for (int id = 0; id < DL__NR; id++) {
+		download_get(&w.ctx, (enum download_id)id, &d);
+		strbuf_addf(&got, "%s %d %s %s %s [%.8s]\n", d.component, d.needed, d.name,
+			    d.url, d.cache_path, d.sha256);
+		download_release(&d);
+	}
+	assert_string_equal(got.buf,
+		"k0s 1 k0s-v1.36.4+k0s.1-amd64 https://github.com/k0sproject/k0s/releases/"
+		"download/v1.36.4+k0s.1/k0s-v1.36.4+k0s.1-amd64 .kcfg/cache/k0s-v1.36.4+k0s.1-amd64 "
+		"[18c304d5]\n"
+		"bastion 1 kubectl-v1.36.4-linux-amd64 https://dl.k8s.io/release/v1.36.4/bin/linux/"
+		"amd64/kubectl .kcfg/cache/kubectl-v1.36.4-linux-amd64 [8b8f088d]\n"
+		"bastion 1 helm-v4.2.4-linux-amd64.tar.gz https://get.helm.sh/"
+		"helm-v4.2.4-linux-amd64.tar.gz .kcfg/cache/helm-v4.2.4-linux-amd64.tar.gz [c306b46f]\n"
+		"harbor 1 harbor-online-installer-v2.15.2.tgz https://github.com/goharbor/harbor/"
+		"releases/download/v2.15.2/harbor-online-installer-v2.15.2.tgz "
+		".kcfg/cache/harbor-online-installer-v2.15.2.tgz [88f6a743]\n"
+		"mpi-operator 1 mpi-operator-v0.8.0.yaml https://raw.githubusercontent.com/kubeflow/"
+		"mpi-operator/v0.8.0/deploy/v2beta1/mpi-operator.yaml "
+		".kcfg/cache/mpi-operator-v0.8.0.yaml []\n"
+		"exascaler-csi 1 exa-csi-driver-2.3.5.tar.gz https://github.com/DDNStorage/"
+		"exa-csi-driver/archive/refs/tags/2.3.5.tar.gz "
+		".kcfg/cache/exa-csi-driver-2.3.5.tar.gz []\n");
 	world_release(&w);
-	strbuf_reset(&s.lines);
+
+	/* the run names the cache beside the inventory; add-ons turned off need nothing */
 	world_init(&w, MDX_ADDRESSES "addons: {mpi_operator: false, storage: false}\n");
-	assert_int_equal(addons_downloads(&w.ctx, note, &s), 0);
-	assert_string_equal(s.lines.buf, "");
-	strbuf_release(&s.lines);
+	w.ctx.cache_dir = "site/.kcfg/cache";
+	download_get(&w.ctx, DL_MPI_OPERATOR, &d);
+	assert_int_equal(d.needed, 0);
+	assert_string_equal(d.cache_path, "site/.kcfg/cache/mpi-operator-v0.8.0.yaml");
+	assert_string_equal(d.pin_key, "versions.mpi_operator_sha256");
+	download_release(&d);
+	download_get(&w.ctx, DL_EXASCALER_CSI, &d);
+	assert_int_equal(d.needed, 0);
+	download_release(&d);
+	strbuf_release(&got);
 	world_release(&w);
 }
 
