@@ -120,11 +120,7 @@ int run_gather_facts(struct run *run, int always)
 
 	if (!always)
 		run_load_cached_facts(run);
-	runner_init(&r, run->opts->local ? &transport_local : &transport_ssh);
-	r.forks = run->opts->forks;
-	r.fail_fast = run->opts->fail_fast;
-	r.on_step = on_facts;
-	r.data = run;
+	run_runner_init(run, &r, on_facts);
 	for (size_t i = 0; i < run->nr; i++) {
 		struct run_host *h = &run->hosts[i];
 		struct runner_host *rh;

@@ -221,6 +221,15 @@ int run_check_components(const char *list)
 	return ret;
 }
 
+void run_runner_init(struct run *run, struct runner *r, runner_step_fn fn)
+{
+	runner_init(r, run->opts->local ? &transport_local : &transport_ssh);
+	r->forks = run->opts->forks;
+	r->fail_fast = run->opts->fail_fast;
+	r->on_step = fn;
+	r->data = run;
+}
+
 char *run_state_path(const struct run *run, const char *sub)
 {
 	return xstrfmt("%s/%s", run->m->state_dir, sub);

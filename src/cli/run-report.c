@@ -47,7 +47,9 @@ static void host_status(const struct run *run, const struct run_host *h, struct 
 		break;
 	}
 	case RUN_DONE:
-		if (!run->opts->apply)
+		if (run->opts->apply && h->deferred && !run->pass)
+			strbuf_addstr(out, "waiting for the controller");
+		else if (!run->opts->apply)
 			strbuf_addf(out, "%zu to change", h->plan.nr);
 		else
 			strbuf_addf(out, "done, %zu changed", count_state(&h->plan, CHANGE_DONE));

@@ -82,6 +82,36 @@ static void log_plan(struct run_host *h)
 	strbuf_release(&line);
 }
 
+/* The first planned change whose command needs a cluster value, or plan.nr. */
+static size_t first_needing_value(const struct run_host *h)
+{
+	for (size_t i = 0; i < h->plan.nr; i++) {
+		const struct change *c = &h->plan.v[i];
+
+		if (c->res != CHANGE_NO_RESOURCE && h->rl.items[c->res].needs)
+			return i;
+	}
+	return h->plan.nr;
+}
+
+/* The runner steps of h->steps. */
+static void add_apply_steps(struct run *run, struct runner_host *rh, struct run_host *h)
+{
+	const struct apply_steps *st = &h->steps;
+
+	for (size_t i = 0; i < st->nr; i++) {
+		const struct change *c = &h->plan.v[st->v[i].first];
+
+		if (st->v[i].upload)
+			runner_add_upload(rh, "upload", h->rl.items[c->res].local_path,
+					  h->rl.items[c->res].path, c->mode,
+					  run->opts->timeout_s * 1000u);
+		else
+			runner_add_step(rh, "apply", st->v[i].script.buf,
+					run->opts->timeout_s * 1000u);
+	}
+}
+
 static int observed(struct run *run, struct runner_host *rh, struct run_host *h,
 		    const struct runner_result *res)
 {
@@ -103,22 +133,20 @@ static int observed(struct run *run, struct runner_host *rh, struct run_host *h,
 	log_plan(h);
 	h->state = RUN_DONE;
 	if (run->opts->apply && h->plan.nr) {
-		if (apply_build(&h->rl, &h->plan, st, &err) < 0) {
+		/* what needs a cluster value waits for the second pass, and all after it */
+		size_t upto = first_needing_value(h);
+
+		if (upto < h->plan.nr) {
+			h->deferred = 1;
+			h->deferred_from = upto;
+		}
+		if (apply_build_range(&h->rl, &h->plan, 0, upto, NULL, 0, st, &err) < 0) {
 			strbuf_addf(&rh->errmsg, "cannot apply on '%s': %s", h->name, err.buf);
 			goto out;
 		}
-		for (size_t i = 0; i < st->nr; i++) {
-			const struct change *c = &h->plan.v[st->v[i].first];
-
-			if (st->v[i].upload)
-				runner_add_upload(rh, "upload", h->rl.items[c->res].local_path,
-						  h->rl.items[c->res].path, c->mode,
-						  run->opts->timeout_s * 1000u);
-			else
-				runner_add_step(rh, "apply", st->v[i].script.buf,
-						run->opts->timeout_s * 1000u);
-		}
-		h->state = RUN_APPLYING;
+		add_apply_steps(run, rh, h);
+		if (st->nr)
+			h->state = RUN_APPLYING;
 	}
 	ret = 0;
 out:
@@ -209,12 +237,15 @@ static int applied(struct run *run, struct runner_host *rh, struct run_host *h,
 static int on_step(struct runner_host *rh, size_t step, const struct runner_result *res,
 		   void *data)
 {
+	struct run *run = data;
 	struct run_host *h = rh->data;
 
 	h->busy_us += res->duration_us;
+	if (run->pass)		/* the second pass has no observe step */
+		return applied(run, rh, h, step, res);
 	if (step == 0)
-		return observed(data, rh, h, res);
-	return applied(data, rh, h, step - 1, res);
+		return observed(run, rh, h, res);
+	return applied(run, rh, h, step - 1, res);
 }
 
 static void collect(struct run *run, struct runner *r)
@@ -242,6 +273,101 @@ static void collect(struct run *run, struct runner *r)
 		log_msg(LOG_INFO, "%s: failed: %s", h->name, h->error.buf);
 	}
 	(void)run;
+}
+
+/*
+ * Apply's second pass: the changes that need a cluster value (a worker's
+ * join token, the admin kubeconfig), once every host's other changes are
+ * made, so the controller runs. The values are read on the controller,
+ * then each waiting host gets its remaining changes over a new session.
+ * Returns -1 when interrupted.
+ */
+static int second_pass(struct run *run)
+{
+	struct strvec names = STRVEC_INIT;
+	struct strbuf err = STRBUF_INIT, hint = STRBUF_INIT;
+	struct run_values vals;
+	struct apply_value *av = NULL;
+	struct runner r;
+	int failed = 0, interrupted = 0;
+
+	for (size_t i = 0; i < run->nr; i++) {
+		const struct run_host *h = &run->hosts[i];
+
+		failed |= h->state == RUN_FAILED;
+		if (!h->deferred || h->state != RUN_DONE)
+			continue;
+		for (size_t k = h->deferred_from; k < h->plan.nr; k++) {
+			const struct change *c = &h->plan.v[k];
+			const char *need = c->res != CHANGE_NO_RESOURCE ? h->rl.items[c->res].needs
+									: NULL;
+
+			if (need && strvec_find(&names, need) < 0)
+				strvec_push(&names, need);
+		}
+	}
+	if (!names.nr)
+		return 0;
+	if (failed && run->opts->fail_fast) {
+		for (size_t i = 0; i < run->nr; i++)
+			if (run->hosts[i].deferred && run->hosts[i].state == RUN_DONE) {
+				run->hosts[i].cancelled = 1;
+				host_fail(&run->hosts[i], NULL, "'%s' stopped: another host failed",
+					  run->hosts[i].name);
+			}
+		strvec_clear(&names);
+		return 0;
+	}
+
+	run_progress(run);	/* who waits for the controller */
+	run->pass = 1;
+	if (run_read_values(run, &names, &vals, &err, &hint) < 0) {
+		for (size_t i = 0; i < run->nr; i++)
+			if (run->hosts[i].deferred && run->hosts[i].state == RUN_DONE)
+				host_fail(&run->hosts[i], hint.len ? hint.buf : NULL,
+					  "on '%s', %s", run->hosts[i].name, err.buf);
+		interrupted = runner_interrupted() != 0;
+		goto out;
+	}
+	av = xcalloc(names.nr, sizeof(*av));
+	for (size_t i = 0; i < names.nr; i++) {
+		av[i].name = names.v[i];
+		av[i].value = run_value(&vals, names.v[i]);
+	}
+	run_runner_init(run, &r, on_step);
+	for (size_t i = 0; i < run->nr; i++) {
+		struct run_host *h = &run->hosts[i];
+		struct runner_host *rh;
+
+		if (!h->deferred || h->state != RUN_DONE)
+			continue;
+		apply_steps_release(&h->steps);
+		h->steps_done = 0;
+		strbuf_reset(&err);
+		if (apply_build_range(&h->rl, &h->plan, h->deferred_from, h->plan.nr, av, names.nr,
+				      &h->steps, &err) < 0) {
+			host_fail(h, NULL, "cannot apply on '%s': %s", h->name, err.buf);
+			continue;
+		}
+		rh = runner_add_host(&r, &h->t);
+		rh->data = h;
+		add_apply_steps(run, rh, h);
+		h->state = RUN_APPLYING;
+	}
+	if (r.nr) {
+		run_progress(run);
+		runner_run(&r);
+		interrupted = runner_interrupted() != 0;
+		collect(run, &r);
+	}
+	runner_release(&r);
+out:
+	free(av);
+	run_values_release(&vals);
+	strvec_clear(&names);
+	strbuf_release(&err);
+	strbuf_release(&hint);
+	return interrupted ? -1 : 0;
 }
 
 /*
@@ -343,11 +469,7 @@ int run_plan_apply(struct run *run)
 			return ret;
 		}
 	}
-	runner_init(&r, run->opts->local ? &transport_local : &transport_ssh);
-	r.forks = run->opts->forks;
-	r.fail_fast = run->opts->fail_fast;
-	r.on_step = on_step;
-	r.data = run;
+	run_runner_init(run, &r, on_step);
 	for (size_t i = 0; i < run->nr && !interrupted; i++) {
 		struct run_host *h = &run->hosts[i];
 		struct runner_host *rh;
@@ -371,6 +493,8 @@ int run_plan_apply(struct run *run)
 		interrupted = runner_interrupted() != 0;
 		collect(run, &r);
 	}
+	if (!interrupted && run->opts->apply)
+		interrupted = second_pass(run) < 0;
 	run_progress_end(run);
 	runner_release(&r);
 	strbuf_release(&script);

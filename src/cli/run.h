@@ -10,6 +10,7 @@
 #include "engine/resource.h"
 #include "transport/runner.h"
 #include "util/strbuf.h"
+#include "util/strvec.h"
 
 struct model;
 struct kcfg_opts;
@@ -42,6 +43,8 @@ struct run_host {
 	struct host_plan plan;
 	struct apply_steps steps;
 	size_t steps_done;
+	int deferred;			/* apply: changes from deferred_from on wait */
+	size_t deferred_from;		/* for a cluster value (second pass) */
 	int planned;			/* observe and diff succeeded */
 	int cancelled;			/* stopped by a signal or --fail-fast */
 	struct strbuf error, hint;	/* when RUN_FAILED */
@@ -74,6 +77,7 @@ struct run {
 	char *given_become_password;	/* -K or --become-password-file; wiped */
 	int tty;			/* stderr is a terminal: live progress */
 	unsigned progress_lines;	/* lines the live display drew */
+	int pass;			/* apply: 0, then 1 for changes that needed a cluster value */
 	uint64_t started_us;
 };
 
@@ -94,6 +98,10 @@ int run_pick(struct run *run, const char *limit, char **names, size_t nr_names);
 int run_check_components(const char *list);
 /* 1 when component `name` is in `list` (NULL: every one). */
 int run_component_wanted(const char *list, const char *name);
+
+/* A runner over ssh (or /bin/sh with --local) with the run's --forks and
+ * --fail-fast, calling `fn` with the run after each step. */
+void run_runner_init(struct run *run, struct runner *r, runner_step_fn fn);
 
 /* The state directory's subdirectory (".kcfg/facts"), malloc'ed. */
 char *run_state_path(const struct run *run, const char *sub);
@@ -142,6 +150,26 @@ int run_gather_facts(struct run *run, int always);
  * of every host --limit leaves out that has any.
  */
 void run_load_cached_facts(struct run *run);
+
+/* ---- run-values.c ---- */
+
+/* Cluster values read for the second pass: secrets, wiped on release. */
+struct run_values {
+	struct strvec names;
+	struct strbuf *values;		/* parallel to names */
+	const char *from;		/* the host they came from */
+};
+
+/*
+ * Reads the cluster values `names` (components/cluster-values.h) on the
+ * host that has them, over one session. Returns 0, or -1 with `err` and
+ * `hint`; release `out` either way.
+ */
+int run_read_values(struct run *run, const struct strvec *names, struct run_values *out,
+		    struct strbuf *err, struct strbuf *hint);
+/* The value called `name`, or NULL. */
+const char *run_value(const struct run_values *v, const char *name);
+void run_values_release(struct run_values *v);
 
 /* ---- run.c ---- */
 

@@ -3,12 +3,13 @@
  * registry's CA; kubectl and helm at their pinned versions; the admin
  * kubeconfig at ~<ansible_user>/.kube/config, mode 0600.
  *
- * The kubeconfig only exists once the controller runs, so it is an upload
- * from KUBECONFIG_ADMIN_SOURCE that the engine fills at apply time
- * (components/hosts.h says how).
+ * The kubeconfig only exists once the controller runs, so its command
+ * names a cluster value that apply reads on the controller
+ * (components/cluster-values.h says how).
  */
 #include <string.h>
 
+#include "components/cluster-values.h"
 #include "components/downloads.h"
 #include "components/component.h"
 #include "components/hosts.h"
@@ -106,7 +107,7 @@ static void add_helm(const struct comp_ctx *ctx, struct resource_list *out)
 static void add_kubeconfig(const struct settings *s, struct resource_list *out)
 {
 	const char *user = s->cluster.ansible_user;
-	struct strbuf kube = STRBUF_INIT;
+	struct strbuf kube = STRBUF_INIT, q = STRBUF_INIT, qowner = STRBUF_INIT;
 	struct resource *r;
 
 	comp_user_home(user, &kube);
@@ -117,14 +118,23 @@ static void add_kubeconfig(const struct settings *s, struct resource_list *out)
 	r->owner = xstrdup(user);
 	r->group = xstrdup(user);
 
+	/*
+	 * k0s makes it on the controller once it runs: apply reads it there
+	 * (a cluster value) and writes it here, once; delete the file to have
+	 * it written again. It holds the admin's client key, so it is never
+	 * on the local disk, in a plan or in a log.
+	 */
 	strbuf_addstr(&kube, "/config");
-	r = resource_add(out, RES_UPLOAD, "bastion");
-	r->path = strbuf_detach(&kube, NULL);
-	r->local_path = xstrdup(KUBECONFIG_ADMIN_SOURCE);
-	r->mode = 0600;
-	r->owner = xstrdup(user);
-	r->group = xstrdup(user);
-	r->secret = 1;	/* it holds the cluster admin's client key */
+	sq_quote(&q, kube.buf);
+	sq_quote(&qowner, user);
+	r = resource_add(out, RES_COMMAND, "bastion");
+	r->command = xstrfmt("umask 077 && printf '%%s\\n' " CLUSTER_VALUE_REF(CV_KUBECONFIG_ADMIN)
+			     " >%s.kcfg-new && chown %s: %s.kcfg-new && mv -f %s.kcfg-new %s",
+			     q.buf, qowner.buf, q.buf, q.buf, q.buf);
+	r->needs = CV_KUBECONFIG_ADMIN;
+	r->creates = strbuf_detach(&kube, NULL);
+	strbuf_release(&q);
+	strbuf_release(&qowner);
 }
 
 static int bastion_desired(const struct comp_ctx *ctx, const struct comp_host *h,

@@ -34,16 +34,6 @@ void harbor_paths_release(struct harbor_paths *p);
 int harbor_render_yml(const struct comp_ctx *ctx, const struct comp_host *h,
 		      struct strbuf *out, struct strbuf *err);
 
-/*
- * The bastion's ~/.kube/config is not known when kcfg renders: k0s makes
- * it on the controller. The bastion component asks for it as a RES_UPLOAD
- * whose local_path is this name and whose sha256 is empty; at apply time
- * the engine runs `k0s kubeconfig admin` on the first kube_master, keeps
- * the output in memory as a secret (never on local disk), and sends that
- * instead of a local file.
- */
-#define KUBECONFIG_ADMIN_SOURCE "kcfg:k0s-kubeconfig-admin"
-
 /* The home of `user` on a host: /root or /home/<user>. Appends to out. */
 void comp_user_home(const char *user, struct strbuf *out);
 

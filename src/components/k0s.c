@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "components/component.h"
+#include "components/cluster-values.h"
 #include "components/downloads.h"
 #include "components/k0s.h"
 #include "components/numa.h"
@@ -22,6 +23,7 @@
 #include "util/banned.h"
 
 #define K0S_BIN "/usr/local/bin/k0s"
+#define WORKER_TOKEN "/etc/k0s/worker-token"
 #define K0S_CONFIG "/etc/k0s/k0s.yaml"
 
 static void reservation_of(const struct settings *s, struct kubelet_reservation *r)
@@ -251,9 +253,12 @@ static int k0s_desired(const struct comp_ctx *ctx, const struct comp_host *h,
 			return -1;
 		}
 		r = resource_add(out, RES_COMMAND, "k0s");
-		/* the join token is fetched from the controller at apply time, into a 0600 file */
-		r->command = xstrfmt(K0S_BIN " install worker --token-file /etc/k0s/worker-token "
-				     "--profile %s", sb.buf);
+		/* the join token comes from the controller at apply time, into a 0600 file */
+		r->command = xstrfmt("umask 077 && mkdir -p /etc/k0s && printf '%%s\\n' "
+				     CLUSTER_VALUE_REF(CV_WORKER_TOKEN) " >" WORKER_TOKEN " && "
+				     K0S_BIN " install worker --token-file " WORKER_TOKEN
+				     " --profile %s", sb.buf);
+		r->needs = CV_WORKER_TOKEN;
 		r->creates = xstrdup("/etc/systemd/system/k0sworker.service");
 		r = resource_add(out, RES_SERVICE, "k0s");
 		r->unit = xstrdup("k0sworker");

@@ -89,7 +89,7 @@ static const char epilogue[] = "sync\n";
 void apply_steps_release(struct apply_steps *steps)
 {
 	for (size_t i = 0; i < steps->nr; i++)
-		strbuf_release(&steps->v[i].script);
+		strbuf_release_wiped(&steps->v[i].script);	/* may hold a cluster value */
 	free(steps->v);
 	memset(steps, 0, sizeof(*steps));
 }
@@ -253,8 +253,47 @@ static void add_service(struct strbuf *s, const struct resource *r, const struct
 	}
 }
 
-static void add_command(struct strbuf *s, const struct resource *r, size_t ci)
+/*
+ * `cmd` with each @@kcfg:NAME@@ replaced by that value, single-quoted.
+ * Returns 0, or -1 with `err` when a value is missing.
+ */
+static int expand_values(const char *cmd, const struct apply_value *vals, size_t nr,
+			 struct strbuf *out, struct strbuf *err)
 {
+	const char *p = cmd, *open;
+
+	while ((open = strstr(p, APPLY_VALUE_OPEN))) {
+		const char *name = open + strlen(APPLY_VALUE_OPEN);
+		const char *close = strstr(name, APPLY_VALUE_CLOSE);
+		size_t len, i;
+
+		if (!close)
+			break;
+		len = (size_t)(close - name);
+		for (i = 0; i < nr; i++)
+			if (strlen(vals[i].name) == len && !strncmp(vals[i].name, name, len))
+				break;
+		if (i == nr) {
+			strbuf_addf(err, "no value for '%.*s' yet", (int)len, name);
+			return -1;
+		}
+		strbuf_add(out, p, (size_t)(open - p));
+		sq_quote(out, vals[i].value);
+		p = close + strlen(APPLY_VALUE_CLOSE);
+	}
+	strbuf_addstr(out, p);
+	return 0;
+}
+
+static int add_command(struct strbuf *s, const struct resource *r, size_t ci,
+		       const struct apply_value *vals, size_t nr_vals, struct strbuf *err)
+{
+	struct strbuf cmd = STRBUF_INIT;
+
+	if (r->needs && expand_values(r->command, vals, nr_vals, &cmd, err) < 0) {
+		strbuf_release(&cmd);
+		return -1;
+	}
 	if (r->creates) {
 		strbuf_addstr(s, "if [ -e ");
 		sq_quote(s, r->creates);
@@ -264,7 +303,8 @@ static void add_command(struct strbuf *s, const struct resource *r, size_t ci)
 		add_script_file(s, "u", r->unless);
 		strbuf_addf(s, "if sh \"$W/u\" >/dev/null 2>&1 </dev/null; then sk %zu; else\n", ci);
 	}
-	add_script_file(s, "c", r->command);
+	add_script_file(s, "c", r->needs ? cmd.buf : r->command);
+	strbuf_release_wiped(&cmd);
 	strbuf_addstr(s, "if sh \"$W/c\" >\"$W/e\" 2>&1 </dev/null; then ");
 	if (r->notify) {
 		strbuf_addstr(s, "nt ");
@@ -276,6 +316,7 @@ static void add_command(struct strbuf *s, const struct resource *r, size_t ci)
 		strbuf_addstr(s, "fi\n");
 	if (r->creates)
 		strbuf_addstr(s, "fi\n");
+	return 0;
 }
 
 static void add_handler(struct strbuf *s, const struct change *c, size_t ci)
@@ -314,11 +355,18 @@ static int check_upload(const struct resource *r, struct strbuf *err)
 int apply_build(const struct resource_list *rl, const struct host_plan *plan,
 		struct apply_steps *out, struct strbuf *err)
 {
+	return apply_build_range(rl, plan, 0, plan->nr, NULL, 0, out, err);
+}
+
+int apply_build_range(const struct resource_list *rl, const struct host_plan *plan,
+		      size_t from, size_t to, const struct apply_value *vals, size_t nr_vals,
+		      struct apply_steps *out, struct strbuf *err)
+{
 	struct apply_steps steps = APPLY_STEPS_INIT;
 	struct apply_step *st = NULL;
 	int handlers = 0;
 
-	for (size_t ci = 0; ci < plan->nr; ci++) {
+	for (size_t ci = from; ci < to && ci < plan->nr; ci++) {
 		const struct change *c = &plan->v[ci];
 		const struct resource *r = c->res != CHANGE_NO_RESOURCE ? &rl->items[c->res] : NULL;
 		struct strbuf *s;
@@ -353,7 +401,10 @@ int apply_build(const struct resource_list *rl, const struct host_plan *plan,
 			add_block(s, r, ci);
 			continue;
 		case CH_COMMAND:
-			add_command(s, r, ci);
+			if (add_command(s, r, ci, vals, nr_vals, err) < 0) {
+				apply_steps_release(&steps);
+				return -1;
+			}
 			continue;
 		case CH_HANDLER:
 			add_handler(s, c, ci);

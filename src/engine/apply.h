@@ -48,6 +48,26 @@ struct apply_steps {
  */
 int apply_build(const struct resource_list *rl, const struct host_plan *plan,
 		struct apply_steps *out, struct strbuf *err);
+
+/*
+ * A value only known at apply time that a command names as
+ * @@kcfg:NAME@@ (a resource's `needs`): it is put there single-quoted,
+ * inside the script, which travels on the session's stdin.
+ */
+#define APPLY_VALUE_OPEN "@@kcfg:"
+#define APPLY_VALUE_CLOSE "@@"
+struct apply_value {
+	const char *name;
+	const char *value;
+};
+
+/*
+ * apply_build() for the changes plan->v[from..to) only, with the values
+ * their commands need. -1 with `err` also when a value is missing.
+ */
+int apply_build_range(const struct resource_list *rl, const struct host_plan *plan,
+		      size_t from, size_t to, const struct apply_value *vals, size_t nr_vals,
+		      struct apply_steps *out, struct strbuf *err);
 void apply_steps_release(struct apply_steps *steps);
 
 /*

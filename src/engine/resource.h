@@ -42,6 +42,8 @@ struct resource {
 	char *command;		/* RES_COMMAND: a POSIX sh script, run as root */
 	char *creates;		/* skip when this path exists */
 	char *unless;		/* skip when this command succeeds */
+	const char *needs;	/* RES_COMMAND: a cluster value its command names as
+				 * @@kcfg:NAME@@ (static; components/cluster-values.h) */
 	char *local_path;	/* RES_UPLOAD source */
 	char *sha256;		/* RES_UPLOAD expected digest (hex) */
 	const char *pin_key;	/* RES_UPLOAD of a download: the cluster.yaml key of its

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "components/component.h"
+#include "components/cluster-values.h"
 #include "components/hosts.h"
 #include "config/settings.h"
 #include "config/yaml.h"
@@ -438,13 +439,15 @@ static void test_bastion_resources(void **state)
 	r = must_find(&fx->rl, RES_DIR, "/home/mdxuser/.kube");
 	assert_int_equal(r->mode, 0700);
 	assert_string_equal(r->owner, "mdxuser");
-	r = must_find(&fx->rl, RES_UPLOAD, "/home/mdxuser/.kube/config");
-	assert_string_equal(r->local_path, KUBECONFIG_ADMIN_SOURCE);
-	assert_null(r->sha256);
-	assert_int_equal(r->mode, 0600);
-	assert_string_equal(r->owner, "mdxuser");
-	assert_string_equal(r->group, "mdxuser");
-	assert_true(r->secret);
+	/* written once from the controller's admin kubeconfig (a cluster value) */
+	r = find_command(&fx->rl, "/home/mdxuser/.kube/config");
+	assert_string_equal(r->command,
+		"umask 077 && printf '%s\\n' @@kcfg:k0s-kubeconfig-admin@@ "
+		">'/home/mdxuser/.kube/config'.kcfg-new && chown 'mdxuser': "
+		"'/home/mdxuser/.kube/config'.kcfg-new && mv -f "
+		"'/home/mdxuser/.kube/config'.kcfg-new '/home/mdxuser/.kube/config'");
+	assert_string_equal(r->needs, CV_KUBECONFIG_ADMIN);
+	assert_string_equal(r->creates, "/home/mdxuser/.kube/config");
 }
 
 static void test_bastion_root_user_and_arch(void **state)
@@ -454,7 +457,8 @@ static void test_bastion_root_user_and_arch(void **state)
 
 	set_str(&fx->s.cluster.ansible_user, "root");
 	assert_int_equal(run(fx, &component_bastion, "bastion"), 0);
-	must_find(&fx->rl, RES_UPLOAD, "/root/.kube/config");
+	assert_string_equal(find_command(&fx->rl, "/root/.kube/config")->creates,
+			    "/root/.kube/config");
 
 	set_str(&f->arch, "aarch64");
 	assert_int_equal(run(fx, &component_bastion, "bastion"), -1);

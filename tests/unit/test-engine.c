@@ -352,6 +352,46 @@ static void test_diff_upload_pin(void **state)
 	strbuf_release(&err);
 }
 
+/* A command that needs a cluster value gets it single-quoted, and only in a range build. */
+static void test_apply_values(void **state)
+{
+	struct resource_list rl = RESOURCE_LIST_INIT;
+	struct host_plan plan = HOST_PLAN_INIT;
+	struct apply_steps steps = APPLY_STEPS_INIT;
+	struct strbuf err = STRBUF_INIT;
+	const char *out = "kcfg-observe 1\nX\t0\t0\t-\nX\t1\t0\t-\nend\n";
+	const struct apply_value vals[] = { { "tok", "it's" } };
+	struct resource *r;
+
+	r = resource_add(&rl, RES_COMMAND, "test");
+	r->command = xstrdup("touch /a");
+	r->creates = xstrdup("/a");
+	r = resource_add(&rl, RES_COMMAND, "test");
+	r->command = xstrdup("printf %s @@kcfg:tok@@ >/t");
+	r->creates = xstrdup("/t");
+	r->needs = "tok";
+	assert_int_equal(plan_of(&rl, out, &plan, &err), 0);
+	assert_int_equal(plan.nr, 2);
+
+	assert_int_equal(apply_build(&rl, &plan, &steps, &err), -1);
+	assert_string_equal(err.buf, "no value for 'tok' yet");
+	strbuf_reset(&err);
+	assert_int_equal(apply_build_range(&rl, &plan, 0, 1, NULL, 0, &steps, &err), 0);
+	assert_int_equal(steps.nr, 1);
+	assert_int_equal(steps.v[0].nr, 1);
+	assert_null(strstr(steps.v[0].script.buf, "@@kcfg:"));
+	assert_null(strstr(steps.v[0].script.buf, "printf %s"));
+	assert_int_equal(apply_build_range(&rl, &plan, 1, 2, vals, 1, &steps, &err), 0);
+	assert_int_equal(steps.v[0].first, 1);
+	/* the command, quoted once more as the script writes it to a file */
+	assert_non_null(strstr(steps.v[0].script.buf, "'printf %s '\\''it'\\''\\'\\'''\\''s'\\'' >/t'"));
+	assert_null(strstr(steps.v[0].script.buf, "@@kcfg:"));
+	apply_steps_release(&steps);
+	host_plan_release(&plan);
+	resource_list_release(&rl);
+	strbuf_release(&err);
+}
+
 static void test_diff_handlers(void **state)
 {
 	struct resource_list rl = RESOURCE_LIST_INIT;
@@ -715,6 +755,7 @@ int main(void)
 		cmocka_unit_test(test_diff_kinds),
 		cmocka_unit_test(test_diff_nothing_to_do),
 		cmocka_unit_test(test_diff_upload_pin),
+		cmocka_unit_test(test_apply_values),
 		cmocka_unit_test(test_diff_handlers),
 		cmocka_unit_test(test_diff_secret_masked),
 		cmocka_unit_test(test_conflicts),

@@ -1,0 +1,34 @@
+#ifndef KCFG_COMPONENTS_CLUSTER_VALUES_H
+#define KCFG_COMPONENTS_CLUSTER_VALUES_H
+
+#include "engine/apply.h"
+
+/*
+ * Values only a running cluster can give, needed by changes on other
+ * hosts: a worker's join token and the admin kubeconfig, both made by
+ * k0s on the first controller. A resource that needs one sets
+ * `needs` to its name and writes CLUSTER_VALUE_REF(name) in its command,
+ * where apply puts the value, single-quoted for sh (the script travels
+ * on the session's stdin; the value is never in argv, a plan or a log).
+ *
+ * Apply makes such changes in a second pass: first every host's other
+ * changes (so the controller is installed and started), then it runs the
+ * value's command on the first controller, then the waiting changes.
+ */
+
+#define CV_WORKER_TOKEN "k0s-worker-token"
+#define CV_KUBECONFIG_ADMIN "k0s-kubeconfig-admin"
+
+#define CLUSTER_VALUE_REF(name) APPLY_VALUE_OPEN name APPLY_VALUE_CLOSE
+
+struct cluster_value {
+	const char *name;
+	const char *what;	/* "the worker join token", for messages */
+	unsigned from_roles;	/* COMP_ROLE_*: read on the first such host */
+	const char *command;	/* POSIX sh, as root, prints the value */
+};
+
+/* The value called `name`, or NULL. */
+const struct cluster_value *cluster_value_find(const char *name);
+
+#endif
