@@ -25,6 +25,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_fetch_entry,
 	&cmd_plan_entry,
 	&cmd_apply_entry,
+	&cmd_kubeconfig_entry,
 };
 
 static const char global_usage[] =

@@ -104,10 +104,12 @@ static void add_helm(const struct comp_ctx *ctx, struct resource_list *out)
 	strbuf_release(&qbin);
 }
 
-static void add_kubeconfig(const struct settings *s, struct resource_list *out)
+static void add_kubeconfig(const struct comp_ctx *ctx, struct resource_list *out)
 {
-	const char *user = s->cluster.ansible_user;
+	const char *user = ctx->settings->cluster.ansible_user;
+	const struct comp_host *ctl = comp_first_host(ctx, COMP_ROLE_MASTER);
 	struct strbuf kube = STRBUF_INIT, q = STRBUF_INIT, qowner = STRBUF_INIT;
+	struct strbuf sed = STRBUF_INIT;
 	struct resource *r;
 
 	comp_user_home(user, &kube);
@@ -122,26 +124,28 @@ static void add_kubeconfig(const struct settings *s, struct resource_list *out)
 	 * k0s makes it on the controller once it runs: apply reads it there
 	 * (a cluster value) and writes it here, once; delete the file to have
 	 * it written again. It holds the admin's client key, so it is never
-	 * on the local disk, in a plan or in a log.
+	 * on the local disk, in a plan or in a log. k0s names the API as
+	 * localhost there; from here it is the controller's front address.
 	 */
 	strbuf_addstr(&kube, "/config");
 	sq_quote(&q, kube.buf);
 	sq_quote(&qowner, user);
+	cluster_kubeconfig_server_sed(&sed, ctl ? ctl->address : "localhost");
 	r = resource_add(out, RES_COMMAND, "bastion");
 	r->command = xstrfmt("umask 077 && printf '%%s\\n' " CLUSTER_VALUE_REF(CV_KUBECONFIG_ADMIN)
-			     " >%s.kcfg-new && chown %s: %s.kcfg-new && mv -f %s.kcfg-new %s",
-			     q.buf, qowner.buf, q.buf, q.buf, q.buf);
+			     " | sed %s >%s.kcfg-new && chown %s: %s.kcfg-new && "
+			     "mv -f %s.kcfg-new %s",
+			     sed.buf, q.buf, qowner.buf, q.buf, q.buf, q.buf);
 	r->needs = CV_KUBECONFIG_ADMIN;
 	r->creates = strbuf_detach(&kube, NULL);
 	strbuf_release(&q);
 	strbuf_release(&qowner);
+	strbuf_release(&sed);
 }
 
 static int bastion_desired(const struct comp_ctx *ctx, const struct comp_host *h,
 			   struct resource_list *out, struct strbuf *err)
 {
-	const struct settings *s = ctx->settings;
-
 	if (!ctx->registry_ca_pem) {
 		strbuf_addf(err, "host '%s': the registry CA is not available; it is made "
 			    "when the vault password is given", h->name);
@@ -155,7 +159,7 @@ static int bastion_desired(const struct comp_ctx *ctx, const struct comp_host *h
 	add_docker(ctx, out);
 	add_kubectl(ctx, out);
 	add_helm(ctx, out);
-	add_kubeconfig(s, out);
+	add_kubeconfig(ctx, out);
 	return 0;
 }
 

@@ -5,6 +5,8 @@
 
 #include "components/cluster-values.h"
 #include "components/component.h"
+#include "transport/shell.h"
+#include "util/strbuf.h"
 #include "util/banned.h"
 
 /* the API takes a while after a first start: ask until it answers (2 min) */
@@ -26,4 +28,34 @@ const struct cluster_value *cluster_value_find(const char *name)
 		if (!strcmp(values[i].name, name))
 			return &values[i];
 	return NULL;
+}
+
+void cluster_kubeconfig_set_server(const char *kubeconfig, const char *host,
+				   struct strbuf *out)
+{
+	const char *p = kubeconfig;
+
+	while (*p) {
+		const char *eol = p + strcspn(p, "\n");
+		size_t indent = strspn(p, " ");
+
+		if (!strncmp(p + indent, "server:", 7))
+			strbuf_addf(out, "%.*sserver: https://%s:%d", (int)indent, p, host,
+				    KUBE_API_PORT);
+		else
+			strbuf_add(out, p, (size_t)(eol - p));
+		if (!*eol)
+			break;
+		strbuf_addch(out, '\n');
+		p = eol + 1;
+	}
+}
+
+void cluster_kubeconfig_server_sed(struct strbuf *out, const char *host)
+{
+	struct strbuf expr = STRBUF_INIT;
+
+	strbuf_addf(&expr, "s#^\\( *server:\\).*#\\1 https://%s:%d#", host, KUBE_API_PORT);
+	sq_quote(out, expr.buf);
+	strbuf_release(&expr);
 }

@@ -31,4 +31,18 @@ struct cluster_value {
 /* The value called `name`, or NULL. */
 const struct cluster_value *cluster_value_find(const char *name);
 
+struct strbuf;
+
+/* The API's port, where k0s serves it. */
+#define KUBE_API_PORT 6443
+
+/*
+ * The admin kubeconfig k0s prints names the API as https://localhost:6443.
+ * These point it at https://HOST:6443 instead: in C (`kcfg kubeconfig`),
+ * or as a sed argument, quoted for sh (the bastion's copy).
+ */
+void cluster_kubeconfig_set_server(const char *kubeconfig, const char *host,
+				   struct strbuf *out);
+void cluster_kubeconfig_server_sed(struct strbuf *out, const char *host);
+
 #endif

@@ -44,7 +44,19 @@ case "$1 $2" in
 	echo "kcfg-test-token-$(hostname)-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')" ;;
 "kubeconfig admin")
 	test -e /run/k0s-api-up || exit 1
-	echo "apiVersion: v1" ;;
+	cat <<KUBECONFIG
+apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: Y2EK
+    server: https://localhost:6443
+  name: local
+users:
+- name: admin
+  user:
+    client-key-data: a2NmZy10ZXN0LWFkbWluLWtleQ==
+KUBECONFIG
+	;;
 *)	echo "k0s stand-in: unknown command: $*" >&2; exit 2 ;;
 esac
 EOF
@@ -105,6 +117,24 @@ test_expect_success SANDBOX 'once the controller answers again, the next apply j
 	"$KCFG" apply -C k0s >out 2>err &&
 	grep -E "^$(sb_host 4) +changed " out &&
 	sb_on 4 "systemctl is-active k0sworker"
+'
+
+test_expect_success SANDBOX 'kubeconfig: the admin kubeconfig, its server the controller'"'"'s front address' '
+	"$KCFG" kubeconfig >kc 2>err &&
+	test_grep "    server: https://$(sb_ip 3):6443" kc &&
+	test_grep "    client-key-data: a2NmZy10ZXN0LWFkbWluLWtleQ==" kc &&
+	test_must_fail grep -q localhost kc &&
+	test ! -s err
+'
+
+test_expect_success SANDBOX 'kubeconfig --local -o FILE: 127.0.0.1, mode 0600, and the tunnel through the bastion' '
+	"$KCFG" kubeconfig --local -o local.kc >out 2>err &&
+	test ! -s out &&
+	test "$(stat -c %a local.kc)" = 600 &&
+	test_grep "    server: https://127.0.0.1:6443" local.kc &&
+	test_grep "  ssh -N -L 6443:$(sb_ip 3):6443 root@$(sb_ip 1)" err &&
+	# (the cache holds the stand-in, which has the key in its text)
+	test_must_fail grep -rq --exclude-dir=cache a2NmZy10ZXN0LWFkbWluLWtleQ .kcfg
 '
 
 test_done

@@ -443,6 +443,7 @@ static void test_bastion_resources(void **state)
 	r = find_command(&fx->rl, "/home/mdxuser/.kube/config");
 	assert_string_equal(r->command,
 		"umask 077 && printf '%s\\n' @@kcfg:k0s-kubeconfig-admin@@ "
+		"| sed 's#^\\( *server:\\).*#\\1 https://10.18.20.12:6443#' "
 		">'/home/mdxuser/.kube/config'.kcfg-new && chown 'mdxuser': "
 		"'/home/mdxuser/.kube/config'.kcfg-new && mv -f "
 		"'/home/mdxuser/.kube/config'.kcfg-new '/home/mdxuser/.kube/config'");
@@ -464,6 +465,24 @@ static void test_bastion_root_user_and_arch(void **state)
 	assert_int_equal(run(fx, &component_bastion, "bastion"), -1);
 	assert_string_equal(fx->err.buf, "host 'bastion' is aarch64, and the pinned kubectl "
 			    "and helm are linux-amd64 builds: use an x86_64 bastion");
+}
+
+/* k0s names the API as localhost: the copies elsewhere point at the controller. */
+static void test_kubeconfig_server(void **state)
+{
+	struct strbuf out = STRBUF_INIT;
+
+	(void)state;
+	cluster_kubeconfig_set_server("apiVersion: v1\nclusters:\n- cluster:\n"
+				      "    server: https://localhost:6443\n  name: local\n"
+				      "  server: x\nkind: Config", "10.0.0.3", &out);
+	assert_string_equal(out.buf, "apiVersion: v1\nclusters:\n- cluster:\n"
+			    "    server: https://10.0.0.3:6443\n  name: local\n"
+			    "  server: https://10.0.0.3:6443\nkind: Config");
+	strbuf_reset(&out);
+	cluster_kubeconfig_server_sed(&out, "127.0.0.1");
+	assert_string_equal(out.buf, "'s#^\\( *server:\\).*#\\1 https://127.0.0.1:6443#'");
+	strbuf_release(&out);
 }
 
 /* ---- lustre ---- */
@@ -741,6 +760,7 @@ int main(void)
 		T(test_harbor_without_pki),
 		T(test_bastion_resources),
 		T(test_bastion_root_user_and_arch),
+		cmocka_unit_test(test_kubeconfig_server),
 		T(test_lustre_lnet_exact),
 		T(test_lustre_lnet_parses_per_host),
 		T(test_lustre_without_rdma_uses_tcp_only),

@@ -1,0 +1,180 @@
+/*
+ * kcfg kubeconfig: the cluster admin's kubeconfig, read from the first
+ * controller (`k0s kubeconfig admin`) over its ssh session and pointed at
+ * the controller's front address, or with --local at 127.0.0.1 for
+ * kubectl or LENS through an ssh tunnel via the bastion.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/model.h"
+#include "cli/run.h"
+#include "cli/run-cmd.h"
+#include "components/cluster-values.h"
+#include "components/component.h"
+#include "util/fs.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+enum { OPT_LOCAL = 0x200, OPT_TIMEOUT };
+
+/* The run host of the first inventory host with `roles`, or NULL. */
+static const struct run_host *first_with(const struct run *run, unsigned roles)
+{
+	for (size_t i = 0; i < run->nr; i++)
+		if (run->m->hosts[i].roles & roles)
+			return &run->hosts[i];
+	return NULL;
+}
+
+static void tunnel_hint(const struct run *run, const struct run_host *ctl)
+{
+	const struct run_host *bastion = first_with(run, COMP_ROLE_BASTION);
+
+	fprintf(stderr, "The API is at https://127.0.0.1:%d while this tunnel runs:\n",
+		KUBE_API_PORT);
+	if (bastion)
+		fprintf(stderr, "  ssh -N -L %d:%s:%d %s@%s\n", KUBE_API_PORT, ctl->t.address,
+			KUBE_API_PORT, bastion->t.user, bastion->t.address);
+	else
+		fprintf(stderr, "  ssh -N -L %d:127.0.0.1:%d %s@%s\n", KUBE_API_PORT,
+			KUBE_API_PORT, ctl->t.user, ctl->t.address);
+}
+
+static int print_kubeconfig(struct run *run, int local, const char *output)
+{
+	const struct run_host *ctl = first_with(run, COMP_ROLE_MASTER);
+	struct strvec names = STRVEC_INIT;
+	struct strbuf err = STRBUF_INIT, hint = STRBUF_INIT, out = STRBUF_INIT;
+	struct run_values vals;
+	int ret = KCFG_EXIT_FAILURE;
+
+	strvec_push(&names, CV_KUBECONFIG_ADMIN);
+	if (run_read_values(run, &names, &vals, &err, &hint) < 0) {
+		cli_error("%s", err.buf);
+		if (hint.len)
+			cli_hint("%s", hint.buf);
+		goto out;
+	}
+	cluster_kubeconfig_set_server(run_value(&vals, CV_KUBECONFIG_ADMIN),
+				      local ? "127.0.0.1" : ctl->t.address, &out);
+	strbuf_addch(&out, '\n');
+	if (output) {
+		strbuf_reset(&err);
+		if (write_file_atomic(output, out.buf, out.len, 0600, &err) < 0) {
+			cli_error_buf(&err);
+			goto out;
+		}
+	} else {
+		fwrite(out.buf, 1, out.len, stdout);
+		if (fflush(stdout)) {
+			cli_error("cannot write the kubeconfig: %s", strerror(errno));
+			goto out;
+		}
+	}
+	if (local)
+		tunnel_hint(run, ctl);
+	ret = KCFG_EXIT_OK;
+out:
+	run_values_release(&vals);
+	strvec_clear(&names);
+	strbuf_release_wiped(&out);	/* the admin's client key */
+	strbuf_release(&err);
+	strbuf_release(&hint);
+	return ret;
+}
+
+static int cmd_kubeconfig(int argc, char **argv, struct kcfg_opts *opts)
+{
+	static const struct option longopts[] = {
+		{ "local", no_argument, NULL, OPT_LOCAL },
+		{ "output", required_argument, NULL, 'o' },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		RUN_BECOME_LONGOPTS,
+		MODEL_VAULT_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct model_request mr = { 0, NULL, VAULT_PASSWORD_SOURCE_INIT, NULL, NULL };
+	struct run_opts ro;
+	struct model m;
+	struct run run;
+	const char *output = NULL;
+	char *end;
+	int c, local = 0, ret = KCFG_EXIT_OK, loaded = 0;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.command = "kubeconfig";
+	ro.forks = 1;
+	ro.timeout_s = 180;
+	while ((c = cli_getopt(argc, argv, "o:K", longopts, &cmd_kubeconfig_entry)) != -1) {
+		switch (c) {
+		case OPT_LOCAL: local = 1; break;
+		case 'o': output = optarg; break;
+		case OPT_TIMEOUT:
+			errno = 0;
+			ro.timeout_s = (unsigned)strtoul(optarg, &end, 10);
+			if (errno || *end || !*optarg || !ro.timeout_s || ro.timeout_s > 86400) {
+				cli_error("--timeout wants a number from 1 to 86400, not '%s'", optarg);
+				return cli_usage(&cmd_kubeconfig_entry);
+			}
+			break;
+		default:
+			if (run_parse_become_option(&ro, c, optarg))
+				break;
+			if (c >= 0x100 && c < 0x200 && model_parse_vault_option(&mr, c, optarg, &ret)) {
+				if (ret != KCFG_EXIT_OK)
+					goto out;
+				break;
+			}
+			ret = KCFG_EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		cli_error("'kcfg kubeconfig' takes no arguments, got '%s'", argv[optind]);
+		ret = cli_usage(&cmd_kubeconfig_entry);
+		goto out;
+	}
+	ret = run_cmd_load(opts, &mr, &m);
+	loaded = 1;
+	if (ret != KCFG_EXIT_OK)
+		goto out;
+	run_init(&run, &m, &ro);
+	ret = run_setup_become(&run);
+	if (ret == KCFG_EXIT_OK)
+		ret = print_kubeconfig(&run, local, output);
+	run_release(&run);
+out:
+	if (loaded)
+		model_release(&m);
+	model_request_release(&mr);
+	return ret;
+}
+
+const struct cmd_entry cmd_kubeconfig_entry = {
+	"kubeconfig", cmd_kubeconfig,
+	"print the cluster admin's kubeconfig, read from the controller",
+	"kcfg [-i INVENTORY] [-c CLUSTER_YAML] kubeconfig [--local] [-o FILE]\n"
+	"                   [--timeout SECONDS] [-K] [VAULT OPTIONS]",
+	"Reads the admin kubeconfig k0s keeps on the first kube_master (`k0s\n"
+	"kubeconfig admin`, over its ssh session, waiting for the API to answer)\n"
+	"and prints it with the API server set to that controller's front address\n"
+	"(https://ADDRESS:6443), for kubectl on a machine of the front network.\n"
+	"With --local the server is https://127.0.0.1:6443 instead, for kubectl or\n"
+	"LENS on your own machine, and kcfg says (on stderr) the ssh tunnel to run\n"
+	"through the bastion. The file holds the cluster admin's client key: -o\n"
+	"writes it with mode 0600, and kcfg keeps no copy.\n"
+	"\n"
+	"Options:\n"
+	"      --local                server https://127.0.0.1:6443, and the tunnel to run\n"
+	"  -o, --output FILE          write it to FILE (0600) instead of stdout\n"
+	"      --timeout SECONDS      how long to wait for the API (default 180)\n"
+	RUN_BECOME_HELP
+	MODEL_VAULT_HELP
+	"\n"
+	"Exit status: 0 printed, 1 the controller could not give it, 65 invalid input.\n",
+};
