@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "cli/model.h"
 #include "cli/run.h"
+#include "components/addons.h"
 #include "components/component.h"
 #include "config/settings.h"
 #include "engine/plan.h"
@@ -428,6 +429,52 @@ static int check_downloads(struct run *run)
 	return ret;
 }
 
+/*
+ * The Exascaler StorageClasses carry their filesystem's Lustre project
+ * id, which kcfg cannot read by itself yet: a file still holding the
+ * placeholder for it (components/addons.h) must never reach a host.
+ * Returns an exit code.
+ */
+static int check_placeholders(struct run *run)
+{
+	const struct storage_fs_list *fsl = &run->m->settings.storage.filesystems;
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct strbuf mark = STRBUF_INIT, hint = STRBUF_INIT;
+	unsigned line = 0, col = 0;
+	const char *file = settings_origin(&run->m->settings, "storage.filesystems", &line, &col);
+	int ret;
+
+	for (size_t f = 0; f < fsl->nr; f++) {
+		const struct storage_fs *fs = &fsl->v[f];
+		const char *component = NULL;
+
+		strbuf_reset(&mark);
+		addons_project_id_placeholder(&mark, fs->mount_point);
+		for (size_t i = 0; i < run->nr && !component; i++) {
+			const struct resource_list *rl = &run->hosts[i].rl;
+
+			for (size_t j = 0; j < rl->nr && !component; j++)
+				if (rl->items[j].content.len && strstr(rl->items[j].content.buf, mark.buf))
+					component = rl->items[j].component;
+		}
+		if (!component)
+			continue;
+		strbuf_reset(&hint);
+		strbuf_addf(&hint, "run 'lfs project -d %s' on a worker that mounts it and set "
+			    "'project_id' in that entry, or run without component '%s'",
+			    fs->mount_point, component);
+		diag_error(&dl, file, line, col, hint.buf,
+			   "component '%s' needs the Lustre project id of '%s' for StorageClass "
+			   "'%s': 'storage.filesystems' entry %zu has no 'project_id'",
+			   component, fs->mount_point, fs->storage_class, f + 1);
+	}
+	ret = dl.nr ? cli_report_diags(&dl) : KCFG_EXIT_OK;
+	diag_release(&dl);
+	strbuf_release(&mark);
+	strbuf_release(&hint);
+	return ret;
+}
+
 static int exit_code(const struct run *run, int interrupted)
 {
 	int failed = 0, changes = 0;
@@ -464,6 +511,8 @@ int run_plan_apply(struct run *run)
 	if (!interrupted) {
 		int ret = check_downloads(run);
 
+		if (ret == KCFG_EXIT_OK)
+			ret = check_placeholders(run);
 		if (ret != KCFG_EXIT_OK) {
 			log_close();
 			return ret;

@@ -191,7 +191,10 @@ static void storage_class(struct yemit *e, const struct settings *s, const struc
 	yemit_str(e, v.buf);
 	yemit_key(e, "projectId");
 	strbuf_reset(&v);
-	addons_project_id_placeholder(&v, fs->mount_point);
+	if (fs->project_id && *fs->project_id)
+		strbuf_addstr(&v, fs->project_id);
+	else	/* plan and apply stop on it: see check_placeholders() in cli/run.c */
+		addons_project_id_placeholder(&v, fs->mount_point);
 	yemit_str(e, v.buf);
 	yemit_map_end(e);
 	yemit_key(e, "reclaimPolicy");

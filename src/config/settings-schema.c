@@ -79,6 +79,22 @@ static int check_netif(const char *v)
 	return 0;
 }
 
+/* A Lustre project id: a 32-bit unsigned number, in decimal. */
+static int check_project_id(const char *v)
+{
+	unsigned long long n = 0;
+	size_t len = strlen(v);
+
+	if (len > 10)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return -1;
+		n = n * 10 + (unsigned)(v[i] - '0');
+	}
+	return n > 4294967295ull ? -1 : 0;
+}
+
 static int check_abs_path(const char *v)
 {
 	size_t len = strlen(v);
@@ -443,7 +459,8 @@ const struct setting_def settings_schema[] = {
 		 "  exa_fs: 172.17.8.56@o2ib10:172.17.8.57@o2ib10:/large\n"
 		 "  mount_point: /large\n",
 	  .doc = "Filesystems mounted on every worker, each with a StorageClass. "
-		 "Fields: storage_class, default, exa_fs, mount_point, mount_options." },
+		 "Fields: storage_class, default, exa_fs, mount_point, mount_options, "
+		 "project_id." },
 
 	SECTION("gpu_operator", "NVIDIA GPU operator (chart values)."),
 	STRING("gpu_operator.namespace", gpu_operator.namespace, "gpu-operator", check_dns_label,
@@ -566,6 +583,10 @@ const struct setting_def storage_fs_fields[] = {
 	  .def = "network=o2ib10,flock,noauto,defaults", .check = check_mount_options,
 	  .what = "comma-separated mount options without spaces",
 	  .doc = "Mount options (fstab and the StorageClass)." },
+	{ .key = "project_id", .type = ST_STRING, .off = FOFF(project_id), .def = "",
+	  .flags = SF_EMPTY_OK, .check = check_project_id,
+	  .what = "a Lustre project id like 1000 (lfs project -d MOUNT_POINT)",
+	  .doc = "Its Lustre project id, which the StorageClass carries." },
 };
 
 const size_t storage_fs_fields_nr = ARRAY_SIZE(storage_fs_fields);

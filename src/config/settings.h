@@ -38,6 +38,7 @@ struct storage_fs {
 	char *exa_fs;		/* NID[:NID...]:/fsname, e.g. 172.17.8.40@o2ib10:...:/fast */
 	char *mount_point;	/* e.g. /fast */
 	char *mount_options;	/* e.g. network=o2ib10,flock,noauto,defaults */
+	char *project_id;	/* its Lustre project id (decimal), or "": not known */
 };
 
 struct storage_fs_list {

@@ -98,6 +98,38 @@ test_expect_success 'an empty download pin stops the plan at its line, before an
 	test_grep "error: '"'"'versions.mpi_operator_sha256'"'"' is empty, but component '"'"'mpi-operator'"'"' uploads .kcfg/cache/mpi-operator-" err
 '
 
+test_expect_success 'a StorageClass without its Lustre project id stops the plan; with it, it plans' '
+	mkdir -p .kcfg/cache &&
+	echo "stand-in archive" >.kcfg/cache/exa-csi-driver-2.3.5.tar.gz &&
+	pin=$(sha256sum .kcfg/cache/exa-csi-driver-2.3.5.tar.gz | cut -c1-64) &&
+	cat >storage.yaml <<-EOF &&
+	cluster:
+	  rdma: false
+	versions:
+	  exascaler_csi_sha256: $pin
+	storage:
+	  filesystems:
+	    - storage_class: exascaler-sc-fast
+	      default: true
+	      exa_fs: 172.17.8.40@o2ib10:/fast
+	      mount_point: /fast
+	EOF
+	test_expect_code 65 "$KCFG" -c storage.yaml plan --local -C exascaler-csi -l m1 >out 2>err &&
+	cat >expect <<-\EOF &&
+	storage.yaml:6:3: error: component '"'"'exascaler-csi'"'"' needs the Lustre project id of '"'"'/fast'"'"' for StorageClass '"'"'exascaler-sc-fast'"'"': '"'"'storage.filesystems'"'"' entry 1 has no '"'"'project_id'"'"'
+	  hint: run '"'"'lfs project -d /fast'"'"' on a worker that mounts it and set '"'"'project_id'"'"' in that entry, or run without component '"'"'exascaler-csi'"'"'
+	1 error
+	EOF
+	test_cmp expect err &&
+	test ! -s out &&
+	echo "      project_id: \"1000\"" >>storage.yaml &&
+	test_expect_code 2 "$KCFG" -c storage.yaml plan --local -C exascaler-csi -l m1 --detailed-exitcode >out 2>err &&
+	test_grep "+  projectId: '"'"'1000'"'"'" out &&
+	sed -i "s/project_id: \"1000\"/project_id: x1000/" storage.yaml &&
+	test_expect_code 65 "$KCFG" -c storage.yaml config check 2>err &&
+	test_grep "a Lustre project id like 1000" err
+'
+
 test_expect_success 'extras naming a group the inventory lacks is an error at its line' '
 	cat >bad.yaml <<-\EOF &&
 	cluster:
