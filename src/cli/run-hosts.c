@@ -42,6 +42,7 @@ void run_init(struct run *run, struct model *m, const struct run_opts *opts)
 	run->nr = m->nr_hosts;
 	run->hosts = xcalloc(run->nr ? run->nr : 1, sizeof(*run->hosts));
 	run->tty = isatty(2);
+	strbuf_init(&run->project_id_why, 0);
 	for (size_t i = 0; i < run->nr; i++) {
 		struct run_host *h = &run->hosts[i];
 		const struct role_host *rh = &m->role_hosts.h[i];
@@ -86,6 +87,7 @@ void run_release(struct run *run)
 		strbuf_release(&h->hint);
 	}
 	free(run->hosts);
+	strbuf_release(&run->project_id_why);
 	wipe_free(run->become_password);
 	wipe_free(run->given_become_password);
 	memset(run, 0, sizeof(*run));

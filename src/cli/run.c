@@ -460,9 +460,14 @@ static int check_placeholders(struct run *run)
 		if (!component)
 			continue;
 		strbuf_reset(&hint);
-		strbuf_addf(&hint, "run 'lfs project -d %s' on a worker that mounts it and set "
-			    "'project_id' in that entry, or run without component '%s'",
-			    fs->mount_point, component);
+		if (run->project_id_why.len)
+			strbuf_addf(&hint, "%s; set 'project_id' in that entry, or apply again once "
+				    "the filesystem is mounted there, or run without component '%s'",
+				    run->project_id_why.buf, component);
+		else
+			strbuf_addf(&hint, "run 'lfs project -d %s' on a worker that mounts it and "
+				    "set 'project_id' in that entry, or run without component '%s'",
+				    fs->mount_point, component);
 		diag_error(&dl, file, line, col, hint.buf,
 			   "component '%s' needs the Lustre project id of '%s' for StorageClass "
 			   "'%s': 'storage.filesystems' entry %zu has no 'project_id'",
@@ -505,6 +510,8 @@ int run_plan_apply(struct run *run)
 	log_msg(LOG_INFO, "kcfg %s on %s", run->opts->command, run->m->inv.file);
 	if (run_gather_facts(run, 0) < 0)
 		interrupted = 1;
+	if (!interrupted)
+		run_read_project_ids(run, &run->project_id_why);
 	for (size_t i = 0; i < run->nr && !interrupted; i++)
 		if (run->hosts[i].state == RUN_WAITING)
 			desired(run, &run->hosts[i]);

@@ -78,6 +78,7 @@ struct run {
 	int tty;			/* stderr is a terminal: live progress */
 	unsigned progress_lines;	/* lines the live display drew */
 	int pass;			/* apply: 0, then 1 for changes that needed a cluster value */
+	struct strbuf project_id_why;	/* why a Lustre project id could not be read */
 	uint64_t started_us;
 };
 
@@ -170,6 +171,15 @@ int run_read_values(struct run *run, const struct strvec *names, struct run_valu
 /* The value called `name`, or NULL. */
 const char *run_value(const struct run_values *v, const char *name);
 void run_values_release(struct run_values *v);
+
+/* ---- run-project-ids.c ---- */
+
+/*
+ * Fills the empty storage.filesystems[].project_id from the first worker
+ * (`lfs project -d`), when exascaler-csi runs on a picked controller; says
+ * in `why` what it could not read.
+ */
+void run_read_project_ids(struct run *run, struct strbuf *why);
 
 /* ---- run.c ---- */
 

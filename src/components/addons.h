@@ -20,10 +20,12 @@ struct strbuf;
  *
  *	@@kcfg-lfs-project-id:/fast@@
  *
- * in their place (here for the filesystem mounted at /fast). Before the
- * file is written, the engine runs addons_project_id_command() for each
- * mount point on the first worker (comp_first_host(ctx, COMP_ROLE_WORKER))
- * and calls addons_project_id_fill() on the content.
+ * in their place (here for the filesystem mounted at /fast) when the
+ * filesystem's project_id is not known. plan and apply first run
+ * addons_project_id_command() on the first worker for each such mount
+ * point (cli/run-project-ids.c) and store what it prints as project_id;
+ * a placeholder left after that stops them. addons_project_id_fill()
+ * replaces placeholders in rendered text (tests, review tools).
  */
 #define ADDONS_PROJECT_ID_OPEN "@@kcfg-lfs-project-id:"
 #define ADDONS_PROJECT_ID_CLOSE "@@"

@@ -130,6 +130,23 @@ test_expect_success 'a StorageClass without its Lustre project id stops the plan
 	test_grep "a Lustre project id like 1000" err
 '
 
+test_expect_success 'an empty project_id is read on the first worker (lfs project -d), or the reason shown' '
+	sed "/project_id/d" storage.yaml >auto.yaml &&
+	cat inventory.ini >with-worker.ini &&
+	printf "[kube_node]\nw1 ansible_host=10.0.0.4 ansible_user=root\n" >>with-worker.ini &&
+	mkdir -p bin &&
+	printf "#!/bin/sh\necho \"\$*\" >>lfs.calls\ntest \"\$1 \$2\" = \"project -d\" && echo \"4242 P \$3\"\n" >bin/lfs &&
+	chmod +x bin/lfs &&
+	PATH="$TRASH/bin:$PATH" test_expect_code 2 "$KCFG" -i with-worker.ini -c auto.yaml \
+		plan --local -C exascaler-csi -l m1 --detailed-exitcode >out 2>err &&
+	test_grep "+  projectId: '"'"'4242'"'"'" out &&
+	test "$(cat lfs.calls)" = "project -d /fast" &&
+	printf "#!/bin/sh\necho \"lfs: \$3: not a Lustre filesystem\" >&2\nexit 1\n" >bin/lfs &&
+	PATH="$TRASH/bin:$PATH" test_expect_code 65 "$KCFG" -i with-worker.ini -c auto.yaml \
+		plan --local -C exascaler-csi -l m1 >out 2>err &&
+	test_grep "hint: '"'"'lfs project -d /fast'"'"' on '"'"'w1'"'"' gave no project id: lfs: /fast: not a Lustre filesystem; set '"'"'project_id'"'"' in that entry" err
+'
+
 test_expect_success 'extras naming a group the inventory lacks is an error at its line' '
 	cat >bad.yaml <<-\EOF &&
 	cluster:
