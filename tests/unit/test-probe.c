@@ -1,6 +1,11 @@
 /*
  * Unit tests for src/engine/probe: the facts probe script run for real on
  * this machine through sh, and the parser on canned output of a GPU node.
+ *
+ * Boundary: no GPU is on the machines these tests run on, so the GPU
+ * lines (PCI address, vendor and device, NUMA node, model) are checked on
+ * canned probe output of an mdx A100 node, not read from real hardware;
+ * `kcfg facts --local` on a GPU machine is the check past that point.
  */
 #include <stdarg.h>
 #include <stddef.h>
