@@ -85,6 +85,7 @@ int model_parse_vault_option(struct model_request *mo, int c, const char *arg, i
 #define MODEL_VAULT_LONGOPTS \
 	{ "vault", required_argument, NULL, 0x100 }, \
 	{ "vault-password-file", required_argument, NULL, 0x101 }, \
+	{ "vault-pass-file", required_argument, NULL, 0x101 }, \
 	{ "vault-id", required_argument, NULL, 0x102 }, \
 	{ "ask-vault-password", no_argument, NULL, 0x103 }, \
 	{ "ask-vault-pass", no_argument, NULL, 0x103 }

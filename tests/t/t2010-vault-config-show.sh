@@ -19,6 +19,12 @@ test_expect_success 'config show lists each secret as <redacted> or (not set)' '
 	! grep -F -e "Harbor: admin" -e "db-p@ss" -e "grafana-example-pw" out
 '
 
+test_expect_success 'ansible-playbook'"'"'s spelling --vault-pass-file works too' '
+	"$KCFG" -i "$MDX/inventory.ini" -c "$MDX/cluster.yaml" config show \
+		--vault-pass-file "$MDX/vault-password.txt" >out2 &&
+	test_cmp out out2
+'
+
 test_expect_success 'the output with secrets still loads as cluster.yaml' '
 	"$KCFG" -c out config show >again &&
 	head -n -5 out >settings-only &&
