@@ -2,7 +2,6 @@
  * Where each release file kcfg uploads comes from, what it is called in
  * the cache, and which cluster.yaml keys pin it (see downloads.h).
  */
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,50 +20,37 @@ enum url_form {
 	URL_BASE_VERSION_TAIL,	/* BASE VERSION TAIL */
 };
 
-#define VER(f) offsetof(struct settings, versions.f)
-#define ADDON(f) offsetof(struct settings, addons.f)
-#define ALWAYS ((size_t)-1)
-
+/* The version and pin come from these cluster.yaml keys; the schema says
+ * which add-on, if any, the pin's download depends on. */
 static const struct download_def {
 	const char *component, *what;
-	size_t version, pin;		/* offsets of char * settings */
 	const char *version_key, *pin_key;
-	size_t needed_if;		/* offset of an int setting, or ALWAYS */
 	const char *name_head, *name_tail;	/* NAME = HEAD VERSION TAIL */
 	enum url_form form;
 	const char *base, *tail;
 } defs[DL__NR] = {
-	[DL_K0S] = { "k0s", "the k0s binary", VER(k0s), VER(k0s_sha256),
-		"versions.k0s", "versions.k0s_sha256", ALWAYS, "k0s-", "-amd64",
+	[DL_K0S] = { "k0s", "the k0s binary", "versions.k0s", "versions.k0s_sha256",
+		"k0s-", "-amd64",
 		URL_BASE_VERSION_NAME, "https://github.com/k0sproject/k0s/releases/download/", "" },
-	[DL_KUBECTL] = { "bastion", "the kubectl binary", VER(kubectl), VER(kubectl_sha256),
-		"versions.kubectl", "versions.kubectl_sha256", ALWAYS, "kubectl-", "-linux-amd64",
+	[DL_KUBECTL] = { "bastion", "the kubectl binary", "versions.kubectl",
+		"versions.kubectl_sha256", "kubectl-", "-linux-amd64",
 		URL_BASE_VERSION_TAIL, "https://dl.k8s.io/release/", "/bin/linux/amd64/kubectl" },
-	[DL_HELM] = { "bastion", "the helm release tarball", VER(helm), VER(helm_sha256),
-		"versions.helm", "versions.helm_sha256", ALWAYS, "helm-", "-linux-amd64.tar.gz",
+	[DL_HELM] = { "bastion", "the helm release tarball", "versions.helm",
+		"versions.helm_sha256", "helm-", "-linux-amd64.tar.gz",
 		URL_BASE_NAME, "https://get.helm.sh/", "" },
-	[DL_HARBOR] = { "harbor", "the Harbor online installer", VER(harbor), VER(harbor_sha256),
-		"versions.harbor", "versions.harbor_sha256", ALWAYS,
-		"harbor-online-installer-", ".tgz",
+	[DL_HARBOR] = { "harbor", "the Harbor online installer", "versions.harbor",
+		"versions.harbor_sha256", "harbor-online-installer-", ".tgz",
 		URL_BASE_VERSION_NAME, "https://github.com/goharbor/harbor/releases/download/", "" },
-	[DL_MPI_OPERATOR] = { "mpi-operator", "the MPI operator manifest", VER(mpi_operator),
-		VER(mpi_operator_sha256), "versions.mpi_operator", "versions.mpi_operator_sha256",
-		ADDON(mpi_operator), "mpi-operator-", ".yaml",
+	[DL_MPI_OPERATOR] = { "mpi-operator", "the MPI operator manifest",
+		"versions.mpi_operator", "versions.mpi_operator_sha256", "mpi-operator-", ".yaml",
 		URL_BASE_VERSION_TAIL, "https://raw.githubusercontent.com/kubeflow/mpi-operator/",
 		"/deploy/v2beta1/mpi-operator.yaml" },
 	[DL_EXASCALER_CSI] = { "exascaler-csi", "the exa-csi-driver source archive",
-		VER(exascaler_csi), VER(exascaler_csi_sha256), "versions.exascaler_csi",
-		"versions.exascaler_csi_sha256", ADDON(storage), "exa-csi-driver-", ".tar.gz",
+		"versions.exascaler_csi", "versions.exascaler_csi_sha256", "exa-csi-driver-",
+		".tar.gz",
 		URL_BASE_VERSION_TAIL, "https://github.com/DDNStorage/exa-csi-driver/archive/refs/tags/",
 		".tar.gz" },
 };
-
-static const char *string_at(const struct settings *s, size_t off)
-{
-	const char *v = *(char *const *)(const void *)((const char *)s + off);
-
-	return v ? v : "";
-}
 
 void download_get(const struct comp_ctx *ctx, enum download_id id, struct download *d)
 {
@@ -76,12 +62,11 @@ void download_get(const struct comp_ctx *ctx, enum download_id id, struct downlo
 	d->id = id;
 	d->component = def->component;
 	d->what = def->what;
-	d->version = string_at(s, def->version);
-	d->sha256 = string_at(s, def->pin);
+	d->version = settings_string(s, def->version_key);
+	d->sha256 = settings_string(s, def->pin_key);
 	d->version_key = def->version_key;
 	d->pin_key = def->pin_key;
-	d->needed = def->needed_if == ALWAYS ||
-		    *(const int *)(const void *)((const char *)s + def->needed_if);
+	d->needed = settings_pin_needed(s, def->pin_key);
 	strbuf_addf(&name, "%s%s%s", def->name_head, d->version, def->name_tail);
 	strbuf_addstr(&url, def->base);
 	switch (def->form) {

@@ -865,6 +865,25 @@ static int bool_at(const struct settings *s, const char *key)
 	return d && d->type == ST_BOOL && *(const int *)fld(s, d);
 }
 
+const char *settings_string(const struct settings *s, const char *key)
+{
+	const struct setting_def *d = schema_find(key);
+	const char *v;
+
+	if (!d || (d->type != ST_STRING && d->type != ST_VERSION && d->type != ST_SHA256 &&
+		   d->type != ST_ENUM))
+		return NULL;
+	v = *(char *const *)fld(s, d);
+	return v ? v : "";
+}
+
+int settings_pin_needed(const struct settings *s, const char *pin_key)
+{
+	const struct setting_def *d = schema_find(pin_key);
+
+	return d && d->type == ST_SHA256 && (!d->needed_if || bool_at(s, d->needed_if));
+}
+
 int settings_check_required(const struct settings *s, enum diag_level level,
 			    struct diag_list *dl)
 {

@@ -178,6 +178,11 @@ int settings_to_yaml(const struct settings *s, struct strbuf *out, struct strbuf
 int settings_check_required(const struct settings *s, enum diag_level level,
 			    struct diag_list *dl);
 
+/* The value of string setting `key` ("versions.k0s"; "" when unset), or NULL. */
+const char *settings_string(const struct settings *s, const char *key);
+/* 1 when the file pin `pin_key` pins is downloaded with these settings (its add-on is on). */
+int settings_pin_needed(const struct settings *s, const char *pin_key);
+
 /*
  * The k0s minor version ("v1.36.4+k0s.1" -> 36) and, from it, the
  * containerd drop-in format: version 2 for the 1.35 line, version 3 from
