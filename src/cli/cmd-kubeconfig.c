@@ -22,18 +22,9 @@
 
 enum { OPT_LOCAL = 0x200, OPT_TIMEOUT };
 
-/* The run host of the first inventory host with `roles`, or NULL. */
-static const struct run_host *first_with(const struct run *run, unsigned roles)
+static void tunnel_hint(struct run *run, const struct run_host *ctl)
 {
-	for (size_t i = 0; i < run->nr; i++)
-		if (run->m->hosts[i].roles & roles)
-			return &run->hosts[i];
-	return NULL;
-}
-
-static void tunnel_hint(const struct run *run, const struct run_host *ctl)
-{
-	const struct run_host *bastion = first_with(run, COMP_ROLE_BASTION);
+	const struct run_host *bastion = run_first_host(run, COMP_ROLE_BASTION);
 
 	fprintf(stderr, "The API is at https://127.0.0.1:%d while this tunnel runs:\n",
 		KUBE_API_PORT);
@@ -47,7 +38,7 @@ static void tunnel_hint(const struct run *run, const struct run_host *ctl)
 
 static int print_kubeconfig(struct run *run, int local, const char *output)
 {
-	const struct run_host *ctl = first_with(run, COMP_ROLE_MASTER);
+	const struct run_host *ctl = run_first_host(run, COMP_ROLE_MASTER);
 	struct strvec names = STRVEC_INIT;
 	struct strbuf err = STRBUF_INIT, hint = STRBUF_INIT, out = STRBUF_INIT;
 	struct run_values vals;

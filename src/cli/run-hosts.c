@@ -223,6 +223,14 @@ int run_check_components(const char *list)
 	return ret;
 }
 
+struct run_host *run_first_host(struct run *run, unsigned roles)
+{
+	for (size_t i = 0; i < run->nr; i++)
+		if (run->m->hosts[i].roles & roles)
+			return &run->hosts[i];
+	return NULL;
+}
+
 void run_runner_init(struct run *run, struct runner *r, runner_step_fn fn)
 {
 	runner_init(r, run->opts->local ? &transport_local : &transport_ssh);

@@ -67,7 +67,8 @@ void run_read_project_ids(struct run *run, struct strbuf *why)
 	struct settings *s = &run->m->settings;
 	struct storage_fs_list *fsl = &s->storage.filesystems;
 	struct reading rd = { NULL, why, NULL };
-	struct run_host *worker = NULL, *controller = NULL;
+	struct run_host *worker = run_first_host(run, COMP_ROLE_WORKER);
+	int controller = 0;
 	struct strbuf cmd = STRBUF_INIT;
 	struct runner r;
 	struct runner_host *rh;
@@ -75,16 +76,12 @@ void run_read_project_ids(struct run *run, struct strbuf *why)
 
 	if (!s->addons.storage || !run_component_wanted(run->opts->components, "exascaler-csi"))
 		return;
-	for (size_t i = 0; i < run->nr; i++) {
-		unsigned roles = run->m->hosts[i].roles;
-
-		if (!worker && (roles & COMP_ROLE_WORKER))
-			worker = &run->hosts[i];
-		if (!controller && (roles & COMP_ROLE_MASTER) && run->hosts[i].state == RUN_WAITING)
-			controller = &run->hosts[i];
-	}
+	/* only a picked controller renders the StorageClasses */
+	for (size_t i = 0; i < run->nr && !controller; i++)
+		if ((run->m->hosts[i].roles & COMP_ROLE_MASTER) && run->hosts[i].state == RUN_WAITING)
+			controller = 1;
 	if (!controller)
-		return;		/* no picked host renders the StorageClasses */
+		return;
 	rd.fs = xcalloc(fsl->nr ? fsl->nr : 1, sizeof(*rd.fs));
 	for (size_t f = 0; f < fsl->nr; f++)
 		if (!fsl->v[f].project_id || !*fsl->v[f].project_id)

@@ -41,15 +41,6 @@ static int on_value(struct runner_host *rh, size_t step, const struct runner_res
 	return 0;
 }
 
-/* The host the value comes from: the first with its roles, or NULL. */
-static struct run_host *source_of(struct run *run, const struct cluster_value *cv)
-{
-	for (size_t i = 0; i < run->nr; i++)
-		if (run->m->hosts[i].roles & cv->from_roles)
-			return &run->hosts[i];
-	return NULL;
-}
-
 int run_read_values(struct run *run, const struct strvec *names, struct run_values *out,
 		    struct strbuf *err, struct strbuf *hint)
 {
@@ -64,7 +55,7 @@ int run_read_values(struct run *run, const struct strvec *names, struct run_valu
 	out->values = xcalloc(names->nr ? names->nr : 1, sizeof(*out->values));
 	for (size_t i = 0; i < names->nr; i++) {
 		const struct cluster_value *cv = cluster_value_find(names->v[i]);
-		struct run_host *h = cv ? source_of(run, cv) : NULL;
+		struct run_host *h = cv ? run_first_host(run, cv->from_roles) : NULL;
 
 		strvec_push(&out->names, names->v[i]);
 		strbuf_init(&out->values[i], 0);

@@ -100,6 +100,9 @@ int run_check_components(const char *list);
 /* 1 when component `name` is in `list` (NULL: every one). */
 int run_component_wanted(const char *list, const char *name);
 
+/* The first host of the inventory with any of `roles` (COMP_ROLE_*), picked or not; NULL if none. */
+struct run_host *run_first_host(struct run *run, unsigned roles);
+
 /* A runner over ssh (or /bin/sh with --local) with the run's --forks and
  * --fail-fast, calling `fn` with the run after each step. */
 void run_runner_init(struct run *run, struct runner *r, runner_step_fn fn);
