@@ -66,7 +66,7 @@ static int cmd_facts(int argc, char **argv, struct kcfg_opts *opts)
 	struct run_opts ro;
 	struct model m;
 	struct run run;
-	char *end;
+	long v;
 	int c, ret = KCFG_EXIT_OK, loaded = 0, failed = 0;
 
 	memset(&ro, 0, sizeof(ro));
@@ -77,25 +77,19 @@ static int cmd_facts(int argc, char **argv, struct kcfg_opts *opts)
 		switch (c) {
 		case 'l': ro.limit = optarg; break;
 		case 'f':
-			errno = 0;
-			ro.forks = (unsigned)strtoul(optarg, &end, 10);
-			if (errno || *end || !*optarg || ro.forks < 1 || ro.forks > 1000) {
-				cli_error("--forks wants a number from 1 to 1000, not '%s'", optarg);
+			if (run_cmd_number("--forks", optarg, 1, 1000, &v) < 0) {
 				ret = cli_usage(&cmd_facts_entry);
 				goto out;
 			}
+			ro.forks = (unsigned)v;
 			break;
 		case OPT_FAIL_FAST: ro.fail_fast = 1; break;
 		case OPT_LOCAL: ro.local = 1; break;
 		default:
-			if (run_parse_become_option(&ro, c, optarg))
+			if ((ret = run_cmd_option(&ro, &mr, c, optarg)) == KCFG_EXIT_OK)
 				break;
-			if (c >= 0x100 && c < 0x200 && model_parse_vault_option(&mr, c, optarg, &ret)) {
-				if (ret != KCFG_EXIT_OK)
-					goto out;
-				break;
-			}
-			ret = KCFG_EXIT_USAGE;
+			if (ret < 0)
+				ret = KCFG_EXIT_USAGE;
 			goto out;
 		}
 	}

@@ -94,7 +94,7 @@ static int cmd_kubeconfig(int argc, char **argv, struct kcfg_opts *opts)
 	struct model m;
 	struct run run;
 	const char *output = NULL;
-	char *end;
+	long v;
 	int c, local = 0, ret = KCFG_EXIT_OK, loaded = 0;
 
 	memset(&ro, 0, sizeof(ro));
@@ -106,22 +106,15 @@ static int cmd_kubeconfig(int argc, char **argv, struct kcfg_opts *opts)
 		case OPT_LOCAL: local = 1; break;
 		case 'o': output = optarg; break;
 		case OPT_TIMEOUT:
-			errno = 0;
-			ro.timeout_s = (unsigned)strtoul(optarg, &end, 10);
-			if (errno || *end || !*optarg || !ro.timeout_s || ro.timeout_s > 86400) {
-				cli_error("--timeout wants a number from 1 to 86400, not '%s'", optarg);
+			if (run_cmd_number("--timeout", optarg, 1, 86400, &v) < 0)
 				return cli_usage(&cmd_kubeconfig_entry);
-			}
+			ro.timeout_s = (unsigned)v;
 			break;
 		default:
-			if (run_parse_become_option(&ro, c, optarg))
+			if ((ret = run_cmd_option(&ro, &mr, c, optarg)) == KCFG_EXIT_OK)
 				break;
-			if (c >= 0x100 && c < 0x200 && model_parse_vault_option(&mr, c, optarg, &ret)) {
-				if (ret != KCFG_EXIT_OK)
-					goto out;
-				break;
-			}
-			ret = KCFG_EXIT_USAGE;
+			if (ret < 0)
+				ret = KCFG_EXIT_USAGE;
 			goto out;
 		}
 	}

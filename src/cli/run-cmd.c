@@ -25,7 +25,7 @@ enum {
 	OPT_FACTS_AGE, OPT_LOCAL,
 };
 
-static int parse_number(const char *opt, const char *s, long min, long max, long *out)
+int run_cmd_number(const char *opt, const char *s, long min, long max, long *out)
 {
 	char *end;
 	long v;
@@ -38,6 +38,17 @@ static int parse_number(const char *opt, const char *s, long min, long max, long
 	}
 	*out = v;
 	return 0;
+}
+
+int run_cmd_option(struct run_opts *ro, struct model_request *mr, int c, const char *arg)
+{
+	int ret = KCFG_EXIT_OK;
+
+	if (run_parse_become_option(ro, c, arg))
+		return KCFG_EXIT_OK;
+	if (c >= 0x100 && c < 0x200 && model_parse_vault_option(mr, c, arg, &ret))
+		return ret;
+	return -1;
 }
 
 /* The vault is optional here: loaded when the file exists or is named. */
@@ -94,13 +105,13 @@ int run_cmd(int argc, char **argv, struct kcfg_opts *opts, int apply,
 		case 'l': ro.limit = optarg; break;
 		case 'C': ro.components = optarg; break;
 		case 'f':
-			if (parse_number("--forks", optarg, 1, 1000, &v) < 0)
+			if (run_cmd_number("--forks", optarg, 1, 1000, &v) < 0)
 				goto usage;
 			ro.forks = (unsigned)v;
 			break;
 		case OPT_FAIL_FAST: ro.fail_fast = 1; break;
 		case OPT_TIMEOUT:
-			if (parse_number("--timeout", optarg, 1, 86400, &v) < 0)
+			if (run_cmd_number("--timeout", optarg, 1, 86400, &v) < 0)
 				goto usage;
 			ro.timeout_s = (unsigned)v;
 			break;
@@ -108,7 +119,7 @@ int run_cmd(int argc, char **argv, struct kcfg_opts *opts, int apply,
 		case OPT_DIFF: ro.diffs = 1; break;
 		case OPT_NO_DIFF: ro.diffs = 0; break;
 		case OPT_FACTS_AGE:
-			if (parse_number("--facts-max-age", optarg, 0, 100L * 365 * 86400, &v) < 0)
+			if (run_cmd_number("--facts-max-age", optarg, 0, 100L * 365 * 86400, &v) < 0)
 				goto usage;
 			ro.facts_max_age = v;
 			break;
@@ -120,14 +131,10 @@ int run_cmd(int argc, char **argv, struct kcfg_opts *opts, int apply,
 			ro.local = 1;
 			break;
 		default:
-			if (run_parse_become_option(&ro, c, optarg))
+			if ((ret = run_cmd_option(&ro, &mr, c, optarg)) == KCFG_EXIT_OK)
 				break;
-			if (c >= 0x100 && c < 0x200 && model_parse_vault_option(&mr, c, optarg, &ret)) {
-				if (ret != KCFG_EXIT_OK)
-					goto out;
-				break;
-			}
-			ret = KCFG_EXIT_USAGE;
+			if (ret < 0)
+				ret = KCFG_EXIT_USAGE;
 			goto out;
 		}
 	}
