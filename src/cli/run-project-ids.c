@@ -14,6 +14,7 @@
 #include "components/addons.h"
 #include "components/component.h"
 #include "config/settings.h"
+#include "config/settings-schema.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -26,15 +27,6 @@ struct reading {
 	const char *host;
 };
 
-static int valid_id(const char *s)
-{
-	size_t len = strlen(s);
-
-	if (!len || len > 10 || strspn(s, "0123456789") != len)
-		return 0;
-	return strtoull(s, NULL, 10) <= 4294967295ull;
-}
-
 static int on_id(struct runner_host *rh, size_t step, const struct runner_result *res,
 		 void *data)
 {
@@ -44,7 +36,7 @@ static int on_id(struct runner_host *rh, size_t step, const struct runner_result
 
 	strbuf_addbuf(&id, &res->out);
 	strbuf_trim(&id);
-	if (runner_step_ok(res) == 0 && valid_id(id.buf)) {
+	if (runner_step_ok(res) == 0 && id.len && !project_id_check(id.buf)) {
 		free(fs->project_id);
 		fs->project_id = strbuf_detach(&id, NULL);
 		log_msg(LOG_INFO, "%s: Lustre project id of %s: %s", rd->host, fs->mount_point,

@@ -79,8 +79,7 @@ static int check_netif(const char *v)
 	return 0;
 }
 
-/* A Lustre project id: a 32-bit unsigned number, in decimal. */
-static int check_project_id(const char *v)
+int project_id_check(const char *v)
 {
 	unsigned long long n = 0;
 	size_t len = strlen(v);
@@ -584,7 +583,7 @@ const struct setting_def storage_fs_fields[] = {
 	  .what = "comma-separated mount options without spaces",
 	  .doc = "Mount options (fstab and the StorageClass)." },
 	{ .key = "project_id", .type = ST_STRING, .off = FOFF(project_id), .def = "",
-	  .flags = SF_EMPTY_OK, .check = check_project_id,
+	  .flags = SF_EMPTY_OK, .check = project_id_check,
 	  .what = "a Lustre project id like 1000 (lfs project -d MOUNT_POINT)",
 	  .doc = "Its Lustre project id, which the StorageClass carries." },
 };

@@ -52,6 +52,8 @@ extern const size_t storage_fs_fields_nr;
 /* Value syntax shared by the loader (settings-types.c): 0 when fine. */
 int version_check(const char *v);
 int sha256_check(const char *v);
+/* A Lustre project id: a 32-bit unsigned number in decimal, or "" (unknown). */
+int project_id_check(const char *v);
 
 struct settings;
 struct yemit;
