@@ -16,6 +16,7 @@
 #include "util/json.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
+#include "util/hex.h"
 #include "util/banned.h"
 
 /* Python refuses decimal int literals longer than this (3.11's limit). */
@@ -314,17 +315,6 @@ static int is_ident_char(int c)
 
 static int is_digit(int c) { return c >= '0' && c <= '9'; }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int peek(const struct lit_parser *lp)
 {
 	return lp->p < lp->end ? (unsigned char)*lp->p : -1;
@@ -362,11 +352,11 @@ static const char *scan_digits(const char *s, const char *end, int base, struct 
 	for (;;) {
 		if (s < end && *s == '_' && !first) {
 			s++;
-			if (s >= end || hexval((unsigned char)*s) < 0 ||
-			    hexval((unsigned char)*s) >= base)
+			if (s >= end || hex_digit((unsigned char)*s) < 0 ||
+			    hex_digit((unsigned char)*s) >= base)
 				return NULL;
 		}
-		if (s >= end || hexval((unsigned char)*s) < 0 || hexval((unsigned char)*s) >= base)
+		if (s >= end || hex_digit((unsigned char)*s) < 0 || hex_digit((unsigned char)*s) >= base)
 			break;
 		strbuf_addch(digits, *s++);
 		first = 0;
@@ -383,7 +373,7 @@ static char *radix_to_decimal(const char *digits, int base)
 	struct strbuf out = STRBUF_INIT;
 
 	for (const char *d = digits; *d; d++) {
-		uint64_t carry = (uint64_t)hexval((unsigned char)*d);
+		uint64_t carry = (uint64_t)hex_digit((unsigned char)*d);
 		for (size_t i = 0; i < nr; i++) {
 			uint64_t x = (uint64_t)limb[i] * (uint64_t)base + carry;
 			limb[i] = (uint32_t)(x % 1000000000u);
@@ -539,9 +529,9 @@ static long fixed_hex(const char *s, const char *end, int n)
 {
 	long v = 0;
 	for (int i = 0; i < n; i++) {
-		if (s + i >= end || hexval((unsigned char)s[i]) < 0)
+		if (s + i >= end || hex_digit((unsigned char)s[i]) < 0)
 			return -1;
-		v = v * 16 + hexval((unsigned char)s[i]);
+		v = v * 16 + hex_digit((unsigned char)s[i]);
 	}
 	return v;
 }

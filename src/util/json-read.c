@@ -6,6 +6,7 @@
 #include "util/json-read.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
+#include "util/hex.h"
 #include "util/banned.h"
 
 struct reader {
@@ -52,12 +53,11 @@ static int hex4(struct reader *r, unsigned *out)
 	if (r->end - r->p < 4)
 		return fail(r, "truncated \\u escape");
 	for (int i = 0; i < 4; i++) {
-		char c = *r->p++;
-		v <<= 4;
-		if (c >= '0' && c <= '9') v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f') v |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F') v |= (unsigned)(c - 'A' + 10);
-		else return fail(r, "bad \\u escape");
+		int d = hex_digit(*r->p++);
+
+		if (d < 0)
+			return fail(r, "bad \\u escape");
+		v = v << 4 | (unsigned)d;
 	}
 	*out = v;
 	return 0;

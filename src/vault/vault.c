@@ -11,6 +11,7 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "vault/vault.h"
+#include "util/hex.h"
 #include "util/banned.h"
 
 #define AES_BLOCK 16
@@ -57,24 +58,13 @@ int vault_is_encrypted(const void *data, size_t len)
 	return len >= hlen && !memcmp(data, VAULT_HEADER, hlen);
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes exactly `len` hex digits; -1 on a non-hex byte or odd length. */
 static int unhex(const char *s, size_t len, unsigned char *out)
 {
 	if (len % 2)
 		return -1;
 	for (size_t i = 0; i < len; i += 2) {
-		int hi = hexval((unsigned char)s[i]), lo = hexval((unsigned char)s[i + 1]);
+		int hi = hex_digit((unsigned char)s[i]), lo = hex_digit((unsigned char)s[i + 1]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		out[i / 2] = (unsigned char)(hi << 4 | lo);
@@ -255,7 +245,7 @@ int vault_parse(const void *data, size_t len, const char *name,
 		col++;
 		if (is_space(c))
 			continue;
-		if (hexval(c) < 0) {
+		if (hex_digit(c) < 0) {
 			strbuf_addf(err, "%s is corrupt: unexpected character at line %u, "
 				    "column %u of the vault data%s", name, line, col - 1,
 				    hint_corrupt);
