@@ -12,10 +12,17 @@
 SB=$SRCDIR/scripts/sandbox
 export SANDBOX_DIR=${SANDBOX_DIR:-/var/tmp/kcfg-sandbox}
 
+# KCFG_SANDBOX_SLOT=1..9 moves every file's hosts to another prefix and
+# subnet (10.250.x becomes 10.(250-SLOT).x), so that two checkouts can run
+# their sandbox tests on one machine at the same time.
 sandbox_start() {
 	export SANDBOX_PREFIX=$1 SANDBOX_NET=$2
+	case ${KCFG_SANDBOX_SLOT:-} in
+	[1-9]) SANDBOX_PREFIX=$1$KCFG_SANDBOX_SLOT
+	       SANDBOX_NET=10.$((250 - KCFG_SANDBOX_SLOT)).${2#10.250.} ;;
+	esac
 	SB_KEY=$SANDBOX_DIR/keys/id_ed25519
-	SB_KNOWN=$SANDBOX_DIR/known_hosts.$1
+	SB_KNOWN=$SANDBOX_DIR/known_hosts.$SANDBOX_PREFIX
 	if ! why=$("$SB" check 2>&1); then
 		echo "# skipping the tests that need sandbox hosts: ${why#sandbox: }"
 		return 0

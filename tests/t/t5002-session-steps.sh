@@ -1,4 +1,5 @@
 #!/bin/sh
+#@ once: sandbox hosts; the last build (ASan in make test) runs it
 test_description='steps over real ssh sessions: time limits, output cap, uploads, a dying shell'
 . "$(dirname "$0")/../test-lib.sh"
 . "$SRCDIR/tests/sandbox-lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+#@ once: sandbox hosts; the last build (ASan in make test) runs it
 test_description='kcfg plan and apply of the common component on sandbox hosts'
 . "$(dirname "$0")/../test-lib.sh"
 . "$SRCDIR/tests/sandbox-lib.sh"

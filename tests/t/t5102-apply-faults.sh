@@ -1,4 +1,5 @@
 #!/bin/sh
+#@ once: sandbox hosts; the last build (ASan in make test) runs it
 test_description='kcfg apply when things go wrong: a failing change, a host stopped mid-apply, a lost connection, Ctrl-C'
 . "$(dirname "$0")/../test-lib.sh"
 . "$SRCDIR/tests/sandbox-lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+#@ once: sandbox hosts; the last build (ASan in make test) runs it
 test_description='kcfg apply as a user that is not root: sudo, its password from the vault, a file or a prompt'
 . "$(dirname "$0")/../test-lib.sh"
 . "$SRCDIR/tests/sandbox-lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+#@ once: sandbox hosts; the last build (ASan in make test) runs it
 test_description='kcfg apply of k0s on sandbox hosts: controller first, then the workers join with its token'
 . "$(dirname "$0")/../test-lib.sh"
 . "$SRCDIR/tests/sandbox-lib.sh"
