@@ -3,10 +3,10 @@
  * inventory describes a cluster kcfg can build. Each problem is reported
  * with the line of the host (its first line) or of the group header.
  */
-#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/names.h"
 #include "config/roles.h"
 #include "util/diag.h"
 #include "util/strbuf.h"
@@ -135,64 +135,6 @@ void role_hosts_release(struct role_hosts *rh)
 	memset(rh, 0, sizeof(*rh));
 }
 
-/* ---- address syntax ---- */
-
-/* Dotted-quad IPv4: four decimal numbers 0-255, no leading zeros. */
-static int valid_ipv4(const char *s)
-{
-	int parts = 0;
-
-	for (;;) {
-		size_t n = strspn(s, "0123456789");
-		if (n < 1 || n > 3 || (n > 1 && s[0] == '0') || strtol(s, NULL, 10) > 255)
-			return 0;
-		parts++;
-		s += n;
-		if (!*s)
-			return parts == 4;
-		if (*s != '.' || parts == 4)
-			return 0;
-		s++;
-	}
-}
-
-/* A DNS name: labels of letters, digits, '-' and '_', not all digits. */
-static int valid_hostname(const char *s)
-{
-	size_t len = strlen(s), label = 0;
-	int alpha = 0;
-
-	if (len && s[len - 1] == '.')
-		len--;	/* a fully qualified name may end in '.' */
-	if (!len || len > 253)
-		return 0;
-	for (size_t i = 0; i <= len; i++) {
-		char c = i < len ? s[i] : '.';
-		if (c == '.') {
-			if (!label || label > 63 || s[i - 1] == '-')
-				return 0;
-			label = 0;
-			continue;
-		}
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '-' || c == '_'))
-			return 0;
-		if (c == '-' && !label)
-			return 0;
-		if (!(c >= '0' && c <= '9'))
-			alpha = 1;
-		label++;
-	}
-	return alpha;	/* all digits and dots is a (bad) IPv4 address */
-}
-
-static int valid_address(const char *s)
-{
-	unsigned char buf[16];
-
-	return valid_ipv4(s) || inet_pton(AF_INET6, s, buf) == 1 || valid_hostname(s);
-}
-
 /* ---- the checks ---- */
 
 struct checker {
@@ -287,7 +229,47 @@ static void check_conflicts(struct checker *c, size_t h)
 	strbuf_release(&hint);
 }
 
-/* ansible_host, roce_host and ansible_port of one host. */
+/*
+ * The host's name: kcfg makes it the hostname, a file name (render
+ * output, the facts cache) and a word in /etc/hosts and commands.
+ */
+static void check_host_name(struct checker *c, size_t h)
+{
+	const struct inv_host *host = &c->inv->host[h];
+	struct strbuf msg = STRBUF_INIT;
+
+	if (names_hostname_ok(host->name))
+		return;
+	strbuf_addf(&msg, "host '%s' has a name kcfg cannot use as its hostname", host->name);
+	error_at(c, host->line,
+		 "kcfg makes each inventory name a hostname: use lowercase letters, digits and "
+		 "'-' (RFC 1123 labels), and give the address with ansible_host, e.g. "
+		 "kube-node1 ansible_host=10.13.0.11",
+		 msg.buf);
+	strbuf_release(&msg);
+}
+
+/* A variable that must be a string `ok()` accepts when set (and not empty unless `empty_ok`). */
+static void check_var(struct checker *c, size_t h, const char *key, int (*ok)(const char *),
+		      int empty_ok, const char *what, const char *hint)
+{
+	const struct inv_host *host = &c->inv->host[h];
+	const struct inv_var *v = inventory_host_var(c->inv, h, key);
+	struct strbuf msg = STRBUF_INIT, text = STRBUF_INIT;
+
+	if (!v || (empty_ok && value_is_str(v->val, "")))
+		return;
+	value_str(v->val, &text);
+	if (v->val->type != VAL_STR || !ok(text.buf)) {
+		strbuf_addf(&msg, "host '%s' has an invalid %s '%s'%s", host->name, key, text.buf,
+			    what);
+		error_at(c, host->line, hint, msg.buf);
+	}
+	strbuf_release(&msg);
+	strbuf_release(&text);
+}
+
+/* ansible_host, roce_host, ansible_port, ansible_user and roce_netif of one host. */
 static void check_host_vars(struct checker *c, size_t h)
 {
 	const struct inv_host *host = &c->inv->host[h];
@@ -297,31 +279,23 @@ static void check_host_vars(struct checker *c, size_t h)
 	int worker = (c->roles[h] & ROLE_WORKER) != 0;
 	struct strbuf msg = STRBUF_INIT, hint = STRBUF_INIT, text = STRBUF_INIT;
 
+	check_host_name(c, h);
 	if (ah && value_is_str(ah->val, "")) {
 		strbuf_addf(&msg, "host '%s' has an empty ansible_host", host->name);
 		strbuf_addf(&hint, "fill in its front (PortGroup) IP address: %s ansible_host=10.0.0.11%s",
 			    host->name, worker ? " roce_host=..." : "");
 		error_at(c, host->line, hint.buf, msg.buf);
-	} else if (ah) {
-		value_str(ah->val, &text);
-		if (ah->val->type != VAL_STR || !valid_address(text.buf)) {
-			strbuf_addf(&msg, "host '%s' has an invalid ansible_host '%s'", host->name, text.buf);
-			error_at(c, host->line, "use an IPv4 address like 10.13.0.11, or a DNS name",
-				 msg.buf);
-		}
+	} else {
+		check_var(c, h, "ansible_host", names_address_ok, 0, "",
+			  "use an IPv4 address like 10.13.0.11, an IPv6 address like fd00::11, "
+			  "or a DNS name");
 	}
 
 	strbuf_reset(&msg);
 	strbuf_reset(&hint);
-	strbuf_reset(&text);
 	if (rh && !value_is_str(rh->val, "")) {
-		value_str(rh->val, &text);
-		if (rh->val->type != VAL_STR || !valid_ipv4(text.buf)) {
-			strbuf_addf(&msg, "host '%s' has an invalid roce_host '%s': it must be an IPv4 address",
-				    host->name, text.buf);
-			error_at(c, host->line, "roce_host is the host's RoCE (SR-IOV) address, e.g. roce_host=10.146.0.11",
-				 msg.buf);
-		}
+		check_var(c, h, "roce_host", names_ipv4_ok, 0, ": it must be an IPv4 address",
+			  "roce_host is the host's RoCE (SR-IOV) address, e.g. roce_host=10.146.0.11");
 	} else if (worker && c->opts->rdma_enabled) {
 		strbuf_addf(&msg, "worker '%s' has %s roce_host", host->name, rh ? "an empty" : "no");
 		strbuf_addf(&hint, "fill in its RoCE (SR-IOV) IP address: %s roce_host=10.146.0.11, or turn RDMA off (cluster.rdma: false in cluster.yaml)",
@@ -330,12 +304,16 @@ static void check_host_vars(struct checker *c, size_t h)
 	}
 
 	strbuf_reset(&msg);
-	strbuf_reset(&text);
 	if (port && !port_of(port->val)) {
 		value_str(port->val, &text);
 		strbuf_addf(&msg, "host '%s' has an invalid ansible_port '%s'", host->name, text.buf);
 		error_at(c, host->line, "use a TCP port number from 1 to 65535", msg.buf);
 	}
+	check_var(c, h, "ansible_user", names_user_ok, 0, "",
+		  "a user name is a lowercase letter or '_', then lowercase letters, digits, '_' "
+		  "or '-', at most 32 in all (as cluster.ansible_user in cluster.yaml)");
+	check_var(c, h, "roce_netif", names_netif_ok, 1, "",
+		  "an interface name is 1 to 15 letters, digits, '_', '-' or '.', e.g. roce_netif=ens192");
 	strbuf_release(&msg);
 	strbuf_release(&hint);
 	strbuf_release(&text);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "config/names.h"
 #include "config/settings.h"
 #include "config/settings-schema.h"
 #include "util/strbuf.h"
@@ -22,61 +23,25 @@ static int is_hex(int c)
 	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-/* RFC 1123 label: lowercase letters, digits and '-', not at the ends. */
-static int label_ok(const char *s, size_t n)
-{
-	if (!n || n > 63 || s[0] == '-' || s[n - 1] == '-')
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!is_lower(s[i]) && !is_digit(s[i]) && s[i] != '-')
-			return 0;
-	return 1;
-}
-
+/* Names and addresses are config/names.c's, shared with the inventory's checks. */
 static int check_dns_label(const char *v)
 {
-	return label_ok(v, strlen(v)) ? 0 : -1;
+	return names_label_ok(v) ? 0 : -1;
 }
 
 static int check_dns_name(const char *v)
 {
-	size_t len = strlen(v);
-
-	if (!len || len > 253)
-		return -1;
-	for (const char *p = v;;) {
-		const char *dot = strchr(p, '.');
-		size_t n = dot ? (size_t)(dot - p) : strlen(p);
-		if (!label_ok(p, n))
-			return -1;
-		if (!dot)
-			return 0;
-		p = dot + 1;
-	}
+	return names_dns_ok(v) ? 0 : -1;
 }
 
 static int check_user(const char *v)
 {
-	size_t len = strlen(v);
-
-	if (!len || len > 32 || !(is_lower(v[0]) || v[0] == '_'))
-		return -1;
-	for (size_t i = 1; i < len; i++)
-		if (!is_lower(v[i]) && !is_digit(v[i]) && v[i] != '_' && v[i] != '-')
-			return -1;
-	return 0;
+	return names_user_ok(v) ? 0 : -1;
 }
 
 static int check_netif(const char *v)
 {
-	size_t len = strlen(v);
-
-	if (!len || len > 15)	/* IFNAMSIZ - 1 */
-		return -1;
-	for (size_t i = 0; i < len; i++)
-		if (!is_alnum(v[i]) && v[i] != '_' && v[i] != '-' && v[i] != '.')
-			return -1;
-	return 0;
+	return names_netif_ok(v) ? 0 : -1;
 }
 
 int project_id_check(const char *v)
