@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "cli/model.h"
 #include "config/extras.h"
+#include "config/names.h"
 #include "config/roles.h"
 #include "pki/pki.h"
 #include "util/diag.h"
@@ -222,14 +223,30 @@ char *model_default_vault_path(const char *inventory)
 	return path;
 }
 
+/* A DNS name as certificates hold it: lowercase, without the final '.' (malloc'ed). */
+static char *dns_name_of(const char *address)
+{
+	size_t len = strlen(address);
+	char *name;
+
+	if (len > 1 && address[len - 1] == '.')
+		len--;
+	name = xstrndup(address, len);
+	for (char *p = name; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return name;
+}
+
 static int load_pki(struct model *m)
 {
 	const struct comp_host *reg = comp_first_host(&m->ctx, COMP_ROLE_REGISTRY);
 	const struct settings *s = &m->settings;
 	struct strbuf err = STRBUF_INIT, path = STRBUF_INIT, key = STRBUF_INIT;
 	char *short_name = xstrndup(s->registry.name, strcspn(s->registry.name, "."));
-	const char *dns[3] = { short_name, s->registry.name, NULL };
-	const char *ips[2] = { reg ? reg->address : NULL, NULL };
+	char *reg_name = reg && !names_ip_ok(reg->address) ? dns_name_of(reg->address) : NULL;
+	const char *dns[4] = { short_name, s->registry.name, NULL, NULL };
+	const char *ips[2] = { reg && !reg_name ? reg->address : NULL, NULL };
 	const struct secret *pw = m->keyring.nr ? &m->keyring.keys[0].password : NULL;
 	struct pki_request req;
 	struct pki_result res;
@@ -242,6 +259,9 @@ static int load_pki(struct model *m)
 	}
 	if (!strcmp(short_name, s->registry.name))
 		dns[1] = NULL;
+	/* an ansible_host that is a DNS name is how clients may name the registry too */
+	if (reg_name && strcmp(reg_name, short_name) && strcmp(reg_name, s->registry.name))
+		dns[dns[1] ? 2 : 1] = reg_name;
 	memset(&req, 0, sizeof(req));
 	strbuf_addf(&path, "%s/pki", m->state_dir);
 	req.dir = path.buf;
@@ -295,6 +315,7 @@ io:
 	cli_error("cannot read '%s': %s", key.buf, strerror(errno));
 out:
 	free(short_name);
+	free(reg_name);
 	strbuf_release(&err);
 	strbuf_release(&path);
 	strbuf_release(&key);

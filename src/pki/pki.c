@@ -13,6 +13,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "config/names.h"
 #include "pki/pki.h"
 #include "util/fs.h"
 #include "util/strbuf.h"
@@ -238,32 +239,86 @@ out:
 	return ret;
 }
 
-static void san_value(const struct pki_request *req, struct strbuf *sb)
+/* One subjectAltName entry of `type` (GEN_DNS, GEN_IPADD), or 0 when `text` is no such name. */
+static int push_name(GENERAL_NAMES *names, int type, const char *text)
 {
-	for (const char *const *d = req->dns_names; d && *d; d++)
-		strbuf_addf(sb, "%sDNS:%s", sb->len ? "," : "", *d);
-	for (const char *const *ip = req->ip_addrs; ip && *ip; ip++)
-		strbuf_addf(sb, "%sIP:%s", sb->len ? "," : "", *ip);
+	GENERAL_NAME *gn;
+	ASN1_STRING *value;
+
+	if (type == GEN_DNS) {
+		if (!names_address_ok(text) || names_ip_ok(text))
+			return 0;
+		value = ASN1_IA5STRING_new();
+		if (value && !ASN1_STRING_set(value, text, (int)strlen(text))) {
+			ASN1_IA5STRING_free(value);
+			value = NULL;
+		}
+	} else {
+		value = names_ip_ok(text) ? a2i_IPADDRESS(text) : NULL;
+	}
+	if (!value)
+		return 0;
+	if (!(gn = GENERAL_NAME_new())) {
+		ASN1_STRING_free(value);
+		return 0;
+	}
+	GENERAL_NAME_set0_value(gn, type, value);
+	if (!sk_GENERAL_NAME_push(names, gn)) {
+		GENERAL_NAME_free(gn);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * The subjectAltName extension, built entry by entry: the names are
+ * data, never parsed as OpenSSL's "DNS:a,IP:b" text, where a comma in a
+ * name would add names of its own.
+ */
+static int add_san(X509 *cert, const struct pki_request *req, struct strbuf *err)
+{
+	GENERAL_NAMES *names = sk_GENERAL_NAME_new_null();
+	int ok = names != NULL;
+
+	for (const char *const *d = req->dns_names; ok && d && *d; d++)
+		if (!(ok = push_name(names, GEN_DNS, *d)))
+			strbuf_addf(err, "cannot issue the certificate for '%s': '%s' is not a DNS name",
+				    req->cn, *d);
+	for (const char *const *ip = req->ip_addrs; ok && ip && *ip; ip++)
+		if (!(ok = push_name(names, GEN_IPADD, *ip)))
+			strbuf_addf(err, "cannot issue the certificate for '%s': '%s' is not an IP address",
+				    req->cn, *ip);
+	if (ok && sk_GENERAL_NAME_num(names) > 0 &&
+	    X509_add1_ext_i2d(cert, NID_subject_alt_name, names, 0, X509V3_ADD_DEFAULT) != 1) {
+		strbuf_addf(err, "cannot issue the certificate for '%s'", req->cn);
+		add_ssl_error(err);
+		ok = 0;
+	}
+	GENERAL_NAMES_free(names);
+	return ok ? 0 : -1;
 }
 
 static int issue_server(const struct pki_request *req, X509 *ca, EVP_PKEY *ca_key,
 			const char *crt_path, const char *key_path, struct strbuf *err)
 {
-	struct strbuf san = STRBUF_INIT;
 	EVP_PKEY *key = new_key();
 	X509 *cert = NULL;
 	int ret = -1;
 
-	san_value(req, &san);
 	if (!key || !(cert = new_cert(key, req->subject, req->cn, req->cert_days)) ||
 	    !X509_set_issuer_name(cert, X509_get_subject_name(ca)) ||
 	    !add_ext(cert, ca, NID_basic_constraints, "critical,CA:FALSE") ||
 	    !add_ext(cert, ca, NID_key_usage, "critical,digitalSignature,keyEncipherment") ||
 	    !add_ext(cert, ca, NID_ext_key_usage, "serverAuth") ||
 	    !add_ext(cert, ca, NID_subject_key_identifier, "hash") ||
-	    !add_ext(cert, ca, NID_authority_key_identifier, "keyid:always") ||
-	    (san.len && !add_ext(cert, ca, NID_subject_alt_name, san.buf)) ||
-	    !X509_sign(cert, ca_key, EVP_sha256())) {
+	    !add_ext(cert, ca, NID_authority_key_identifier, "keyid:always")) {
+		strbuf_addf(err, "cannot issue the certificate for '%s'", req->cn);
+		add_ssl_error(err);
+		goto out;
+	}
+	if (add_san(cert, req, err) < 0)
+		goto out;
+	if (!X509_sign(cert, ca_key, EVP_sha256())) {
 		strbuf_addf(err, "cannot issue the certificate for '%s'", req->cn);
 		add_ssl_error(err);
 		goto out;
@@ -273,7 +328,6 @@ static int issue_server(const struct pki_request *req, X509 *ca, EVP_PKEY *ca_ke
 		goto out;
 	ret = 0;
 out:
-	strbuf_release(&san);
 	X509_free(cert);
 	EVP_PKEY_free(key);
 	return ret;

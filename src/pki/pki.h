@@ -22,8 +22,10 @@ struct strbuf;
 struct pki_request {
 	const char *dir;
 	const char *cn;			/* e.g. "harbor.internal" */
-	const char *const *dns_names;	/* SAN DNS names, NULL-terminated */
-	const char *const *ip_addrs;	/* SAN IP addresses, NULL-terminated */
+	/* SANs, NULL-terminated; one that is no DNS name (names_address_ok,
+	 * not an IP) or no IP address (names_ip_ok) is an error */
+	const char *const *dns_names;
+	const char *const *ip_addrs;
 	const char *subject;		/* OpenSSL form "/C=JP/O=MDX" or NULL; CN is added */
 	const char *ca_name;		/* CA subject CN */
 	int ca_days;			/* CA validity, e.g. 3650 */
