@@ -15,6 +15,7 @@
 #include "cli/run-cmd.h"
 #include "components/cluster-values.h"
 #include "components/component.h"
+#include "config/names.h"
 #include "util/fs.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -25,15 +26,16 @@ enum { OPT_LOCAL = 0x200, OPT_TIMEOUT };
 static void tunnel_hint(struct run *run, const struct run_host *ctl)
 {
 	const struct run_host *bastion = run_first_host(run, COMP_ROLE_BASTION);
+	struct strbuf to = STRBUF_INIT;
 
+	/* ssh -L takes an IPv6 address in brackets */
+	names_url_host(&to, bastion ? ctl->t.address : "127.0.0.1");
 	fprintf(stderr, "The API is at https://127.0.0.1:%d while this tunnel runs:\n",
 		KUBE_API_PORT);
-	if (bastion)
-		fprintf(stderr, "  ssh -N -L %d:%s:%d %s@%s\n", KUBE_API_PORT, ctl->t.address,
-			KUBE_API_PORT, bastion->t.user, bastion->t.address);
-	else
-		fprintf(stderr, "  ssh -N -L %d:127.0.0.1:%d %s@%s\n", KUBE_API_PORT,
-			KUBE_API_PORT, ctl->t.user, ctl->t.address);
+	fprintf(stderr, "  ssh -N -L %d:%s:%d %s@%s\n", KUBE_API_PORT, to.buf, KUBE_API_PORT,
+		bastion ? bastion->t.user : ctl->t.user,
+		bastion ? bastion->t.address : ctl->t.address);
+	strbuf_release(&to);
 }
 
 static int print_kubeconfig(struct run *run, int local, const char *output)

@@ -5,6 +5,7 @@
 
 #include "components/cluster-values.h"
 #include "components/component.h"
+#include "config/names.h"
 #include "transport/shell.h"
 #include "util/strbuf.h"
 #include "util/banned.h"
@@ -39,10 +40,11 @@ void cluster_kubeconfig_set_server(const char *kubeconfig, const char *host,
 		const char *eol = p + strcspn(p, "\n");
 		size_t indent = strspn(p, " ");
 
-		if (!strncmp(p + indent, "server:", 7))
-			strbuf_addf(out, "%.*sserver: https://%s:%d", (int)indent, p, host,
-				    KUBE_API_PORT);
-		else
+		if (!strncmp(p + indent, "server:", 7)) {
+			strbuf_addf(out, "%.*sserver: https://", (int)indent, p);
+			names_url_host(out, host);
+			strbuf_addf(out, ":%d", KUBE_API_PORT);
+		} else
 			strbuf_add(out, p, (size_t)(eol - p));
 		if (!*eol)
 			break;
@@ -55,7 +57,9 @@ void cluster_kubeconfig_server_sed(struct strbuf *out, const char *host)
 {
 	struct strbuf expr = STRBUF_INIT;
 
-	strbuf_addf(&expr, "s#^\\( *server:\\).*#\\1 https://%s:%d#", host, KUBE_API_PORT);
+	strbuf_addstr(&expr, "s#^\\( *server:\\).*#\\1 https://");
+	names_url_host(&expr, host);
+	strbuf_addf(&expr, ":%d#", KUBE_API_PORT);
 	sq_quote(out, expr.buf);
 	strbuf_release(&expr);
 }

@@ -38,7 +38,7 @@ struct strbuf;
 
 /*
  * The admin kubeconfig k0s prints names the API as https://localhost:6443.
- * These point it at https://HOST:6443 instead: in C (`kcfg kubeconfig`),
+ * These point it at https://HOST:6443 instead (https://[HOST]:6443 for IPv6): in C (`kcfg kubeconfig`),
  * or as a sed argument, quoted for sh (the bastion's copy).
  */
 void cluster_kubeconfig_set_server(const char *kubeconfig, const char *host,

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "components/component.h"
+#include "config/names.h"
 #include "config/settings.h"
 #include "engine/resource.h"
 #include "util/strbuf.h"
@@ -65,7 +66,8 @@ static void hosts_toml(const char *registry, struct strbuf *out)
 {
 	struct strbuf url = STRBUF_INIT, ca = STRBUF_INIT;
 
-	strbuf_addf(&url, "https://%s", registry);
+	strbuf_addstr(&url, "https://");
+	names_url_host(&url, registry);
 	strbuf_addf(&ca, CERTS_DIR "/%s/ca.crt", registry);
 	strbuf_addstr(out, "# Written by kcfg: the cluster registry, trusted through its own CA.\nserver = ");
 	toml_str(out, url.buf);
