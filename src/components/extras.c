@@ -14,6 +14,7 @@
 #include "config/extras.h"
 #include "config/settings.h"
 #include "engine/resource.h"
+#include "transport/sh-template.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -31,6 +32,42 @@ static char *expand(const struct comp_host *h, const char *text, size_t len)
 
 	extras_expand(text, len, h->name, h->address, &sb);
 	return strbuf_detach(&sb, NULL);
+}
+
+static void put_sh(void *data, const char *s, size_t n, int value)
+{
+	if (value)
+		sh_template_value(data, s, n);
+	else
+		sh_template_text(data, s, n);
+}
+
+/*
+ * An sh script of the entry (a command's run or unless): the host's name
+ * and address go in as data, quoted for where they stand. Returns 0, or
+ * -1 with a message naming the host, the field and the entry.
+ */
+static int expand_sh(const struct comp_host *h, const char *text, const char *field,
+		     const char *file, const struct extras_entry *e, char **out,
+		     struct strbuf *err)
+{
+	struct strbuf sb = STRBUF_INIT, why = STRBUF_INIT;
+	struct sh_template t;
+
+	sh_template_init(&t, &sb);
+	extras_template(text, strlen(text), h->name, h->address, put_sh, &t);
+	if (sh_template_finish(&t, &why) < 0) {
+		strbuf_addf(err, "host '%s': %s of the extras entry at %s:%u: %s: write "
+			    "{{ inventory_hostname }} and {{ ansible_host }} where sh reads a "
+			    "word, in quotes or out", h->name, field, file ? file : "cluster.yaml",
+			    e->line, why.buf);
+		strbuf_release(&sb);
+		strbuf_release(&why);
+		return -1;
+	}
+	strbuf_release(&why);
+	*out = strbuf_detach(&sb, NULL);
+	return 0;
 }
 
 static void add_packages(struct resource_list *out, const struct strvec *names, int absent)
@@ -53,8 +90,9 @@ static char *local_file(const char *base_dir, const char *src)
 	return xstrfmt("%s/%s", base_dir, src);
 }
 
-static void add_entry(const struct comp_host *h, const struct extras_entry *e,
-		      const char *base_dir, struct resource_list *out)
+static int add_entry(const struct comp_host *h, const struct extras_entry *e,
+		     const char *file, const char *base_dir, struct resource_list *out,
+		     struct strbuf *err)
 {
 	struct resource *r;
 
@@ -106,11 +144,14 @@ static void add_entry(const struct comp_host *h, const struct extras_entry *e,
 		const struct extra_command *c = &e->commands[i];
 
 		r = resource_add(out, RES_COMMAND, COMP);
-		r->command = expand(h, c->run, strlen(c->run));
+		if (expand_sh(h, c->run, "a command's run", file, e, &r->command, err) < 0 ||
+		    (c->unless && expand_sh(h, c->unless, "a command's unless", file, e,
+					    &r->unless, err) < 0))
+			return -1;
 		r->creates = c->creates ? expand(h, c->creates, strlen(c->creates)) : NULL;
-		r->unless = c->unless ? expand(h, c->unless, strlen(c->unless)) : NULL;
 		r->notify = dup_or_null(c->notify);
 	}
+	return 0;
 }
 
 static int extras_desired(const struct comp_ctx *ctx, const struct comp_host *h,
@@ -119,13 +160,13 @@ static int extras_desired(const struct comp_ctx *ctx, const struct comp_host *h,
 	const struct extras_list *l = &ctx->settings->extras;
 	const char *file = ctx->settings->file, *slash = file ? strrchr(file, '/') : NULL;
 	char *base_dir = slash ? xstrndup(file, (size_t)(slash - file)) : NULL;
+	int ret = 0;
 
-	for (size_t i = 0; i < l->nr; i++)
+	for (size_t i = 0; i < l->nr && !ret; i++)
 		if (comp_host_in_group(h, l->v[i].group))
-			add_entry(h, &l->v[i], base_dir, out);
+			ret = add_entry(h, &l->v[i], file, base_dir, out, err);
 	free(base_dir);
-	(void)err;
-	return 0;
+	return ret;
 }
 
 const struct component component_extras = {

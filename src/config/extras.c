@@ -872,17 +872,17 @@ static int is_ident(int c)
 	return (c >= 'a' && c <= 'z') || c == '_';
 }
 
-void extras_expand(const char *text, size_t len, const char *host, const char *address,
-		   struct strbuf *out)
+void extras_template(const char *text, size_t len, const char *host, const char *address,
+		     void (*put)(void *data, const char *s, size_t n, int value), void *data)
 {
-	size_t i = 0;
+	size_t i = 0, lit = 0;
 
 	while (i < len) {
 		size_t j = i + 2, start, end;
 		const char *with = NULL;
 
 		if (i + 1 >= len || text[i] != '{' || text[i + 1] != '{') {
-			strbuf_addch(out, text[i++]);
+			i++;
 			continue;
 		}
 		while (j < len && text[j] == ' ')
@@ -899,13 +899,29 @@ void extras_expand(const char *text, size_t len, const char *host, const char *a
 			else if (end - start == 12 && !memcmp(text + start, "ansible_host", 12))
 				with = address;
 		}
-		if (with) {
-			strbuf_addstr(out, with);
-			i = j + 2;
-		} else {
-			strbuf_addch(out, text[i++]);
+		if (!with) {
+			i++;
+			continue;
 		}
+		if (i > lit)
+			put(data, text + lit, i - lit, 0);
+		put(data, with, strlen(with), 1);
+		i = lit = j + 2;
 	}
+	if (len > lit)
+		put(data, text + lit, len - lit, 0);
+}
+
+static void put_as_is(void *data, const char *s, size_t n, int value)
+{
+	(void)value;
+	strbuf_add(data, s, n);
+}
+
+void extras_expand(const char *text, size_t len, const char *host, const char *address,
+		   struct strbuf *out)
+{
+	extras_template(text, len, host, address, put_as_is, out);
 }
 
 int extras_path_ok(const char *p)

@@ -103,10 +103,15 @@ int extras_check_groups(const struct extras_list *l, const char *file,
 			const struct inventory *inv, struct diag_list *dl);
 
 /*
- * Appends `text` to `out` with {{ inventory_hostname }} and
- * {{ ansible_host }} replaced by `host` and `address` (spaces inside the
- * braces optional); any other {{ ... }} is kept as written.
+ * Splits `text` at each {{ inventory_hostname }} and {{ ansible_host }}
+ * (spaces inside the braces optional): put() gets, in order, each run of
+ * text as written (`value` 0) and `host` or `address` for each of them
+ * (`value` 1). Any other {{ ... }} is text.
  */
+void extras_template(const char *text, size_t len, const char *host, const char *address,
+		     void (*put)(void *data, const char *s, size_t n, int value), void *data);
+
+/* Appends `text` to `out` with those two replaced by `host` and `address` as they are. */
 void extras_expand(const char *text, size_t len, const char *host, const char *address,
 		   struct strbuf *out);
 
