@@ -204,6 +204,57 @@ static void test_wrong_password_never_replaces_the_ca(void **state)
 	strbuf_release(&err);
 }
 
+/*
+ * Names are data: a comma in one adds no names of its own (OpenSSL's
+ * "DNS:a,IP:b" text would), an IPv6 address and a DNS name are entries.
+ */
+static void test_san_names_are_data(void **state)
+{
+	static const char *const evil_dns[] = { "harbor", "harbor.internal,DNS:*.evil.example", NULL };
+	static const char *const evil_ip[] = { "10.13.0.5,DNS:*.evil.example", NULL };
+	static const char *const dns6[] = { "harbor", "harbor.lab.example", NULL };
+	static const char *const ip6[] = { "fd00::5", NULL };
+	struct pki_request r = request(ips);
+	struct pki_result res;
+	struct strbuf err = STRBUF_INIT, sub = STRBUF_INIT, crt = STRBUF_INIT;
+	X509 *ca, *srv;
+
+	strbuf_addf(&sub, "%s/san", dir);
+	strbuf_addf(&crt, "%s/server.crt", sub.buf);
+	r.dir = sub.buf;
+	r.dns_names = evil_dns;
+	assert_int_equal(pki_ensure(&r, &res, &err), -1);
+	assert_string_equal(err.buf, "cannot issue the certificate for 'harbor.internal': "
+			    "'harbor.internal,DNS:*.evil.example' is not a DNS name");
+	assert_int_equal(access(crt.buf, F_OK), -1);
+	strbuf_reset(&err);
+	r.dns_names = dns;
+	r.ip_addrs = evil_ip;
+	assert_int_equal(pki_ensure(&r, &res, &err), -1);
+	assert_string_equal(err.buf, "cannot issue the certificate for 'harbor.internal': "
+			    "'10.13.0.5,DNS:*.evil.example' is not an IP address");
+	assert_int_equal(access(crt.buf, F_OK), -1);
+	strbuf_reset(&err);
+
+	r.dns_names = dns6;
+	r.ip_addrs = ip6;
+	assert_int_equal(pki_ensure(&r, &res, &err), 0);
+	pki_result_release(&res);
+	assert_int_equal(pki_ensure(&r, &res, &err), 0);
+	assert_false(res.cert_issued);	/* the names read back as asked */
+	pki_result_release(&res);
+	strbuf_reset(&sub);
+	ca = load("san/ca.crt");
+	srv = load("san/server.crt");
+	assert_int_equal(verify(ca, srv, "harbor.lab.example", "fd00::5"), 1);
+	assert_int_equal(verify(ca, srv, "x.evil.example", NULL), 0);
+	X509_free(ca);
+	X509_free(srv);
+	strbuf_release(&err);
+	strbuf_release(&sub);
+	strbuf_release(&crt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +263,7 @@ int main(void)
 		cmocka_unit_test(test_second_run_reuses_everything),
 		cmocka_unit_test(test_new_address_reissues_but_keeps_the_ca),
 		cmocka_unit_test(test_wrong_password_never_replaces_the_ca),
+		cmocka_unit_test(test_san_names_are_data),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
