@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "components/cluster-values.h"
 #include "config/names.h"
 #include "transport/sh-template.h"
 #include "util/strbuf.h"
@@ -110,6 +111,22 @@ static void test_url_host(void **state)
 	names_url_host(&sb, "harbor.internal");
 	assert_string_equal(sb.buf, "[fd00::12] 10.0.0.1 harbor.internal");
 	strbuf_release(&sb);
+}
+
+/* `kcfg kubeconfig` points the admin kubeconfig at the controller: IPv6 in brackets. */
+static void test_kubeconfig_server(void **state)
+{
+	const char *kc = "apiVersion: v1\nclusters:\n- cluster:\n    server: https://localhost:6443\n"
+			 "  name: local\n";
+	struct strbuf out = STRBUF_INIT;
+
+	(void)state;
+	cluster_kubeconfig_set_server(kc, "fd00::12", &out);
+	assert_non_null(strstr(out.buf, "\n    server: https://[fd00::12]:6443\n"));
+	strbuf_reset(&out);
+	cluster_kubeconfig_set_server(kc, "10.13.0.3", &out);
+	assert_non_null(strstr(out.buf, "\n    server: https://10.13.0.3:6443\n"));
+	strbuf_release(&out);
 }
 
 /*
@@ -251,6 +268,7 @@ int main(void)
 		cmocka_unit_test(test_addresses),
 		cmocka_unit_test(test_users_and_netifs),
 		cmocka_unit_test(test_url_host),
+		cmocka_unit_test(test_kubeconfig_server),
 		cmocka_unit_test(test_template_contexts),
 		cmocka_unit_test(test_template_refusals),
 		cmocka_unit_test(test_template_plain_name),
