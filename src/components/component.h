@@ -28,8 +28,9 @@ struct cluster_secrets;
 
 /* One host as components see it. Strings are borrowed from the model. */
 struct comp_host {
-	const char *name;
-	const char *address;		/* front (PortGroup) IPv4: ansible_host or the name */
+	const char *name;		/* the inventory name, a hostname (names_hostname_ok) */
+	const char *address;		/* front (PortGroup) address: ansible_host (IPv4, IPv6 or a
+					 * DNS name: names_address_ok) or the name */
 	const char *roce_address;	/* RoCE IPv4, or NULL */
 	const char *roce_netif;		/* the RoCE interface, or NULL */
 	unsigned roles;			/* COMP_ROLE_* */
