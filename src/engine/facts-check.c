@@ -39,11 +39,9 @@ void facts_quote(struct strbuf *out, const char *s)
 {
 	size_t len = strlen(s);
 
+	/* control characters are shown as escapes where the message is printed */
 	strbuf_addch(out, '\'');
-	for (size_t i = 0; i < len && i < MAX_SHOWN; i++) {
-		unsigned char c = (unsigned char)s[i];
-		strbuf_addch(out, c < ' ' || c == 0x7f ? '?' : c);
-	}
+	strbuf_add(out, s, len < MAX_SHOWN ? len : MAX_SHOWN);
 	if (len > MAX_SHOWN)
 		strbuf_addstr(out, "...");
 	strbuf_addch(out, '\'');

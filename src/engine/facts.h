@@ -107,7 +107,11 @@ extern const struct facts_range facts_range_mtu;	/* 0..FACTS_MAX_MTU */
 int facts_read_number(const char *text, const char *field, const struct facts_range *r,
 		      unsigned scale, long long *out, struct strbuf *why);
 
-/* Appends `s` for a message: quoted, at most a few dozen bytes, controls as '?'. */
+/*
+ * Appends `s` for a message: quoted, cut to a few dozen bytes. Its bytes
+ * are as they came: whoever prints the message shows control characters
+ * as escapes (util/visible.h).
+ */
 void facts_quote(struct strbuf *out, const char *s);
 
 /*

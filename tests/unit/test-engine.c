@@ -517,7 +517,7 @@ static void test_apply_report(void **state)
 	assert_int_equal(c[2].state, CHANGE_SKIPPED);
 	assert_int_equal(apply_read_report(&st, "R\t3\tfail\tboom\tbang\n", strlen("R\t3\tfail\tboom\tbang\n"), &plan, &err), 1);
 	assert_int_equal(c[3].state, CHANGE_FAILED);
-	assert_string_equal(c[3].error.buf, "boom bang");
+	assert_string_equal(c[3].error.buf, "boom\tbang");
 	assert_int_equal(apply_read_report(&st, "R\t0\tdone\n", strlen("R\t0\tdone\n"), &plan, &err), -1);
 	assert_string_equal(err.buf, "apply report line 1 is not a report");
 	strbuf_reset(&err);
