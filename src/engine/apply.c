@@ -291,7 +291,7 @@ static int add_command(struct strbuf *s, const struct resource *r, size_t ci,
 	struct strbuf cmd = STRBUF_INIT;
 
 	if (r->needs && expand_values(r->command, vals, nr_vals, &cmd, err) < 0) {
-		strbuf_release(&cmd);
+		strbuf_release_wiped(&cmd);	/* values expanded so far */
 		return -1;
 	}
 	if (r->creates) {

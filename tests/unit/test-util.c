@@ -242,6 +242,25 @@ static void test_write_file_atomic(void **state)
 	strbuf_release(&got);
 }
 
+/* Growing keeps the bytes; a wiped reset leaves none of them in the buffer. */
+static void test_strbuf_grow_and_reset_wiped(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t alloc;
+
+	for (int i = 0; i < 1000; i++)
+		strbuf_addstr(&sb, "token-");
+	assert_int_equal(sb.len, 6000);
+	assert_memory_equal(sb.buf + 5994, "token-", 7);
+	alloc = sb.alloc;
+	strbuf_reset_wiped(&sb);
+	assert_int_equal(sb.len, 0);
+	assert_int_equal(sb.alloc, alloc);
+	for (size_t i = 0; i < alloc; i++)
+		assert_int_equal(sb.buf[i], 0);
+	strbuf_release_wiped(&sb);
+}
+
 static void expect_visible(const char *in, size_t len, const char *want)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -329,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_json_read),
 		cmocka_unit_test(test_diag_sorted_and_formatted),
 		cmocka_unit_test(test_write_file_atomic),
+		cmocka_unit_test(test_strbuf_grow_and_reset_wiped),
 		cmocka_unit_test(test_visible),
 		cmocka_unit_test(test_utf8_decode),
 		cmocka_unit_test(test_log_shows_controls_escaped),
