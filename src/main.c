@@ -3,6 +3,7 @@
  * and RDMA research computing. This file holds the command table, the
  * global options and the exit code; each command lives in cli/cmd-*.c.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "util/log.h"
+#include "util/proc.h"
 #include "util/suggest.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -121,6 +123,11 @@ int main(int argc, char **argv)
 	const char *env;
 	int c;
 
+	/* every command may read a secret: no core dump, no ptrace, from the start */
+	if (proc_forbid_dumps() < 0) {
+		cli_error("cannot keep secrets out of core dumps: %s", strerror(errno));
+		return KCFG_EXIT_FAILURE;
+	}
 	signal(SIGPIPE, SIG_IGN);	/* EPIPE is an ordinary error here */
 	if ((env = getenv("KCFG_INVENTORY")) && *env)
 		opts.inventory = env;

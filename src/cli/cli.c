@@ -7,14 +7,28 @@
 #include "util/diag.h"
 #include "util/strbuf.h"
 #include "util/suggest.h"
+#include "util/visible.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
+	struct strbuf text = STRBUF_INIT;
+
+	strbuf_vaddf(&text, fmt, ap);
 	fputs(prefix, stderr);
-	vfprintf(stderr, fmt, ap);
+	cli_write_visible(stderr, text.buf, text.len);
 	fputc('\n', stderr);
+	strbuf_release(&text);
+}
+
+void cli_write_visible(FILE *f, const char *text, size_t len)
+{
+	struct strbuf shown = STRBUF_INIT;
+
+	strbuf_add_visible(&shown, text, len);
+	fwrite(shown.buf, 1, shown.len, f);
+	strbuf_release(&shown);
 }
 
 void cli_error(const char *fmt, ...)
@@ -54,7 +68,7 @@ int cli_report_diags(struct diag_list *dl)
 
 	diag_sort(dl);
 	diag_format(dl, &out);
-	fputs(out.buf, stderr);
+	cli_write_visible(stderr, out.buf, out.len);
 	if (dl->errors)
 		fprintf(stderr, "%zu error%s%s\n", dl->errors,
 			dl->errors == 1 ? "" : "s",

@@ -2,6 +2,7 @@
 #define KCFG_CLI_H
 
 #include <getopt.h>
+#include <stdio.h>
 
 struct diag_list;
 struct strbuf;
@@ -59,6 +60,13 @@ void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints an error built in a strbuf (may hold several lines). */
 void cli_error_buf(const struct strbuf *err);
+/*
+ * Writes text that may hold a host's bytes (a plan's diffs, a step's
+ * output) with its control characters shown as escapes
+ * (util/visible.h); cli_error(), cli_warning() and cli_hint() write
+ * through it too.
+ */
+void cli_write_visible(FILE *f, const char *text, size_t len);
 /* Prints every diagnostic, then a count line; returns KCFG_EXIT_INVALID. */
 int cli_report_diags(struct diag_list *dl);
 

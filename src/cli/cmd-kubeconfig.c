@@ -4,7 +4,6 @@
  * the controller's front address, or with --local at 127.0.0.1 for
  * kubectl or LENS through an ssh tunnel via the bastion.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +15,9 @@
 #include "components/cluster-values.h"
 #include "components/component.h"
 #include "config/names.h"
-#include "util/fs.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
+#include "vault/io.h"
 #include "util/banned.h"
 
 enum { OPT_LOCAL = 0x200, OPT_TIMEOUT };
@@ -56,18 +55,11 @@ static int print_kubeconfig(struct run *run, int local, const char *output)
 	cluster_kubeconfig_set_server(run_value(&vals, CV_KUBECONFIG_ADMIN),
 				      local ? "127.0.0.1" : ctl->t.address, &out);
 	strbuf_addch(&out, '\n');
-	if (output) {
-		strbuf_reset(&err);
-		if (write_file_atomic(output, out.buf, out.len, 0600, &err) < 0) {
-			cli_error_buf(&err);
-			goto out;
-		}
-	} else {
-		fwrite(out.buf, 1, out.len, stdout);
-		if (fflush(stdout)) {
-			cli_error("cannot write the kubeconfig: %s", strerror(errno));
-			goto out;
-		}
+	/* straight to the file or fd 1: no stdio buffer keeps the client key */
+	strbuf_reset(&err);
+	if (vault_write(output ? output : "-", out.buf, out.len, 0600, &err)) {
+		cli_error_buf(&err);
+		goto out;
 	}
 	if (local)
 		tunnel_hint(run, ctl);

@@ -195,7 +195,7 @@ static int cmd_ping(int argc, char **argv, struct kcfg_opts *opts)
 	struct session_target defaults;
 	unsigned long forks = 20, count = 3, timeout = SESSION_CONNECT_TIMEOUT;
 	int become = 0, ask_become = 0, fail_fast = 0, local = 0, c, ret = KCFG_EXIT_USAGE, failed;
-	struct strbuf password = STRBUF_INIT;
+	struct secret password = SECRET_INIT;
 	struct ping_host *hosts = NULL;
 	struct runner r;
 
@@ -257,7 +257,7 @@ static int cmd_ping(int argc, char **argv, struct kcfg_opts *opts)
 	defaults.key_file = key;
 	defaults.ssh_args = ssh_args;
 	defaults.become = become;
-	defaults.become_password = pwfile || ask_become ? password.buf : NULL;
+	defaults.become_password = pwfile || ask_become ? (const char *)password.buf : NULL;
 	defaults.connect_timeout_s = (unsigned)timeout;
 
 	if (!nr_specs) {
@@ -323,7 +323,7 @@ out:
 		}
 	free(hosts);
 	free(hostspecs);
-	strbuf_release_wiped(&password);
+	secret_release(&password);
 	return ret;
 }
 

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -893,9 +892,7 @@ static int cmd_vault(int argc, char **argv, struct kcfg_opts *opts)
 	struct strbuf name = STRBUF_INIT;
 	int ret;
 
-	/* no core dumps, no ptrace by other processes of this user */
-	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-
+	/* main() made the process non-dumpable before anything was read */
 	if (argc < 2) {
 		fprintf(stderr, "usage: %s\n", cmd_vault_entry.usage);
 		fprintf(stderr, "Run 'kcfg help vault' for more.\n");

@@ -7,8 +7,10 @@
  * ansible_become_password wins over both.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/run.h"
@@ -31,59 +33,64 @@ int run_parse_become_option(struct run_opts *ro, int c, const char *arg)
 	return 0;
 }
 
-int run_read_become_password(const char *file, int ask, struct strbuf *out)
+int run_read_become_password(const char *file, int ask, struct secret *out)
 {
-	strbuf_reset(out);
+	secret_release(out);
 	if (file) {
-		if (strbuf_read_file(out, file, VAULT_PASSWORD_MAX) < 0) {
+		int fd = open(file, O_RDONLY | O_CLOEXEC);
+
+		/* a secret buffer: no copy is left behind as the file is read */
+		if (fd < 0 || secret_read_fd(out, fd, VAULT_PASSWORD_MAX) < 0) {
 			cli_error("cannot read the become password from '%s': %s", file,
 				  errno == EFBIG ? "file too large" : strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			secret_release(out);
 			return -1;
 		}
+		close(fd);
 		/* one line, as a password file written by echo has it */
 		while (out->len && (out->buf[out->len - 1] == '\n' ||
 				    out->buf[out->len - 1] == '\r'))
-			strbuf_setlen(out, out->len - 1);
-		if (memchr(out->buf, '\n', out->len)) {
+			secret_truncate(out, out->len - 1);
+		if (out->len && memchr(out->buf, '\n', out->len)) {
 			cli_error("'%s' holds more than one line; a become password file "
 				  "holds the password only", file);
+			secret_release(out);
 			return -1;
 		}
 	} else if (ask) {
-		struct secret pw = SECRET_INIT;
 		struct strbuf err = STRBUF_INIT;
 
-		if (vault_tty_read("BECOME password: ", 0, &pw, &err) < 0) {
+		if (vault_tty_read("BECOME password: ", 0, out, &err) < 0) {
 			cli_error("cannot ask for the become password: %s", err.buf);
 			cli_hint("run kcfg from a terminal, or give --become-password-file FILE");
 			strbuf_release(&err);
-			secret_release(&pw);
+			secret_release(out);
 			return -1;
 		}
-		strbuf_add(out, pw.buf ? (const char *)pw.buf : "", pw.len);
-		secret_release(&pw);
 		strbuf_release(&err);
 	}
+	/* set, it is a C string for the session (secret keeps a NUL after the bytes) */
+	if ((file || ask) && !out->buf)
+		secret_add(out, "", 0);
 	return 0;
 }
 
 int run_setup_become(struct run *run)
 {
 	const struct run_opts *ro = run->opts;
-	struct strbuf pw = STRBUF_INIT;
 
 	if (!ro->ask_become && !ro->become_password_file)
 		return KCFG_EXIT_OK;
-	if (run_read_become_password(ro->become_password_file, ro->ask_become, &pw) < 0) {
-		strbuf_release_wiped(&pw);
+	if (run_read_become_password(ro->become_password_file, ro->ask_become,
+				     &run->given_become_password) < 0)
 		return KCFG_EXIT_FAILURE;
-	}
-	run->given_become_password = strbuf_detach(&pw, NULL);
 	for (size_t i = 0; i < run->nr; i++) {
 		struct run_host *h = &run->hosts[i];
 
 		if (h->t.become && !h->t.become_password)
-			h->t.become_password = run->given_become_password;
+			h->t.become_password = (const char *)run->given_become_password.buf;
 	}
 	return KCFG_EXIT_OK;
 }

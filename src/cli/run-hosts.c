@@ -18,16 +18,16 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-/* The password sudo gets: the vault's, or a literal one from the inventory. */
+/*
+ * The password sudo gets: the vault's (its own secret buffer, not a copy),
+ * or a literal one from the inventory.
+ */
 static const char *become_password(struct run *run, const struct role_host *rh)
 {
 	const struct model *m = run->m;
 
-	if (m->ctx.secrets && secret_is_set(&m->secrets.ansible_become_password)) {
-		if (!run->become_password)
-			run->become_password = xstrdup((const char *)m->secrets.ansible_become_password.buf);
-		return run->become_password;
-	}
+	if (m->ctx.secrets && secret_is_set(&m->secrets.ansible_become_password))
+		return (const char *)m->secrets.ansible_become_password.buf;
 	/* "{{ vault_... }}" names the vault's value, which is not set */
 	if (rh->become_password && *rh->become_password && !strstr(rh->become_password, "{{"))
 		return rh->become_password;
@@ -66,14 +66,6 @@ void run_init(struct run *run, struct model *m, const struct run_opts *opts)
 	}
 }
 
-static void wipe_free(char *s)
-{
-	if (s) {
-		explicit_bzero(s, strlen(s));
-		free(s);
-	}
-}
-
 void run_release(struct run *run)
 {
 	for (size_t i = 0; i < run->nr; i++) {
@@ -88,8 +80,7 @@ void run_release(struct run *run)
 	}
 	free(run->hosts);
 	strbuf_release(&run->project_id_why);
-	wipe_free(run->become_password);
-	wipe_free(run->given_become_password);
+	secret_release(&run->given_become_password);
 	memset(run, 0, sizeof(*run));
 }
 

@@ -191,7 +191,8 @@ void run_print_hosts(struct run *run)
 		strbuf_addf(&out, "plan: %zu to change on %zu of %zu host%s%s\n", changes, with,
 			    hosts, hosts == 1 ? "" : "s",
 			    failed ? "; some hosts failed, see above" : "");
-	fputs(out.buf, stdout);
+	/* diffs show hosts' files: an escape sequence there must not reach the terminal */
+	cli_write_visible(stdout, out.buf, out.len);
 	fflush(stdout);
 	strbuf_release(&out);
 }

@@ -11,6 +11,7 @@
 #include "transport/runner.h"
 #include "util/strbuf.h"
 #include "util/strvec.h"
+#include "vault/secret.h"
 
 struct model;
 struct kcfg_opts;
@@ -73,8 +74,7 @@ struct run {
 	const struct run_opts *opts;
 	struct run_host *hosts;		/* parallel to the model's hosts */
 	size_t nr;
-	char *become_password;		/* from the vault; wiped on release */
-	char *given_become_password;	/* -K or --become-password-file; wiped */
+	struct secret given_become_password;	/* -K or --become-password-file */
 	int tty;			/* stderr is a terminal: live progress */
 	unsigned progress_lines;	/* lines the live display drew */
 	int pass;			/* apply: 0, then 1 for changes that needed a cluster value */
@@ -131,7 +131,7 @@ int run_parse_become_option(struct run_opts *ro, int c, const char *arg);
  * The password in `file` (its one line), or typed at a prompt on the
  * terminal when `ask`; nothing when neither. Prints errors; returns 0 or -1.
  */
-int run_read_become_password(const char *file, int ask, struct strbuf *out);
+int run_read_become_password(const char *file, int ask, struct secret *out);
 /*
  * Reads the password -K or --become-password-file asks for and gives it
  * to every host that becomes root and has none of its own. Returns an

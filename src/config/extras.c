@@ -302,6 +302,33 @@ static int parse_file(struct xparser *xp, const struct ynode *n, const char *pat
 	return rc;
 }
 
+/* Refuses a block whose text holds a marker line: it would never settle. */
+static int check_block_text(struct xparser *xp, const struct ynode *at, const char *path,
+			    const struct extra_block *b)
+{
+	struct strbuf line = STRBUF_INIT, hint = STRBUF_INIT;
+	const char *p;
+	size_t len, nr = extras_block_marker_line(b->content, b->len, &p, &len);
+
+	if (!nr)
+		return 0;
+	for (size_t i = 0; i < len && i < MAX_SHOWN; i++)
+		strbuf_addch(&line, (unsigned char)p[i] < ' ' || p[i] == 0x7f ? '?' : p[i]);
+	if (len > MAX_SHOWN)
+		strbuf_addstr(&line, "...");
+	strbuf_addstr(&hint, "remove that line: kcfg writes the block's own marker lines");
+	if (b->marker)
+		strbuf_addf(&hint, " ('" EXTRAS_BLOCK_BEGIN "%s' and '" EXTRAS_BLOCK_END "%s')",
+			    b->marker, b->marker);
+	strbuf_addstr(&hint, " around the content");
+	problem(xp, at, hint.buf, "'%s.content' line %zu is '%s', a block marker line: kcfg "
+		"would find the block's end inside it and grow the file on every apply",
+		path, nr, line.buf);
+	strbuf_release(&line);
+	strbuf_release(&hint);
+	return -1;
+}
+
 static int parse_block(struct xparser *xp, const struct ynode *n, const char *path,
 		       struct extra_block *b)
 {
@@ -333,6 +360,8 @@ static int parse_block(struct xparser *xp, const struct ynode *n, const char *pa
 	rc |= require(xp, n, path, "path", b->path, NULL);
 	rc |= require(xp, n, path, "marker", b->marker, NULL);
 	rc |= require(xp, n, path, "content", b->content, NULL);
+	if (b->content)
+		rc |= check_block_text(xp, ynode_map_get(n, "content"), path, b);
 	strbuf_release(&key);
 	return rc;
 }
@@ -947,6 +976,31 @@ int extras_marker_ok(const char *m)
 		    !(*m >= '0' && *m <= '9') && !strchr("._:-", *m))
 			return 0;
 	return 1;
+}
+
+size_t extras_block_marker_line(const char *text, size_t len, const char **at,
+				size_t *line_len)
+{
+	size_t pos = 0, line = 1;
+
+	while (pos < len) {
+		const char *p = text + pos, *nl = memchr(p, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - p) : len - pos;
+
+		if ((n >= strlen(EXTRAS_BLOCK_BEGIN) &&
+		     !memcmp(p, EXTRAS_BLOCK_BEGIN, strlen(EXTRAS_BLOCK_BEGIN))) ||
+		    (n >= strlen(EXTRAS_BLOCK_END) &&
+		     !memcmp(p, EXTRAS_BLOCK_END, strlen(EXTRAS_BLOCK_END)))) {
+			if (at)
+				*at = p;
+			if (line_len)
+				*line_len = n;
+			return line;
+		}
+		pos += n + 1;
+		line++;
+	}
+	return 0;
 }
 
 /* Debian policy: lowercase letters, digits, + - . ; two or more, starting alphanumeric. */

@@ -124,4 +124,17 @@ int extras_user_ok(const char *name);
 /* A handler name: "restart UNIT", "reload UNIT", "daemon-reload" or "hostname". */
 int extras_notify_ok(const char *name);
 
+/*
+ * A block's text may hold no marker line (one starting "# BEGIN kcfg " or
+ * "# END kcfg "): kcfg finds a block by its markers, so a block holding
+ * its own end marker is read back cut short and written again around it,
+ * growing the file on every apply (another block's marker moves that
+ * block). Returns the 1-based number of the first such line of `text`,
+ * or 0 when there is none; *at and *len (optional) give the line.
+ */
+#define EXTRAS_BLOCK_BEGIN "# BEGIN kcfg "
+#define EXTRAS_BLOCK_END "# END kcfg "
+size_t extras_block_marker_line(const char *text, size_t len, const char **at,
+				size_t *line_len);
+
 #endif

@@ -129,7 +129,7 @@ void role_hosts_release(struct role_hosts *rh)
 		free(rh->h[i].user);
 		free(rh->h[i].private_key);
 		free(rh->h[i].ssh_common_args);
-		free(rh->h[i].become_password);
+		free_wiped(rh->h[i].become_password);
 	}
 	free(rh->h);
 	memset(rh, 0, sizeof(*rh));

@@ -17,6 +17,7 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "util/hex.h"
+#include "util/utf8.h"
 #include "util/banned.h"
 
 /* Python refuses decimal int literals longer than this (3.11's limit). */
@@ -1280,30 +1281,6 @@ static void complex_repr(double re, double im, struct strbuf *out)
 	strbuf_addstr(out, "j)");
 }
 
-/* Decodes one UTF-8 code point (input is valid UTF-8); returns its length. */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	if (s[0] < 0x80 || n < 2) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] >> 5) == 6) {
-		*cp = ((uint32_t)(s[0] & 0x1f) << 6) | (s[1] & 0x3f);
-		return 2;
-	}
-	if ((s[0] >> 4) == 14 && n >= 3) {
-		*cp = ((uint32_t)(s[0] & 0x0f) << 12) | ((uint32_t)(s[1] & 0x3f) << 6) | (s[2] & 0x3f);
-		return 3;
-	}
-	if (n >= 4) {
-		*cp = ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3f) << 12) |
-		      ((uint32_t)(s[2] & 0x3f) << 6) | (s[3] & 0x3f);
-		return 4;
-	}
-	*cp = s[0];
-	return 1;
-}
-
 /* Python's str.isprintable for non-ASCII, for the common cases. */
 static int py_printable(uint32_t cp)
 {
@@ -1334,9 +1311,11 @@ static void string_repr(const struct value *v, struct strbuf *out)
 	strbuf_addch(out, q);
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
-		size_t len = bytes ? 1 : utf8_decode(s + i, n - i, &cp);
-		if (bytes)
+		size_t len = bytes ? 0 : utf8_decode(s + i, n - i, &cp);
+		if (!len) {	/* bytes, or (never in a str) not UTF-8: one byte */
 			cp = s[i];
+			len = 1;
+		}
 		if (cp == (uint32_t)q || cp == '\\') {
 			strbuf_addch(out, '\\');
 			strbuf_addch(out, (char)cp);

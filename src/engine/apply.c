@@ -291,7 +291,7 @@ static int add_command(struct strbuf *s, const struct resource *r, size_t ci,
 	struct strbuf cmd = STRBUF_INIT;
 
 	if (r->needs && expand_values(r->command, vals, nr_vals, &cmd, err) < 0) {
-		strbuf_release(&cmd);
+		strbuf_release_wiped(&cmd);	/* values expanded so far */
 		return -1;
 	}
 	if (r->creates) {
@@ -507,9 +507,9 @@ int apply_read_report(const struct apply_step *step, const char *out, size_t len
 			c->state = CHANGE_SKIPPED;
 		} else if (!strcmp(f[2], "fail") && f[3]) {
 			c->state = CHANGE_FAILED;
+			/* the host's words as they came: printing shows controls as escapes */
 			strbuf_reset(&c->error);
-			for (p = f[3]; *p && c->error.len < REPORT_MAX_MESSAGE; p++)
-				strbuf_addch(&c->error, (unsigned char)*p < ' ' ? ' ' : *p);
+			strbuf_add(&c->error, f[3], strnlen(f[3], REPORT_MAX_MESSAGE));
 			strbuf_rtrim(&c->error);
 			failed = 1;
 		} else {

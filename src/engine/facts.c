@@ -13,6 +13,7 @@
 /* Collects every problem of one facts document. */
 struct checker {
 	const char *origin;
+	const char *host;	/* named in every problem, or NULL */
 	struct strbuf *err;
 	int errors;
 };
@@ -27,6 +28,8 @@ static void problem(struct checker *c, const struct json_node *at, const char *f
 	if (c->errors++)
 		strbuf_addch(c->err, '\n');
 	strbuf_addf(c->err, "%s:%u:%u: ", c->origin, at ? at->line : 1, at ? at->col : 1);
+	if (c->host)
+		strbuf_addf(c->err, "host '%s': ", c->host);
 	va_start(ap, fmt);
 	strbuf_vaddf(c->err, fmt, ap);
 	va_end(ap);
@@ -48,22 +51,33 @@ static char *get_str(struct checker *c, const struct json_node *obj, const char 
 	return xstrdup(v->text);
 }
 
-static unsigned long long get_uint(struct checker *c, const struct json_node *obj,
-				   const char *key, int required)
+/*
+ * A whole number in `r` at `key` of `obj` (`field` names it in messages:
+ * "numa_nodes[1].id"). Missing and optional: `def`.
+ */
+static long long get_number(struct checker *c, const struct json_node *obj, const char *key,
+			    const char *field, int required, const struct facts_range *r,
+			    long long def)
 {
 	const struct json_node *v = json_get(obj, key);
-	long long n;
+	struct strbuf why = STRBUF_INIT;
+	long long n = def;
 
 	if (!v || v->type == JSON_NULL) {
 		if (required)
 			problem(c, obj, "missing '%s'", key);
-		return 0;
+		return def;
 	}
-	if (!json_as_int(v, &n) || n < 0) {
-		problem(c, v, "'%s' must be a whole number, 0 or more", key);
-		return 0;
+	if (v->type != JSON_NUMBER) {
+		problem(c, v, "'%s' must be a whole number: kcfg accepts %s", field, r->accepted);
+		return def;
 	}
-	return (unsigned long long)n;
+	if (facts_read_number(v->text, field, r, 1, &n, &why) < 0) {
+		problem(c, v, "%s", why.buf);
+		n = def;
+	}
+	strbuf_release(&why);
+	return n;
 }
 
 static const struct json_node *get_array(struct checker *c, const struct json_node *obj,
@@ -92,41 +106,16 @@ static int is_object(struct checker *c, const struct json_node *v, const char *w
 	return 0;
 }
 
-int cpulist_count(const char *list)
-{
-	const char *p = list;
-	int count = 0;
-
-	if (!*p)
-		return 0;
-	for (;;) {
-		char *end;
-		long a, b;
-
-		errno = 0;
-		a = strtol(p, &end, 10);
-		if (end == p || errno || a < 0 || a > 65535)
-			return -1;
-		b = a;
-		p = end;
-		if (*p == '-') {
-			b = strtol(p + 1, &end, 10);
-			if (end == p + 1 || errno || b < a || b > 65535)
-				return -1;
-			p = end;
-		}
-		count += (int)(b - a + 1);
-		if (!*p)
-			return count;
-		if (*p != ',')
-			return -1;
-		p++;
-	}
-}
-
 static void read_numa(struct checker *c, const struct json_node *arr, struct facts *f)
 {
-	f->numa = xcalloc(arr->nr, sizeof(*f->numa));
+	struct strbuf field = STRBUF_INIT;
+
+	if (arr->nr > FACTS_MAX_NUMA_NODES) {
+		problem(c, arr, "'numa_nodes' lists %zu nodes: kcfg accepts at most %d",
+			arr->nr, FACTS_MAX_NUMA_NODES);
+		return;
+	}
+	f->numa = xcalloc(arr->nr ? arr->nr : 1, sizeof(*f->numa));
 	for (size_t i = 0; i < arr->nr; i++) {
 		const struct json_node *o = arr->items[i];
 		struct numa_node *n = &f->numa[f->nr_numa];
@@ -134,19 +123,30 @@ static void read_numa(struct checker *c, const struct json_node *arr, struct fac
 
 		if (!is_object(c, o, "numa_nodes[]"))
 			continue;
-		n->id = (int)get_uint(c, o, "id", 1);
+		strbuf_reset(&field);
+		strbuf_addf(&field, "numa_nodes[%zu].id", i);
+		n->id = (int)get_number(c, o, "id", field.buf, 1, &facts_range_numa_id, 0);
 		n->cpulist = get_str(c, o, "cpus", 1);
-		n->memory_bytes = get_uint(c, o, "memory_bytes", 1);
+		strbuf_reset(&field);
+		strbuf_addf(&field, "numa_nodes[%zu].memory_bytes", i);
+		n->memory_bytes = (unsigned long long)get_number(c, o, "memory_bytes", field.buf, 1,
+								 &facts_range_memory, 0);
 		count = n->cpulist ? cpulist_count(n->cpulist) : 0;
-		if (count < 0)
-			problem(c, json_get(o, "cpus"), "'cpus' must be a kernel cpulist like \"0-17,36-53\", not '%s'", n->cpulist);
+		if (count < 0) {
+			strbuf_reset(&field);
+			facts_bad_cpulist(&field, i, n->cpulist);
+			problem(c, json_get(o, "cpus"), "%s", field.buf);
+		}
 		n->cpus = count > 0 ? (unsigned)count : 0;
 		f->nr_numa++;
 	}
+	strbuf_release(&field);
 }
 
 static void read_ifaces(struct checker *c, const struct json_node *arr, struct facts *f)
 {
+	struct strbuf field = STRBUF_INIT;
+
 	f->ifaces = xcalloc(arr->nr, sizeof(*f->ifaces));
 	for (size_t i = 0; i < arr->nr; i++) {
 		const struct json_node *o = arr->items[i], *addrs;
@@ -156,7 +156,9 @@ static void read_ifaces(struct checker *c, const struct json_node *arr, struct f
 			continue;
 		n->name = get_str(c, o, "name", 1);
 		n->mac = get_str(c, o, "mac", 0);
-		n->mtu = (unsigned)get_uint(c, o, "mtu", 0);
+		strbuf_reset(&field);
+		strbuf_addf(&field, "interfaces[%zu].mtu", i);
+		n->mtu = (unsigned)get_number(c, o, "mtu", field.buf, 0, &facts_range_mtu, 0);
 		n->up = json_get_bool(o, "up", 1);
 		addrs = get_array(c, o, "addresses", 0);
 		if (addrs) {
@@ -171,6 +173,7 @@ static void read_ifaces(struct checker *c, const struct json_node *arr, struct f
 		}
 		f->nr_ifaces++;
 	}
+	strbuf_release(&field);
 }
 
 static void read_rdma(struct checker *c, const struct json_node *arr, struct facts *f)
@@ -192,11 +195,12 @@ static void read_rdma(struct checker *c, const struct json_node *arr, struct fac
 
 static void read_gpus(struct checker *c, const struct json_node *arr, struct facts *f)
 {
-	f->gpus = xcalloc(arr->nr, sizeof(*f->gpus));
+	struct strbuf field = STRBUF_INIT;
+
+	f->gpus = xcalloc(arr->nr ? arr->nr : 1, sizeof(*f->gpus));
 	for (size_t i = 0; i < arr->nr; i++) {
-		const struct json_node *o = arr->items[i], *numa;
+		const struct json_node *o = arr->items[i];
 		struct gpu *g = &f->gpus[f->nr_gpus];
-		long long n;
 
 		if (!is_object(c, o, "gpus[]"))
 			continue;
@@ -204,16 +208,13 @@ static void read_gpus(struct checker *c, const struct json_node *arr, struct fac
 		g->vendor_id = get_str(c, o, "vendor_id", 0);
 		g->device_id = get_str(c, o, "device_id", 0);
 		g->model = get_str(c, o, "model", 0);
-		g->numa_node = -1;
-		numa = json_get(o, "numa_node");
-		if (numa && numa->type != JSON_NULL) {
-			if (!json_as_int(numa, &n) || n < -1 || n > 1023)
-				problem(c, numa, "'%s' must be a NUMA node number or -1", "numa_node");
-			else
-				g->numa_node = (int)n;
-		}
+		strbuf_reset(&field);
+		strbuf_addf(&field, "gpus[%zu].numa_node", i);
+		g->numa_node = (int)get_number(c, o, "numa_node", field.buf, 0,
+					       &facts_range_gpu_numa, -1);
 		f->nr_gpus++;
 	}
+	strbuf_release(&field);
 }
 
 static void check_consistency(struct checker *c, const struct json_node *root, const struct facts *f)
@@ -222,13 +223,15 @@ static void check_consistency(struct checker *c, const struct json_node *root, c
 
 	if (!f->nr_numa && !c->errors)
 		problem(c, json_get(root, "numa_nodes"), "'%s' must list at least one node", "numa_nodes");
-	for (size_t i = 0; i < f->nr_numa; i++) {
-		cpus += f->numa[i].cpus;
-		for (size_t j = 0; j < i; j++)
-			if (f->numa[i].id == f->numa[j].id)
-				problem(c, json_get(root, "numa_nodes"), "NUMA node %d is listed twice",
-					f->numa[i].id);
+	if (!c->errors) {
+		struct strbuf why = STRBUF_INIT;
+
+		if (facts_check_numa(f, &why) < 0)
+			problem(c, json_get(root, "numa_nodes"), "%s", why.buf);
+		strbuf_release(&why);
 	}
+	for (size_t i = 0; i < f->nr_numa; i++)
+		cpus += f->numa[i].cpus;
 	if (f->nr_numa && f->cpus && cpus != f->cpus && !c->errors)
 		problem(c, json_get(root, "cpus"), "the NUMA nodes list %u CPUs but 'cpus' says %u",
 			cpus, f->cpus);
@@ -237,16 +240,21 @@ static void check_consistency(struct checker *c, const struct json_node *root, c
 		int found = node < 0;
 		for (size_t j = 0; j < f->nr_numa && !found; j++)
 			found = f->numa[j].id == node;
-		if (!found)
-			problem(c, json_get(root, "gpus"), "GPU '%s' sits on a NUMA node that 'numa_nodes' does not list",
-				f->gpus[i].pci_address ? f->gpus[i].pci_address : "?");
+		if (!found) {
+			struct strbuf pci = STRBUF_INIT;
+
+			facts_quote(&pci, f->gpus[i].pci_address ? f->gpus[i].pci_address : "?");
+			problem(c, json_get(root, "gpus"), "GPU %s sits on a NUMA node that "
+				"'numa_nodes' does not list", pci.buf);
+			strbuf_release(&pci);
+		}
 	}
 }
 
-int facts_from_json(const char *buf, size_t len, const char *origin,
-		    struct facts *out, struct strbuf *err)
+static int from_json(const char *buf, size_t len, const char *origin, const char *host,
+		     struct facts *out, struct strbuf *err)
 {
-	struct checker c = { origin, err, 0 };
+	struct checker c = { origin, host, err, 0 };
 	struct strbuf perr = STRBUF_INIT;
 	struct json_node *root = NULL;
 	const struct json_node *v, *arr;
@@ -272,11 +280,14 @@ int facts_from_json(const char *buf, size_t len, const char *origin,
 	}
 	f.kernel = get_str(&c, root, "kernel", 0);
 	f.arch = get_str(&c, root, "arch", 0);
-	f.cpus = (unsigned)get_uint(&c, root, "cpus", 1);
-	f.memory_bytes = get_uint(&c, root, "memory_bytes", 1);
+	f.cpus = (unsigned)get_number(&c, root, "cpus", "cpus", 1, &facts_range_cpus, 0);
+	f.memory_bytes = (unsigned long long)get_number(&c, root, "memory_bytes", "memory_bytes", 1,
+							&facts_range_memory, 0);
 	if (is_object(&c, v = json_get(root, "disk"), "disk")) {
-		f.disk_root_bytes = get_uint(&c, v, "root_bytes", 0);
-		f.disk_root_free_bytes = get_uint(&c, v, "root_free_bytes", 0);
+		f.disk_root_bytes = (unsigned long long)get_number(&c, v, "root_bytes",
+			"disk.root_bytes", 0, &facts_range_disk, 0);
+		f.disk_root_free_bytes = (unsigned long long)get_number(&c, v, "root_free_bytes",
+			"disk.root_free_bytes", 0, &facts_range_disk, 0);
 	}
 	if ((arr = get_array(&c, root, "numa_nodes", 1)))
 		read_numa(&c, arr, &f);
@@ -306,9 +317,16 @@ out:
 	return 0;
 }
 
+int facts_from_json(const char *buf, size_t len, const char *origin,
+		    struct facts *out, struct strbuf *err)
+{
+	return from_json(buf, len, origin, NULL, out, err);
+}
+
 int facts_load_file(const char *path, struct facts *out, struct strbuf *err)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, host = STRBUF_INIT;
+	const char *base = strrchr(path, '/');
 	int ret;
 
 	if (strbuf_read_file(&sb, path, FACTS_MAX_FILE) < 0) {
@@ -317,8 +335,13 @@ int facts_load_file(const char *path, struct facts *out, struct strbuf *err)
 		strbuf_release(&sb);
 		return -1;
 	}
-	ret = facts_from_json(sb.buf, sb.len, path, out, err);
+	/* DIR/<host>.json: the messages name the host */
+	strbuf_addstr(&host, base ? base + 1 : path);
+	if (ends_with(host.buf, ".json"))
+		strbuf_setlen(&host, host.len - 5);
+	ret = from_json(sb.buf, sb.len, path, host.len ? host.buf : NULL, out, err);
 	strbuf_release(&sb);
+	strbuf_release(&host);
 	return ret;
 }
 
@@ -340,11 +363,15 @@ void facts_to_json(const struct facts *f, struct strbuf *out)
 	opt_string(&jw, "hostname", f->hostname);
 	opt_string(&jw, "machine_id", f->machine_id);
 	json_key(&jw, "os");
-	json_object_begin(&jw);
-	opt_string(&jw, "id", f->os_id);
-	opt_string(&jw, "version_id", f->os_version);
-	opt_string(&jw, "pretty_name", f->os_pretty);
-	json_object_end(&jw);
+	if (f->os_id || f->os_version || f->os_pretty) {
+		json_object_begin(&jw);
+		opt_string(&jw, "id", f->os_id);
+		opt_string(&jw, "version_id", f->os_version);
+		opt_string(&jw, "pretty_name", f->os_pretty);
+		json_object_end(&jw);
+	} else {
+		json_null(&jw);	/* no os-release: read back as no "os" */
+	}
 	opt_string(&jw, "kernel", f->kernel);
 	opt_string(&jw, "arch", f->arch);
 	json_key(&jw, "cpus");

@@ -82,6 +82,11 @@ static int check_resource(const struct resource *r, struct strbuf *err)
 		why = "its marker must be letters, digits, '.', '_', ':' or '-'";
 	else if (r->kind == RES_BLOCK && memchr(r->content.buf, '\0', r->content.len))
 		why = "a block is text: it cannot hold a NUL byte";
+	else if (r->kind == RES_BLOCK && extras_block_marker_line(r->content.buf, r->content.len,
+								  NULL, NULL))
+		why = "its content holds a marker line ('" EXTRAS_BLOCK_BEGIN "...' or '"
+		      EXTRAS_BLOCK_END "...'), so the block would grow on every apply; "
+		      "a component that makes such a block is a bug";
 	else if (r->kind == RES_SERVICE && (!r->unit || !extras_unit_ok(r->unit)))
 		why = "it needs a valid unit name";
 	else if (r->kind == RES_COMMAND && (!r->command || !*r->command))

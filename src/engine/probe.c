@@ -1,4 +1,3 @@
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,22 +66,29 @@ static int bad(struct probe_ctx *c, const char *what)
 	return -1;
 }
 
-static int parse_ull(struct probe_ctx *c, const char *s, unsigned long long *out)
+/* A number of field `field` in range `r` (`scale` 1024 for kB), or a problem. */
+static int number(struct probe_ctx *c, const char *text, const char *field,
+		  const struct facts_range *r, unsigned scale, long long *out)
 {
-	char *end;
-	unsigned long long v;
+	struct strbuf why = STRBUF_INIT;
+	int ret = 0;
 
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (!*s || *end || errno || *s == '-')
-		return bad(c, "expected a number");
-	*out = v;
-	return 0;
+	if (facts_read_number(text, field, r, scale, out, &why) < 0)
+		ret = bad(c, why.buf);
+	strbuf_release(&why);
+	return ret;
 }
 
 static char *opt(const char *s)
 {
 	return *s ? xstrdup(s) : NULL;
+}
+
+/* A record sent twice: the last one counts (and the first is not leaked). */
+static void set(char **field, const char *s)
+{
+	free(*field);
+	*field = opt(s);
 }
 
 static void split_tabs(const char *line, size_t len, struct strvec *out)
@@ -116,59 +122,81 @@ static int record(struct probe_ctx *c, struct facts *f, const struct strvec *v)
 {
 	const char *tag = v->v[0];
 	size_t n = v->nr;
-	unsigned long long u;
+	struct strbuf field = STRBUF_INIT;
+	long long u;
+	int ret = 0;
 
 	if (!strcmp(tag, "host") && n >= 2) {
 		free(f->hostname);
 		f->hostname = xstrdup(v->v[1]);
 	} else if (!strcmp(tag, "machine_id") && n >= 2) {
-		free(f->machine_id);
-		f->machine_id = opt(v->v[1]);
+		set(&f->machine_id, v->v[1]);
 	} else if (!strcmp(tag, "os") && n >= 4) {
-		f->os_id = opt(v->v[1]);
-		f->os_version = opt(v->v[2]);
-		f->os_pretty = opt(v->v[3]);
+		set(&f->os_id, v->v[1]);
+		set(&f->os_version, v->v[2]);
+		set(&f->os_pretty, v->v[3]);
 	} else if (!strcmp(tag, "kernel") && n >= 2) {
-		f->kernel = opt(v->v[1]);
+		set(&f->kernel, v->v[1]);
 	} else if (!strcmp(tag, "arch") && n >= 2) {
-		f->arch = opt(v->v[1]);
+		set(&f->arch, v->v[1]);
 	} else if (!strcmp(tag, "cpus") && n >= 2) {
-		if (parse_ull(c, v->v[1], &u) < 0)
-			return -1;
-		f->cpus = (unsigned)u;
+		ret = number(c, v->v[1], "cpus", &facts_range_cpus, 1, &u);
+		f->cpus = ret ? 0 : (unsigned)u;
 	} else if (!strcmp(tag, "mem") && n >= 2) {
-		if (parse_ull(c, v->v[1], &u) < 0)
-			return -1;
-		f->memory_bytes = u * 1024;
+		ret = number(c, v->v[1], "memory_bytes", &facts_range_memory, 1024, &u);
+		f->memory_bytes = ret ? 0 : (unsigned long long)u;
 	} else if (!strcmp(tag, "disk") && n >= 3) {
-		if (parse_ull(c, v->v[1], &f->disk_root_bytes) < 0 ||
-		    parse_ull(c, v->v[2], &f->disk_root_free_bytes) < 0)
-			return -1;
+		long long free_bytes;
+
+		ret = number(c, v->v[1], "disk.root_bytes", &facts_range_disk, 1, &u) < 0 ||
+		      number(c, v->v[2], "disk.root_free_bytes", &facts_range_disk, 1, &free_bytes) < 0
+		      ? -1 : 0;
+		if (!ret) {
+			f->disk_root_bytes = (unsigned long long)u;
+			f->disk_root_free_bytes = (unsigned long long)free_bytes;
+		}
 	} else if (!strcmp(tag, "numa") && n >= 4) {
-		struct numa_node *nn = GROW_ONE(f->numa, f->nr_numa);
+		size_t i = f->nr_numa;
+		struct numa_node *nn;
 		int count = cpulist_count(v->v[2]);
-		if (parse_ull(c, v->v[1], &u) < 0)
-			return -1;
-		nn->id = (int)u;
+
+		if (i >= FACTS_MAX_NUMA_NODES) {
+			strbuf_addf(&field, "'numa_nodes' lists more than %d nodes: kcfg accepts at most %d",
+				    FACTS_MAX_NUMA_NODES, FACTS_MAX_NUMA_NODES);
+			ret = bad(c, field.buf);
+			goto out;
+		}
+		nn = GROW_ONE(f->numa, f->nr_numa);
 		nn->cpulist = xstrdup(v->v[2]);
-		if (count < 0)
-			return bad(c, "bad cpulist");
+		strbuf_addf(&field, "numa_nodes[%zu].id", i);
+		if (number(c, v->v[1], field.buf, &facts_range_numa_id, 1, &u) < 0) {
+			ret = -1;
+			goto out;
+		}
+		nn->id = (int)u;
+		if (count < 0) {
+			strbuf_reset(&field);
+			facts_bad_cpulist(&field, i, v->v[2]);
+			ret = bad(c, field.buf);
+			goto out;
+		}
 		nn->cpus = (unsigned)count;
-		if (parse_ull(c, v->v[3], &u) < 0)
-			return -1;
-		nn->memory_bytes = u * 1024;
+		strbuf_reset(&field);
+		strbuf_addf(&field, "numa_nodes[%zu].memory_bytes", i);
+		ret = number(c, v->v[3], field.buf, &facts_range_memory, 1024, &u);
+		nn->memory_bytes = ret ? 0 : (unsigned long long)u;
 	} else if (!strcmp(tag, "route") && n >= 4) {
-		f->default_iface = opt(v->v[1]);
-		f->default_ipv4 = opt(v->v[2]);
-		f->default_gateway = opt(v->v[3]);
+		set(&f->default_iface, v->v[1]);
+		set(&f->default_ipv4, v->v[2]);
+		set(&f->default_gateway, v->v[3]);
 	} else if (!strcmp(tag, "iface") && n >= 5) {
 		struct net_iface *ni = GROW_ONE(f->ifaces, f->nr_ifaces);
 		ni->name = xstrdup(v->v[1]);
 		ni->mac = opt(v->v[2]);
-		ni->mtu = parse_ull(c, v->v[3], &u) < 0 ? 0 : (unsigned)u;
 		ni->up = !strcmp(v->v[4], "up") || !strcmp(v->v[4], "unknown");
-		if (c->failed)
-			return -1;
+		strbuf_addf(&field, "interfaces[%zu].mtu", f->nr_ifaces - 1);
+		ret = number(c, v->v[3], field.buf, &facts_range_mtu, 1, &u);
+		ni->mtu = ret ? 0 : (unsigned)u;
 	} else if (!strcmp(tag, "addr") && n >= 3) {
 		struct net_iface *ni = find_iface(f, v->v[1]);
 		if (ni) {
@@ -183,19 +211,20 @@ static int record(struct probe_ctx *c, struct facts *f, const struct strvec *v)
 		r->state = opt(v->v[4]);
 	} else if (!strcmp(tag, "gpu") && n >= 6) {
 		struct gpu *g = GROW_ONE(f->gpus, f->nr_gpus);
-		char *end;
-		long node;
 		g->pci_address = xstrdup(v->v[1]);
 		g->vendor_id = opt(v->v[2]);
 		g->device_id = opt(v->v[3]);
 		g->model = opt(v->v[5]);
-		node = strtol(v->v[4], &end, 10);
-		g->numa_node = (*v->v[4] && !*end && node >= -1 && node < 1024) ? (int)node : -1;
+		strbuf_addf(&field, "gpus[%zu].numa_node", f->nr_gpus - 1);
+		ret = number(c, v->v[4], field.buf, &facts_range_gpu_numa, 1, &u);
+		g->numa_node = ret ? -1 : (int)u;
 	} else if (!strcmp(tag, "k0s") && n >= 2) {
 		f->k0s_installed = 1;
-		f->k0s_version = opt(v->v[1]);
+		set(&f->k0s_version, v->v[1]);
 	}
-	return 0;
+out:
+	strbuf_release(&field);
+	return ret;
 }
 
 int facts_from_probe(const char *out, size_t len, const char *host,
@@ -222,6 +251,18 @@ int facts_from_probe(const char *out, size_t len, const char *host,
 	if (!c.failed && !tmp.hostname) {
 		c.line = 0;
 		bad(&c, "the probe printed no 'host' record: it did not run");
+	}
+	if (!c.failed && !tmp.cpus) {
+		c.line = 0;
+		bad(&c, "the probe printed no 'cpus' record");
+	}
+	if (!c.failed) {
+		struct strbuf why = STRBUF_INIT;
+
+		c.line = 0;
+		if (facts_check_numa(&tmp, &why) < 0)
+			bad(&c, why.buf);
+		strbuf_release(&why);
 	}
 	if (!c.failed && !tmp.nr_numa) {
 		/* kernels without NUMA support show no node directories: one node holds all */

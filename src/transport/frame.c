@@ -46,7 +46,7 @@ void frame_init(struct frame_parser *fp, const char *nonce, size_t cap)
 
 void frame_release(struct frame_parser *fp)
 {
-	strbuf_release(&fp->out);
+	strbuf_release_wiped(&fp->out);
 	fp->matched = fp->trailer_len = fp->dropped = 0;
 	fp->in_trailer = 0;
 }
@@ -142,7 +142,7 @@ size_t frame_take(struct frame_parser *fp, struct strbuf *dst)
 {
 	size_t dropped = fp->dropped;
 
-	strbuf_release(dst);
+	strbuf_release_wiped(dst);	/* a step's output may be a secret */
 	*dst = fp->out;
 	strbuf_init(&fp->out, 0);
 	fp->dropped = 0;

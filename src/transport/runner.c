@@ -39,7 +39,7 @@ void runner_init(struct runner *r, const struct transport *tr)
 static void step_release(struct runner_step *st)
 {
 	free(st->name);
-	free(st->script);
+	free_wiped(st->script);	/* apply scripts embed secrets */
 	free(st->src);
 	free(st->dest);
 }

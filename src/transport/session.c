@@ -54,8 +54,9 @@ void session_result_init(struct session_result *r)
 
 void session_result_release(struct session_result *r)
 {
-	strbuf_release(&r->out);
-	strbuf_release(&r->err);
+	/* a step's output may be a secret (a join token, a kubeconfig) */
+	strbuf_release_wiped(&r->out);
+	strbuf_release_wiped(&r->err);
 	session_result_init(r);
 }
 
@@ -105,12 +106,22 @@ static void failf(struct session *s, enum session_error e, const char *hint,
 	fail(s, e);
 }
 
+/*
+ * Empties the write buffer, wiping what it held: scripts embed secrets
+ * (file contents, cluster values) and the sudo password passes through.
+ */
+static void wbuf_clear(struct session *s)
+{
+	if (s->wbuf.alloc)
+		explicit_bzero(s->wbuf.buf, s->wbuf.len);
+	strbuf_reset(&s->wbuf);
+	s->woff = 0;
+}
+
 static void queue(struct session *s, const void *data, size_t len)
 {
-	if (s->woff == s->wbuf.len) {
-		strbuf_reset(&s->wbuf);
-		s->woff = 0;
-	}
+	if (s->woff == s->wbuf.len)
+		wbuf_clear(s);
 	strbuf_add(&s->wbuf, data, len);
 }
 
@@ -173,8 +184,7 @@ static void flush_writes(struct session *s)
 		if (s->woff == s->wbuf.len && s->src_fd >= 0 && s->src_left) {
 			size_t want = s->src_left < SEND_CHUNK ? (size_t)s->src_left : SEND_CHUNK;
 
-			strbuf_reset(&s->wbuf);
-			s->woff = 0;
+			wbuf_clear(s);
 			strbuf_grow(&s->wbuf, want);
 			do
 				n = read(s->src_fd, s->wbuf.buf, want);
@@ -260,13 +270,16 @@ static void check_handshake(struct session *s)
 	if (prompts == 1 && s->state == SESSION_CONNECTING) {
 		const char *pw = s->target->become_password;
 
+		int sent;
+
 		queue(s, pw, strlen(pw));
 		queue(s, "\n", 1);
 		s->state = SESSION_SUDO;
 		flush_writes(s);
+		sent = s->woff == s->wbuf.len;
 		/* the password must not stay in memory longer than needed */
-		explicit_bzero(s->wbuf.buf, s->wbuf.alloc ? s->wbuf.alloc - 1 : 0);
-		if (s->woff < s->wbuf.len) {
+		wbuf_clear(s);
+		if (!sent) {
 			/* could not send it at once; unusual for a few bytes: give up cleanly */
 			failf(s, SESSION_ERR_SUDO, NULL, "could not send the sudo password to '%s'",
 			      s->target->name);
@@ -375,6 +388,7 @@ static void read_stream(struct session *s, int is_err)
 			return;
 		}
 		feed(s, is_err, buf, (size_t)n);
+		explicit_bzero(buf, (size_t)n);	/* output may be a secret; its one copy is in the frame */
 		if (s->state == SESSION_CONNECTING || s->state == SESSION_SUDO)
 			check_handshake(s);
 	}
@@ -505,7 +519,7 @@ int session_run(struct session *s, const char *script, size_t len,
 	/* output that came between steps (a background job) belongs to none */
 	frame_take(&s->fout, &junk);
 	frame_take(&s->ferr, &junk);
-	strbuf_release(&junk);
+	strbuf_release_wiped(&junk);
 	s->step_id++;
 	strbuf_addf(&hdr, "%c %lu %zu %u\n", data_fd >= 0 ? 'u' : 's', s->step_id, len,
 		    (timeout_ms + 999) / 1000);

@@ -8,6 +8,7 @@
 
 #include "util/log.h"
 #include "util/strbuf.h"
+#include "util/visible.h"
 #include "util/banned.h"
 
 static enum log_level stderr_level = LOG_WARNING;
@@ -39,13 +40,16 @@ void log_close(void)
 
 void log_msg(enum log_level level, const char *fmt, ...)
 {
-	struct strbuf line = STRBUF_INIT;
+	struct strbuf text = STRBUF_INIT, line = STRBUF_INIT;
 	va_list ap;
 
 	va_start(ap, fmt);
-	strbuf_vaddf(&line, fmt, ap);
+	strbuf_vaddf(&text, fmt, ap);
 	va_end(ap);
+	/* messages carry host text (step output, facts): no raw control bytes */
+	strbuf_add_visible(&line, text.buf, text.len);
 	strbuf_addch(&line, '\n');
+	strbuf_release(&text);
 
 	if (log_fd >= 0) {
 		struct strbuf stamped = STRBUF_INIT;

@@ -2,6 +2,8 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -156,4 +158,16 @@ void proc_release(struct proc *p)
 	}
 	proc_kill(p, SIGKILL);
 	proc_reap(p, 0, &st);
+}
+
+int proc_forbid_dumps(void)
+{
+	struct rlimit none = { 0, 0 };
+	int ret = 0;
+
+	if (setrlimit(RLIMIT_CORE, &none) < 0)
+		ret = -1;
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		ret = -1;
+	return ret;
 }

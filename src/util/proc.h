@@ -42,4 +42,15 @@ void proc_kill(struct proc *p, int sig);
 /* Closes every end, kills (SIGTERM, then SIGKILL after 2 s) and reaps. */
 void proc_release(struct proc *p);
 
+/*
+ * Keeps this process's memory to itself, for a process that will hold
+ * secrets (vault passwords, the sudo password, a join token, the admin
+ * kubeconfig): no core file (RLIMIT_CORE 0, soft and hard, which the
+ * children inherit) and not dumpable (PR_SET_DUMPABLE 0: no core dump,
+ * no ptrace or /proc/PID/mem for other processes of the same user).
+ * main() calls it first, before anything is read. Returns 0, or -1 with
+ * errno when one of the two could not be set.
+ */
+int proc_forbid_dumps(void);
+
 #endif

@@ -34,6 +34,14 @@ void strbuf_release_wiped(struct strbuf *sb)
 	strbuf_release(sb);
 }
 
+void strbuf_reset_wiped(struct strbuf *sb)
+{
+	if (sb->alloc) {
+		explicit_bzero(sb->buf, sb->alloc);
+		sb->len = 0;
+	}
+}
+
 char *strbuf_detach(struct strbuf *sb, size_t *len)
 {
 	char *res;
@@ -48,14 +56,30 @@ char *strbuf_detach(struct strbuf *sb, size_t *len)
 
 void strbuf_grow(struct strbuf *sb, size_t extra)
 {
-	int fresh = !sb->alloc;
-	size_t want = st_add(st_add(sb->len, extra), 1);
+	size_t want = st_add(st_add(sb->len, extra), 1), n;
+	char *p;
 
-	if (fresh)
-		sb->buf = NULL;
-	ALLOC_GROW(sb->buf, want, sb->alloc);
-	if (fresh)
-		sb->buf[0] = '\0';
+	if (want <= sb->alloc)
+		return;
+	n = sb->alloc < 8 ? 8 : sb->alloc;
+	while (n < want)
+		n = st_mult(n, 2);
+	/*
+	 * Not realloc: the old block is wiped before it is freed, so a buffer
+	 * that held a secret (a sudo password on its way, a join token read
+	 * back) leaves no copy behind as it grows; strbuf_release_wiped()
+	 * then wipes the only one.
+	 */
+	p = xmalloc(n);
+	if (sb->alloc) {
+		memcpy(p, sb->buf, sb->len + 1);
+		explicit_bzero(sb->buf, sb->alloc);
+		free(sb->buf);
+	} else {
+		p[0] = '\0';
+	}
+	sb->buf = p;
+	sb->alloc = n;
 }
 
 void strbuf_setlen(struct strbuf *sb, size_t len)

@@ -24,9 +24,13 @@ void strbuf_init(struct strbuf *sb, size_t hint);
 void strbuf_release(struct strbuf *sb);
 /*
  * Like strbuf_release, but first overwrites every allocated byte, for
- * buffers that held a secret (a password, a rendered secret file).
+ * buffers that held a secret (a password, a rendered secret file). A
+ * strbuf never leaves a copy of its bytes in freed memory as it grows
+ * (strbuf_grow wipes the old block), so this wipes the only copy.
  */
 void strbuf_release_wiped(struct strbuf *sb);
+/* Overwrites what `sb` holds, then empties it (its memory is kept). */
+void strbuf_reset_wiped(struct strbuf *sb);
 /* Hands the buffer to the caller (who frees it) and re-initialises. */
 char *strbuf_detach(struct strbuf *sb, size_t *len);
 /* Makes room for `extra` more bytes without changing len. */

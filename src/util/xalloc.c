@@ -47,6 +47,14 @@ char *xstrdup(const char *s)
 	return xstrndup(s, strlen(s));
 }
 
+void free_wiped(char *s)
+{
+	if (s) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
 char *xstrndup(const char *s, size_t n)
 {
 	size_t len = strnlen(s, n);

@@ -13,6 +13,8 @@ void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *ptr, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* Wipes string `s` (it may have held a password) and frees it; NULL-safe. */
+void free_wiped(char *s);
 /* Like snprintf, but dies if the result would not fit. */
 int xsnprintf(char *dst, size_t max, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

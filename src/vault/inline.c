@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "util/strbuf.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 #include "vault/inline.h"
 #include "vault/secret.h"
@@ -225,36 +226,6 @@ void vault_inline_describe(struct strbuf *sb, const char *name,
 		strbuf_addf(sb, "the value at %s:%u:%u", name, v->line, v->col);
 }
 
-/* The length of a valid UTF-8 sequence at p (1..4), or 0. */
-static size_t utf8_len(const unsigned char *p, size_t avail)
-{
-	size_t n;
-	unsigned cp;
-
-	if (p[0] < 0x80)
-		return 1;
-	if ((p[0] & 0xe0) == 0xc0)
-		n = 2, cp = p[0] & 0x1f;
-	else if ((p[0] & 0xf0) == 0xe0)
-		n = 3, cp = p[0] & 0x0f;
-	else if ((p[0] & 0xf8) == 0xf0)
-		n = 4, cp = p[0] & 0x07;
-	else
-		return 0;
-	if (n > avail)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	/* no overlong forms, surrogates or values past U+10FFFF */
-	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
-}
-
 void vault_yaml_quote(struct secret *out, const unsigned char *s, size_t len)
 {
 	static const char digits[] = "0123456789ABCDEF";
@@ -262,6 +233,7 @@ void vault_yaml_quote(struct secret *out, const unsigned char *s, size_t len)
 	secret_addch(out, '"');
 	for (size_t i = 0; i < len;) {
 		unsigned char c = s[i];
+		uint32_t cp;
 		size_t n;
 
 		switch (c) {
@@ -273,7 +245,7 @@ void vault_yaml_quote(struct secret *out, const unsigned char *s, size_t len)
 		case '\0': secret_add(out, "\\0", 2); i++; continue;
 		default: break;
 		}
-		n = c >= 0x20 && c != 0x7f ? utf8_len(s + i, len - i) : 0;
+		n = c >= 0x20 && c != 0x7f ? utf8_decode(s + i, len - i, &cp) : 0;
 		if (n) {
 			secret_add(out, s + i, n);
 			i += n;

@@ -205,6 +205,32 @@ static void test_observe_rejects(void **state)
 }
 
 /* A secret file's content is never kept, whatever the host sends. */
+/* A block holding a marker line would grow its file on every apply: refused. */
+static void test_observe_refuses_block_holding_a_marker(void **state)
+{
+	static const char *const texts[] = {
+		"a\n# END kcfg m\nb\n", "# BEGIN kcfg m\n", "x\n# END kcfg other", NULL,
+	};
+
+	for (size_t i = 0; texts[i]; i++) {
+		struct resource_list rl = RESOURCE_LIST_INIT;
+		struct strbuf script = STRBUF_INIT, err = STRBUF_INIT;
+		struct resource *r = resource_add(&rl, RES_BLOCK, "lustre");
+
+		r->path = xstrdup("/etc/fstab");
+		r->marker = xstrdup("m");
+		strbuf_addstr(&r->content, texts[i]);
+		assert_int_equal(observe_script(&rl, &script, &err), -1);
+		assert_string_equal(err.buf, "cannot manage 'block:/etc/fstab#m' (from component 'lustre'): "
+				    "its content holds a marker line ('# BEGIN kcfg ...' or "
+				    "'# END kcfg ...'), so the block would grow on every apply; "
+				    "a component that makes such a block is a bug");
+		resource_list_release(&rl);
+		strbuf_release(&script);
+		strbuf_release(&err);
+	}
+}
+
 static void test_observe_secret_content(void **state)
 {
 	struct resource_list rl = RESOURCE_LIST_INIT;
@@ -491,7 +517,7 @@ static void test_apply_report(void **state)
 	assert_int_equal(c[2].state, CHANGE_SKIPPED);
 	assert_int_equal(apply_read_report(&st, "R\t3\tfail\tboom\tbang\n", strlen("R\t3\tfail\tboom\tbang\n"), &plan, &err), 1);
 	assert_int_equal(c[3].state, CHANGE_FAILED);
-	assert_string_equal(c[3].error.buf, "boom bang");
+	assert_string_equal(c[3].error.buf, "boom\tbang");
 	assert_int_equal(apply_read_report(&st, "R\t0\tdone\n", strlen("R\t0\tdone\n"), &plan, &err), -1);
 	assert_string_equal(err.buf, "apply report line 1 is not a report");
 	strbuf_reset(&err);
@@ -751,6 +777,7 @@ int main(void)
 		cmocka_unit_test(test_udiff),
 		cmocka_unit_test(test_observe_parse),
 		cmocka_unit_test(test_observe_rejects),
+		cmocka_unit_test(test_observe_refuses_block_holding_a_marker),
 		cmocka_unit_test(test_observe_secret_content),
 		cmocka_unit_test(test_diff_kinds),
 		cmocka_unit_test(test_diff_nothing_to_do),

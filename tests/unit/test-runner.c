@@ -273,6 +273,39 @@ static void test_session_survives(void **state)
 	teardown(f);
 }
 
+/* 1 when `needle` occurs anywhere in the `len` bytes at `hay`. */
+static int holds(const char *hay, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (size_t i = 0; i + n <= len; i++)
+		if (!memcmp(hay + i, needle, n))
+			return 1;
+	return 0;
+}
+
+/*
+ * Scripts embed secrets (a join token in apply's second pass, a secret
+ * file's content): once sent, the session's write buffer keeps none of it.
+ */
+static void test_session_keeps_no_sent_script(void **state)
+{
+	struct fixture *f = setup(1, "local");
+	struct runner_host *h = f->r.hosts[0];
+	struct capture c[2];
+
+	memset(c, 0, sizeof(c));
+	f->r.on_step = capture_step;
+	f->r.data = c;
+	runner_add_step(h, "token", "printf 'tok' # KCFG-SECRET-1234 KCFG-SECRET-1234", 5000);
+	runner_add_step(h, "next", "true", 5000);
+	assert_int_equal(runner_run(&f->r), 0);
+	assert_int_equal(c[0].out_len, 3);
+	assert_true(h->sess.wbuf.alloc > 0);
+	assert_false(holds(h->sess.wbuf.buf, h->sess.wbuf.alloc, "KCFG-SECRET"));
+	teardown(f);
+}
+
 static void test_shell_dies_mid_step(void **state)
 {
 	struct fixture *f = setup(2, "local");
@@ -384,6 +417,7 @@ int main(void)
 		cmocka_unit_test(test_connect_failure_kinds),
 		cmocka_unit_test(test_timeout_and_cap),
 		cmocka_unit_test(test_session_survives),
+		cmocka_unit_test(test_session_keeps_no_sent_script),
 		cmocka_unit_test(test_shell_dies_mid_step),
 		cmocka_unit_test(test_upload),
 		cmocka_unit_test(test_upload_missing_file),

@@ -15,7 +15,10 @@
 #include "util/json-read.h"
 #include "util/strbuf.h"
 #include "util/strvec.h"
+#include "util/log.h"
 #include "util/suggest.h"
+#include "util/utf8.h"
+#include "util/visible.h"
 
 static void test_strbuf_basics(void **state)
 {
@@ -239,6 +242,99 @@ static void test_write_file_atomic(void **state)
 	strbuf_release(&got);
 }
 
+/* Growing keeps the bytes; a wiped reset leaves none of them in the buffer. */
+static void test_strbuf_grow_and_reset_wiped(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t alloc;
+
+	for (int i = 0; i < 1000; i++)
+		strbuf_addstr(&sb, "token-");
+	assert_int_equal(sb.len, 6000);
+	assert_memory_equal(sb.buf + 5994, "token-", 7);
+	alloc = sb.alloc;
+	strbuf_reset_wiped(&sb);
+	assert_int_equal(sb.len, 0);
+	assert_int_equal(sb.alloc, alloc);
+	for (size_t i = 0; i < alloc; i++)
+		assert_int_equal(sb.buf[i], 0);
+	strbuf_release_wiped(&sb);
+}
+
+static void expect_visible(const char *in, size_t len, const char *want)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_add_visible(&sb, in, len);
+	assert_string_equal(sb.buf, want);
+	strbuf_release(&sb);
+}
+#define VISIBLE(in, want) expect_visible(in, sizeof(in) - 1, want)
+
+static void test_visible(void **state)
+{
+	VISIBLE("plain text\n\tindented, \\ kept", "plain text\n\tindented, \\ kept");
+	/* what could clear a terminal, move its cursor or overwrite a line */
+	VISIBLE("\033[2J\033[Hplan: 0 to change\r\n", "\\x1b[2J\\x1b[Hplan: 0 to change\\r\n");
+	VISIBLE("a\bb\x7f\x07", "a\\x08b\\x7f\\x07");
+	VISIBLE("a\0b", "a\\x00b");
+	/* UTF-8 that prints stays; C1 controls and bidi overrides do not */
+	VISIBLE("Ubuntu 24.04 \xe2\x80\x93 \xe6\x97\xa5\xe6\x9c\xac \xc3\xa9",
+		"Ubuntu 24.04 \xe2\x80\x93 \xe6\x97\xa5\xe6\x9c\xac \xc3\xa9");
+	VISIBLE("\xc2\x9b" "2J", "\\u009b2J");
+	VISIBLE("ok\xe2\x80\xae;1=x", "ok\\u202e;1=x");
+	VISIBLE("\xe2\x81\xa6x", "\\u2066x");
+	/* bytes that are no UTF-8: truncated, overlong, stray */
+	VISIBLE("\xe6\x97", "\\xe6\\x97");
+	VISIBLE("\xc0\xaf", "\\xc0\\xaf");
+	VISIBLE("\xff\xfe", "\\xff\\xfe");
+}
+
+static void test_utf8_decode(void **state)
+{
+	uint32_t cp = 7;
+
+	assert_int_equal(utf8_decode((const unsigned char *)"a", 1, &cp), 1);
+	assert_int_equal(cp, 'a');
+	assert_int_equal(utf8_decode((const unsigned char *)"\xe6\x97\xa5", 3, &cp), 3);
+	assert_int_equal(cp, 0x65e5);
+	assert_int_equal(utf8_decode((const unsigned char *)"\xf0\x9f\x98\x80", 4, &cp), 4);
+	assert_int_equal(cp, 0x1f600);
+	cp = 7;
+	assert_int_equal(utf8_decode((const unsigned char *)"\xe6\x97\xa5", 2, &cp), 0);
+	assert_int_equal(utf8_decode((const unsigned char *)"\xed\xa0\x80", 3, &cp), 0);
+	assert_int_equal(utf8_decode((const unsigned char *)"\xf4\x90\x80\x80", 4, &cp), 0);
+	assert_int_equal(utf8_decode((const unsigned char *)"\xc1\xbf", 2, &cp), 0);
+	assert_int_equal(utf8_decode((const unsigned char *)"", 0, &cp), 0);
+	assert_int_equal(cp, 7);
+}
+
+/* Host text logged (a step's stderr, a fact) reaches the log file escaped. */
+static void test_log_shows_controls_escaped(void **state)
+{
+	char dir[] = "/tmp/kcfg-log-XXXXXX";
+	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT, text = STRBUF_INIT;
+	enum log_level was = log_get_stderr_level();
+	const char *line;
+
+	assert_non_null(mkdtemp(dir));
+	strbuf_addf(&path, "%s/run.log", dir);
+	assert_int_equal(log_open_file(path.buf, &err), 0);
+	log_set_stderr_level(LOG_ERROR);
+	log_msg(LOG_INFO, "h1: failed: %s", "\033[2J\033[1;1Hplan: 0 to change\r");
+	log_close();
+	log_set_stderr_level(was);
+	assert_int_equal(strbuf_read_file(&text, path.buf, 1 << 16), 0);
+	line = strstr(text.buf, " info: ");
+	assert_non_null(line);
+	assert_string_equal(line, " info: h1: failed: \\x1b[2J\\x1b[1;1Hplan: 0 to change\\r\n");
+	unlink(path.buf);
+	rmdir(dir);
+	strbuf_release(&path);
+	strbuf_release(&err);
+	strbuf_release(&text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -252,6 +348,10 @@ int main(void)
 		cmocka_unit_test(test_json_read),
 		cmocka_unit_test(test_diag_sorted_and_formatted),
 		cmocka_unit_test(test_write_file_atomic),
+		cmocka_unit_test(test_strbuf_grow_and_reset_wiped),
+		cmocka_unit_test(test_visible),
+		cmocka_unit_test(test_utf8_decode),
+		cmocka_unit_test(test_log_shows_controls_escaped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
