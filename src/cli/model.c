@@ -263,6 +263,9 @@ static int load_pki(struct model *m)
 		fprintf(stderr, "note: made a new registry CA in %s\n", path.buf);
 	else if (res.cert_issued)
 		fprintf(stderr, "note: issued a new registry certificate: %s\n", res.reason);
+	if (res.keys_upgraded)
+		fprintf(stderr, "note: re-encrypted %d key%s in %s with a stronger KDF\n",
+			res.keys_upgraded, res.keys_upgraded == 1 ? "" : "s", path.buf);
 	pki_result_release(&res);
 
 	strbuf_reset(&err);
