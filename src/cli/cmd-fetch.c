@@ -22,7 +22,7 @@
 #include "config/settings.h"
 #include "transport/fetch.h"
 #include "transport/upload.h"
-#include "util/fs.h"
+#include "util/state-dir.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -125,7 +125,13 @@ static int cached(const struct download *d)
 	char hex[UPLOAD_SHA_HEX + 1];
 	struct strbuf why = STRBUF_INIT;
 	uint64_t size;
-	int rc = upload_sha256_file(d->cache_path, hex, &size, &why);
+	struct stat st;
+	int rc;
+
+	/* a link planted at the name is fetched over, not trusted */
+	if (lstat(d->cache_path, &st) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	rc = upload_sha256_file(d->cache_path, hex, &size, &why);
 
 	strbuf_release(&why);
 	return rc == 0 && !strcasecmp(hex, d->sha256);
@@ -190,7 +196,7 @@ static int fetch_all(struct model *m, const struct fetch_opts *fo)
 	struct strbuf err = STRBUF_INIT;
 	size_t wanted = 0;
 
-	if (!fo->list && mkdir_p(m->cache_dir, 0700, &err) < 0) {
+	if (!fo->list && state_dir_check(m->cache_dir, 1, &err) < 0) {
 		cli_error_buf(&err);
 		strbuf_release(&err);
 		return KCFG_EXIT_FAILURE;
@@ -256,6 +262,8 @@ static int cmd_fetch(int argc, char **argv, struct kcfg_opts *opts)
 	}
 	if ((ret = run_check_components(fo.components)) != KCFG_EXIT_OK)
 		return ret;
+	if (fo.list)
+		mr.need |= MODEL_READ_ONLY;
 	ret = model_load(&m, opts, &mr);
 	if (ret == KCFG_EXIT_OK)
 		ret = fetch_all(&m, &fo);

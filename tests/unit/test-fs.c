@@ -1,4 +1,4 @@
-/* Unit tests for src/util/fs.c: files kcfg writes locally. */
+/* Unit tests for src/util/fs.c and src/util/state-dir.c: files kcfg writes locally. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "util/fs.h"
+#include "util/state-dir.h"
 #include "util/strbuf.h"
 
 static char top[64];
@@ -224,6 +225,58 @@ static void test_remove_tree_keeps_link_targets(void **state)
 	assert_int_equal(remove_tree(at("never-there")), 0);
 }
 
+static void test_state_dir_check(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(state_dir_check(at("s"), 0, &err), 1);
+	assert_int_equal(state_dir_check(at("s"), 1, &err), 0);
+	assert_int_equal(stat(at("s"), &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	assert_int_equal(state_dir_check(at("s"), 0, &err), 0);
+	assert_int_equal(chmod(at("s"), 0775), 0);
+	assert_int_equal(state_dir_check(at("s"), 0, &err), -1);
+	assert_non_null(strstr(err.buf, "is writable by other users"));
+	assert_int_equal(symlink("s", at("l")), 0);
+	strbuf_reset(&err);
+	assert_int_equal(state_dir_check(at("l"), 1, &err), -1);
+	assert_non_null(strstr(err.buf, "is a symbolic link"));
+	put("f", "");
+	strbuf_reset(&err);
+	assert_int_equal(state_dir_check(at("f"), 1, &err), -1);
+	assert_non_null(strstr(err.buf, "is not a directory"));
+	strbuf_release(&err);
+}
+
+static void test_state_lock(void **state)
+{
+	struct state_lock one = STATE_LOCK_INIT, two = STATE_LOCK_INIT;
+	struct strbuf err = STRBUF_INIT, want = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(state_dir_check(at("s"), 1, &err), 0);
+	assert_int_equal(state_lock_take(&one, at("s"), "render", 0, &err), 0);
+	/* another open file description conflicts, as another process's would */
+	assert_int_equal(state_lock_take(&two, at("s"), "plan", 0, &err), STATE_LOCK_BUSY);
+	strbuf_addf(&want, "another kcfg is using '%s' (pid %ld, kcfg render)", at("s"),
+		    (long)getpid());
+	assert_string_equal(err.buf, want.buf);
+	state_lock_release(&one);
+	strbuf_reset(&err);
+	assert_int_equal(state_lock_take(&two, at("s"), "plan", 0, &err), 0);
+	state_lock_release(&two);
+	/* a link planted at the lock's name is not followed */
+	assert_int_equal(unlink(at("s/lock")), 0);
+	assert_int_equal(symlink("../elsewhere", at("s/lock")), 0);
+	assert_int_equal(state_lock_take(&one, at("s"), "render", 0, &err), -1);
+	assert_non_null(strstr(err.buf, "it is a symbolic link"));
+	assert_int_equal(access(at("elsewhere"), F_OK), -1);
+	strbuf_release(&err);
+	strbuf_release(&want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +286,8 @@ int main(void)
 		cmocka_unit_test(test_name_ok),
 		cmocka_unit_test_setup_teardown(test_replace_files_all_or_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_remove_tree_keeps_link_targets, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_dir_check, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_lock, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
