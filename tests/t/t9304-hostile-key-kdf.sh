@@ -61,4 +61,22 @@ test_expect_success OPENSSL 'keys an older kcfg wrote (2048 rounds) still load, 
 	! grep -q "re-encrypted" err
 '
 
+test_expect_success OPENSSL 'vault rekey writes old-format keys anew with the strong KDF' '
+	for k in ca server; do
+		openssl pkcs8 -topk8 -v2 aes-256-cbc -v2prf hmacWithSHA256 -iter 2048 \
+			-in plain.$k -passout file:pwfile -out .kcfg/pki/$k.key || exit 1
+	done &&
+	"$KCFG" vault encrypt --vault-password-file pwfile vault.yaml &&
+	echo new-pw >newpw &&
+	"$KCFG" vault rekey --vault-password-file pwfile --new-vault-password-file newpw \
+		vault.yaml 2>err &&
+	for k in ca server; do
+		kdf_of .kcfg/pki/$k.key >kdf &&
+		read prf rounds cipher <kdf &&
+		test "$prf" = hmacWithSHA256 &&
+		test "$rounds" -ge $VAULT_ROUNDS &&
+		openssl pkey -in .kcfg/pki/$k.key -passin file:newpw -pubout | cmp - pub.$k || exit 1
+	done
+'
+
 test_done
