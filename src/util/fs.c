@@ -1,3 +1,5 @@
+/* O_PATH: a directory is written into with only its search and write rights */
+#define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -99,7 +101,7 @@ static int open_parent(const char *path, const char **base, struct strbuf *err)
 		*base = slash + 1;
 		dir = slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
 	}
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		strbuf_addf(err, "cannot create a temporary file beside '%s': %s",
 			    path, strerror(errno));
@@ -211,7 +213,7 @@ int write_file_beneath(const char *root, const char *rel, const void *data,
 	int ret = -1;
 
 	pf.path = xstrfmt("%s/%s", root, rel);
-	pf.dirfd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	pf.dirfd = open(root, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (pf.dirfd < 0) {
 		struct stat st;
 		int e = errno;
@@ -233,7 +235,7 @@ int write_file_beneath(const char *root, const char *rel, const void *data,
 				    strerror(errno));
 			goto out;
 		}
-		fd = openat(pf.dirfd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		fd = openat(pf.dirfd, part, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0) {
 			strbuf_addf(err, "cannot write '%s': '%s' on its way is %s", pf.path,
 				    part, errno == ELOOP || errno == ENOTDIR
