@@ -22,6 +22,7 @@
 #include "config/settings.h"
 #include "transport/fetch.h"
 #include "transport/upload.h"
+#include "util/fs.h"
 #include "util/state-dir.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -146,7 +147,12 @@ static void fetch_one(const struct settings *s, const struct fetch_opts *fo,
 	char *src = source_of(fo, d);
 	int have = access(d->cache_path, F_OK) == 0;
 
-	if (!*d->sha256) {
+	/* the name comes from settings: it must stay one name in the cache */
+	if (!fs_name_ok(d->name)) {
+		printf("  failed   %s\n", d->name);
+		cli_error("refusing to cache '%s': it is no file name", d->name);
+		n->failed++;
+	} else if (!*d->sha256) {
 		printf("  failed   %s (no pin)\n", d->name);
 		pin_error(s, d, src);
 		n->failed++;
