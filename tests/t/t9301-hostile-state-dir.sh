@@ -59,9 +59,11 @@ test_expect_success 'a .kcfg/pki that is a symbolic link is refused; the place i
 
 test_expect_success 'a link planted at the next log names is not followed; the log is a file of its own' '
 	cd lp &&
-	for i in 0 1 2 3 4 5 6 7 8 9; do
-		mkdir -p .kcfg/logs &&
-		ln -sf ../../victim-$i .kcfg/logs/$(date -u -d "+$i seconds" +%Y%m%dT%H%M%SZ)-plan.log || exit 1
+	mkdir -p .kcfg/logs &&
+	now=$(date +%s) &&
+	for i in $(seq 0 300); do
+		ln -sf ../../victim-$i .kcfg/logs/$(date -u -d "@$((now + i))" +%Y%m%dT%H%M%SZ)-plan.log ||
+		exit 1
 	done &&
 	"$KCFG" -i local.ini -c local.yaml plan --local -C common -l b1 >out 2>err &&
 	ls victim-* 2>/dev/null >victims || true &&

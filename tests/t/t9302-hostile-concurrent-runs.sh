@@ -96,11 +96,11 @@ test_expect_success OPENSSL 'with --wait-lock every one of them gets through, wi
 
 test_expect_success 'a second kcfg says which kcfg holds the lock; --wait-lock waits for it' '
 	fresh_state &&
-	printf "#!/bin/sh\nsleep 3\necho vault-pw\n" >slow-pw &&
+	printf "#!/bin/sh\nsleep 8\necho vault-pw\n" >slow-pw &&
 	chmod +x slow-pw &&
 	( "$KCFG" render --facts facts --vault-password-file slow-pw --component harbor \
 		-o runs/slow 2>runs/slow.err; echo $? >runs/slow.rc ) &
-	for i in $(seq 50); do
+	for i in $(seq 300); do
 		grep -q render .kcfg/lock 2>/dev/null && break
 		sleep 0.1
 	done &&
@@ -119,8 +119,11 @@ test_expect_success 'a second kcfg says which kcfg holds the lock; --wait-lock w
 '
 
 test_expect_success FLOCK 'commands that only read .kcfg need no lock' '
-	flock .kcfg/lock sleep 3 &
-	sleep 0.5 &&
+	flock .kcfg/lock sh -c "touch held; sleep 8" &
+	for i in $(seq 300); do
+		test -e held && break
+		sleep 0.1
+	done &&
 	test_expect_code 1 "$KCFG" render --facts facts --vault-password-file pwfile \
 		--component harbor -o runs/blocked 2>err &&
 	test_grep "$LOCK_MSG" err &&

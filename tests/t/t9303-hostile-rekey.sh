@@ -113,10 +113,10 @@ test_expect_success 'a rekey with a .kcfg that is a link, or that another kcfg h
 	test_grep "error: '"'"'.kcfg'"'"' is a symbolic link" err &&
 	rm .kcfg && mv real-state .kcfg &&
 	unchanged &&
-	printf "#!/bin/sh\nsleep 3\necho new-pw\n" >slow-pw &&
+	printf "#!/bin/sh\nsleep 8\necho new-pw\n" >slow-pw &&
 	chmod +x slow-pw &&
 	( render -o slow --vault-password-file slow-pw 2>slow.err ) &
-	for i in $(seq 50); do
+	for i in $(seq 300); do
 		grep -q render .kcfg/lock 2>/dev/null && break
 		sleep 0.1
 	done &&
