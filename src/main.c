@@ -31,7 +31,7 @@ static const struct cmd_entry *const commands[] = {
 };
 
 static const char global_usage[] =
-	"kcfg [-i INVENTORY] [-c CLUSTER_YAML] [-v|-q] COMMAND [ARGS]";
+	"kcfg [-i INVENTORY] [-c CLUSTER_YAML] [-v|-q] [--wait-lock] COMMAND [ARGS]";
 
 static const char exit_codes_help[] =
 	"Exit codes:\n"
@@ -61,6 +61,8 @@ static void list_commands(FILE *f)
 	      "  -c, --config FILE      the cluster settings (default ./cluster.yaml)\n"
 	      "  -v, --verbose          say more (repeat for debug output)\n"
 	      "  -q, --quiet            say only warnings and errors\n"
+	      "      --wait-lock        when another kcfg is using .kcfg/ (the PKI, facts,\n"
+	      "                         downloads, logs), wait for it instead of failing\n"
 	      "  -h, --help             show this help\n"
 	      "      --version          print kcfg's version\n\n", f);
 	fputs(exit_codes_help, f);
@@ -113,12 +115,13 @@ int main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "wait-lock", no_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 }
 	};
 	static const struct cmd_entry global_entry = {
 		"", NULL, "", global_usage, ""
 	};
-	struct kcfg_opts opts = { "inventory.ini", "cluster.yaml", 0, 0, 0 };
+	struct kcfg_opts opts = { "inventory.ini", "cluster.yaml", 0, 0, 0, 0, NULL };
 	const struct cmd_entry *cmd;
 	const char *env;
 	int c;
@@ -144,6 +147,7 @@ int main(int argc, char **argv)
 		case 'q': opts.verbosity--; break;
 		case 'h': list_commands(stdout); return KCFG_EXIT_OK;
 		case 'V': printf("kcfg %s\n", KCFG_VERSION); return KCFG_EXIT_OK;
+		case 'W': opts.wait_lock = 1; break;
 		default: return KCFG_EXIT_USAGE;
 		}
 	}
@@ -169,6 +173,7 @@ int main(int argc, char **argv)
 	cmd = find_command(argv[0]);
 	if (!cmd)
 		return unknown_command(argv[0]);
+	opts.command = cmd->name;
 	cli_getopt_reset();
 	return cmd->fn(argc, argv, &opts);
 }

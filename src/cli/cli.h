@@ -26,6 +26,8 @@ struct kcfg_opts {
 	int inventory_given;	/* 1 when -i was on the command line */
 	int config_given;
 	int verbosity;		/* -v adds one, -q subtracts one */
+	int wait_lock;		/* --wait-lock: wait for another kcfg's lock on .kcfg */
+	const char *command;	/* the command's name, for the lock's holder message */
 };
 
 /*

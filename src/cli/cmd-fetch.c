@@ -23,6 +23,7 @@
 #include "transport/fetch.h"
 #include "transport/upload.h"
 #include "util/fs.h"
+#include "util/state-dir.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -125,7 +126,13 @@ static int cached(const struct download *d)
 	char hex[UPLOAD_SHA_HEX + 1];
 	struct strbuf why = STRBUF_INIT;
 	uint64_t size;
-	int rc = upload_sha256_file(d->cache_path, hex, &size, &why);
+	struct stat st;
+	int rc;
+
+	/* a link planted at the name is fetched over, not trusted */
+	if (lstat(d->cache_path, &st) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	rc = upload_sha256_file(d->cache_path, hex, &size, &why);
 
 	strbuf_release(&why);
 	return rc == 0 && !strcasecmp(hex, d->sha256);
@@ -140,7 +147,12 @@ static void fetch_one(const struct settings *s, const struct fetch_opts *fo,
 	char *src = source_of(fo, d);
 	int have = access(d->cache_path, F_OK) == 0;
 
-	if (!*d->sha256) {
+	/* the name comes from settings: it must stay one name in the cache */
+	if (!fs_name_ok(d->name)) {
+		printf("  failed   %s\n", d->name);
+		cli_error("refusing to cache '%s': it is no file name", d->name);
+		n->failed++;
+	} else if (!*d->sha256) {
 		printf("  failed   %s (no pin)\n", d->name);
 		pin_error(s, d, src);
 		n->failed++;
@@ -190,7 +202,7 @@ static int fetch_all(struct model *m, const struct fetch_opts *fo)
 	struct strbuf err = STRBUF_INIT;
 	size_t wanted = 0;
 
-	if (!fo->list && mkdir_p(m->cache_dir, 0700, &err) < 0) {
+	if (!fo->list && state_dir_check(m->cache_dir, 1, &err) < 0) {
 		cli_error_buf(&err);
 		strbuf_release(&err);
 		return KCFG_EXIT_FAILURE;
@@ -256,6 +268,8 @@ static int cmd_fetch(int argc, char **argv, struct kcfg_opts *opts)
 	}
 	if ((ret = run_check_components(fo.components)) != KCFG_EXIT_OK)
 		return ret;
+	if (fo.list)
+		mr.need |= MODEL_READ_ONLY;
 	ret = model_load(&m, opts, &mr);
 	if (ret == KCFG_EXIT_OK)
 		ret = fetch_all(&m, &fo);

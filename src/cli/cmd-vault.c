@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/vault-pki.h"
 #include "util/diag.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -49,6 +50,7 @@ struct subcommand {
 };
 
 struct vault_args {
+	const struct kcfg_opts *opts;
 	const struct subcommand *sub;
 	struct cmd_entry entry;		/* for cli_getopt's messages */
 	struct vault_password_source src;
@@ -167,10 +169,13 @@ static const char *output_for(const struct vault_args *a, const char *input, cha
 	return *owned = vault_target_path(input);
 }
 
-/* Decrypts every input into plain[] (allocated), after reading them all. */
+/*
+ * Decrypts every input into plain[] (allocated), after reading them all;
+ * with `raw`, hands out the files as read too (allocated, n entries).
+ */
 static int decrypt_all(struct vault_args *a, struct secret **plain,
 		       const struct vault_key ***used, struct vault_keyring *kr,
-		       struct strbuf *err)
+		       struct strbuf **raw, struct strbuf *err)
 {
 	struct strbuf *files, what = STRBUF_INIT;
 	int n = a->argc, ret;
@@ -190,7 +195,11 @@ static int decrypt_all(struct vault_args *a, struct secret **plain,
 		ret = vault_decrypt(files[i].buf, files[i].len, what.buf, kr, &(*plain)[i],
 				    &(*used)[i], err);
 	}
-	for (int i = 0; i < n; i++)
+	if (raw) {
+		*raw = files;
+		files = NULL;
+	}
+	for (int i = 0; files && i < n; i++)
 		strbuf_release(&files[i]);
 	free(files);
 	strbuf_release(&what);
@@ -287,7 +296,7 @@ static int do_decrypt(struct vault_args *a)
 		if (isatty(0))
 			fprintf(stderr, "Reading ciphertext input from stdin\n");
 	}
-	ret = decrypt_all(a, &plain, &used, &kr, &err);
+	ret = decrypt_all(a, &plain, &used, &kr, NULL, &err);
 	for (int i = 0; i < a->argc && !ret; i++) {
 		char *owned;
 		const char *dst = output_for(a, a->argv[i], &owned);
@@ -408,7 +417,7 @@ static int do_edit(struct vault_args *a)
 			ret = VAULT_ERR_IO;
 		}
 	if (!ret)
-		ret = decrypt_all(a, &plain, &used, &kr, &err);
+		ret = decrypt_all(a, &plain, &used, &kr, NULL, &err);
 	for (int i = 0; i < a->argc && !ret && !caught; i++) {
 		struct vault_envelope env = VAULT_ENVELOPE_INIT;
 		struct strbuf file = STRBUF_INIT;
@@ -504,15 +513,96 @@ static int do_create(struct vault_args *a)
 	return exit_code(ret);
 }
 
+/* The files a rekey rewrote, and those it did not, when it stopped halfway. */
+static void report_halfway(const struct file_change *fc, size_t n)
+{
+	struct strbuf changed = STRBUF_INIT, kept = STRBUF_INIT;
+
+	for (size_t i = 0; i < n; i++) {
+		struct strbuf *sb = fc[i].changed ? &changed : &kept;
+		strbuf_addf(sb, "%s'%s'", sb->len ? ", " : "", fc[i].path);
+	}
+	cli_error("the rekey stopped halfway and could not undo it: %s now open%s only with "
+		  "the new password; %s still with the old one", changed.buf,
+		  strchr(changed.buf, ',') ? "" : "s", kept.len ? kept.buf : "none");
+	cli_hint("give each file the password it has, or run the rekey again on the "
+		 "files still with the old one");
+	strbuf_release(&changed);
+	strbuf_release(&kept);
+}
+
+/*
+ * Writes every rekeyed vault (in place, or stdout for "-") and the
+ * registry's keys, all or nothing. Prints; returns 0 or -1.
+ */
+static int write_rekeyed(struct vault_args *a, struct strbuf *raw, struct strbuf *out,
+			 const struct vault_pki *vp)
+{
+	struct file_change *fc = xcalloc((size_t)a->argc + vp->nr, sizeof(*fc));
+	struct strbuf err = STRBUF_INIT;
+	struct strvec targets = STRVEC_INIT;
+	size_t nr = 0;
+	int ret;
+
+	for (int i = 0; i < a->argc; i++) {
+		char *target;
+
+		if (!strcmp(a->argv[i], "-"))
+			continue;
+		target = vault_target_path(a->argv[i]);
+		fc[nr].path = strvec_push(&targets, target);
+		free(target);
+		fc[nr].data = out[i].buf;
+		fc[nr].len = out[i].len;
+		fc[nr].old = raw[i].buf;
+		fc[nr].old_len = raw[i].len;
+		fc[nr].mode = fc[nr].old_mode = file_mode(fc[nr].path);
+		nr++;
+	}
+	for (size_t k = 0; k < vp->nr; k++, nr++) {
+		fc[nr].path = vp->keys[k].path;
+		fc[nr].data = vp->keys[k].new.buf;
+		fc[nr].len = vp->keys[k].new.len;
+		fc[nr].old = vp->keys[k].old.buf;
+		fc[nr].old_len = vp->keys[k].old.len;
+		fc[nr].mode = fc[nr].old_mode = 0600;
+	}
+	ret = replace_files(fc, nr, &err);
+	if (ret == -1) {
+		cli_error_buf(&err);
+		cli_hint("nothing was changed: every file still opens with the old password");
+	} else if (ret == -2) {
+		cli_error_buf(&err);
+		report_halfway(fc, nr);
+	}
+	for (int i = 0; i < a->argc && !ret; i++)
+		if (!strcmp(a->argv[i], "-") &&
+		    vault_write("-", out[i].buf, out[i].len, 0, &err)) {
+			report(&err);
+			ret = -1;
+		}
+	if (!ret && vp->nr)
+		fprintf(stderr, "note: the registry's key%s in '%s' now open%s with the new "
+			"password too\n", vp->nr == 1 ? "" : "s", vp->dir,
+			vp->nr == 1 ? "s" : "");
+	free(fc);
+	strvec_clear(&targets);
+	strbuf_release(&err);
+	return ret ? -1 : 0;
+}
+
 static int do_rekey(struct vault_args *a)
 {
 	struct vault_keyring kr = VAULT_KEYRING_INIT, new_kr = VAULT_KEYRING_INIT;
-	struct strbuf err = STRBUF_INIT, what = STRBUF_INIT, *out = NULL;
+	struct strbuf err = STRBUF_INIT, what = STRBUF_INIT, *out = NULL, *raw = NULL;
 	struct secret *plain = NULL;
 	const struct vault_key **used = NULL, *key = NULL;
-	int n = a->argc, ret;
+	struct vault_pki vp;
+	int n = a->argc, ret, printed = 0;
 
-	ret = decrypt_all(a, &plain, &used, &kr, &err);
+	memset(&vp, 0, sizeof(vp));
+	vp.lock.fd = -1;
+	ret = decrypt_all(a, &plain, &used, &kr, &raw, &err);
 	if (!ret) {
 		/* the environment names the old password's file, not the new one's */
 		a->new_src.no_env = 1;
@@ -529,19 +619,23 @@ static int do_rekey(struct vault_args *a)
 				    plain[i].len, what.buf, &key->password, key->label,
 				    &out[i], &err);
 	}
-	for (int i = 0; i < n && !ret; i++) {
-		char *target = vault_target_path(a->argv[i]);
-
-		ret = vault_write(target, out[i].buf, out[i].len, file_mode(target), &err);
-		free(target);
-	}
-	if (ret)
+	/* the registry's keys have the vault password: they change with it */
+	if (!ret && vault_pki_prepare(&vp, a->opts, &kr, &key->password) < 0)
+		ret = printed = VAULT_ERR_IO;
+	if (!ret && write_rekeyed(a, raw, out, &vp) < 0)
+		ret = printed = VAULT_ERR_IO;
+	if (ret && !printed)
 		report(&err);
-	else
+	else if (!ret)
 		say_done("Rekey successful");
-	for (int i = 0; i < n; i++)
+	vault_pki_release(&vp);
+	for (int i = 0; i < n; i++) {
 		strbuf_release(&out[i]);
+		if (raw)
+			strbuf_release(&raw[i]);
+	}
 	free(out);
+	free(raw);
 	release_plain(plain, n);
 	free(used);
 	vault_keyring_release(&kr);
@@ -904,6 +998,7 @@ static int cmd_vault(int argc, char **argv, struct kcfg_opts *opts)
 		return KCFG_EXIT_OK;
 	}
 	memset(&a, 0, sizeof(a));
+	a.opts = opts;
 	a.sub = find_sub(argv[1]);
 	if (!a.sub)
 		return unknown_sub(argv[1]);

@@ -11,6 +11,7 @@
 #include "pki/pki.h"
 #include "util/diag.h"
 #include "util/fs.h"
+#include "util/state-dir.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -136,7 +137,17 @@ static int load_facts(struct model *m, const char *dir)
 	int bad = 0;
 
 	for (size_t i = 0; i < m->nr_hosts; i++) {
-		char *path = xstrfmt("%s/%s.json", dir, m->hosts[i].name);
+		char *path;
+
+		/* the name becomes a file name: it must not lead out of `dir` */
+		if (!fs_name_ok(m->hosts[i].name)) {
+			cli_error("host '%s' cannot have facts in '%s': its name is no file name",
+				  m->hosts[i].name, dir);
+			cli_hint("name the host with letters, digits, '-' and '.' in inventory.ini");
+			bad = 1;
+			continue;
+		}
+		path = xstrfmt("%s/%s.json", dir, m->hosts[i].name);
 		if (!path_exists(path)) {
 			strbuf_addf(&missing, "%s'%s'", missing.len ? ", " : "", m->hosts[i].name);
 		} else if (facts_load_file(path, &m->facts[i], &err) < 0) {
@@ -214,6 +225,15 @@ out:
 	return ret;
 }
 
+char *model_state_dir(const char *inventory)
+{
+	char *dir = dir_of(inventory), *path;
+
+	path = !strcmp(dir, ".") ? xstrdup(".kcfg") : xstrfmt("%s/.kcfg", dir);
+	free(dir);
+	return path;
+}
+
 char *model_default_vault_path(const char *inventory)
 {
 	char *dir = dir_of(inventory);
@@ -275,7 +295,7 @@ static int load_pki(struct model *m)
 	req.cert_days = s->registry.cert_days < 825 ? (int)s->registry.cert_days : 825;
 	req.password = (const char *)pw->buf;
 	req.password_len = pw->len;
-	if (mkdir_p(m->state_dir, 0700, &err) < 0 || pki_ensure(&req, &res, &err) < 0) {
+	if (state_dir_check(path.buf, 1, &err) < 0 || pki_ensure(&req, &res, &err) < 0) {
 		cli_error_buf(&err);
 		goto out;
 	}
@@ -283,6 +303,9 @@ static int load_pki(struct model *m)
 		fprintf(stderr, "note: made a new registry CA in %s\n", path.buf);
 	else if (res.cert_issued)
 		fprintf(stderr, "note: issued a new registry certificate: %s\n", res.reason);
+	if (res.keys_upgraded)
+		fprintf(stderr, "note: re-encrypted %d key%s in %s with a stronger KDF\n",
+			res.keys_upgraded, res.keys_upgraded == 1 ? "" : "s", path.buf);
 	pki_result_release(&res);
 
 	strbuf_reset(&err);
@@ -322,25 +345,72 @@ out:
 	return ret;
 }
 
+char *model_state_subdir(const struct model *m, const char *sub, struct strbuf *err)
+{
+	char *path = xstrfmt("%s/%s", m->state_dir, sub);
+
+	if (state_dir_check(path, 1, err) < 0) {
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
+int model_lock_state(const char *dir, const struct kcfg_opts *opts, struct state_lock *lk)
+{
+	struct strbuf err = STRBUF_INIT;
+	int rc = state_lock_take(lk, dir, opts->command, 0, &err);
+
+	if (rc == STATE_LOCK_BUSY && opts->wait_lock) {
+		fprintf(stderr, "waiting: %s\n", err.buf);
+		strbuf_reset(&err);
+		rc = state_lock_take(lk, dir, opts->command, 1, &err);
+	}
+	if (rc == STATE_LOCK_BUSY) {
+		cli_error("%s", err.buf);
+		cli_hint("wait for it to finish, or give 'kcfg --wait-lock %s ...' to wait for it",
+			 opts->command);
+	} else if (rc < 0)
+		cli_error_buf(&err);
+	strbuf_release(&err);
+	return rc ? -1 : 0;
+}
+
+/*
+ * One kcfg at a time changes the state directory: two first renders at
+ * once would each make a CA and keep a mix of the two.
+ */
+static int lock_state(struct model *m, const struct kcfg_opts *opts, unsigned need)
+{
+	struct strbuf err = STRBUF_INIT;
+	int rc = state_dir_check(m->state_dir, !(need & MODEL_READ_ONLY), &err);
+
+	if (rc < 0)
+		cli_error_buf(&err);
+	strbuf_release(&err);
+	if (rc < 0)
+		return -1;
+	/* reading needs no lock, and a missing directory has nothing to read */
+	if (need & MODEL_READ_ONLY)
+		return 0;
+	return model_lock_state(m->state_dir, opts, &m->lock);
+}
+
 int model_load(struct model *m, const struct kcfg_opts *opts, const struct model_request *mr)
 {
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct strbuf err = STRBUF_INIT;
 	struct model_opts checks;
-	char *inv_dir = dir_of(opts->inventory);
 	int ret = KCFG_EXIT_OK, rc, use_defaults;
 
 	memset(m, 0, sizeof(*m));
+	m->lock.fd = -1;
 	strbuf_init(&m->ca_pem, 0);
 	strbuf_init(&m->cert_pem, 0);
 	secret_init(&m->key_pem);
 	inventory_init(&m->inv, opts->inventory);
-	if (mr->state_dir)
-		m->state_dir = xstrdup(mr->state_dir);
-	else if (!strcmp(inv_dir, "."))
-		m->state_dir = xstrdup(".kcfg");
-	else
-		m->state_dir = xstrfmt("%s/.kcfg", inv_dir);
+	m->state_dir = mr->state_dir ? xstrdup(mr->state_dir)
+				     : model_state_dir(opts->inventory);
 	m->cache_dir = xstrfmt("%s/cache", m->state_dir);
 
 	ret = model_settings_source(opts, &use_defaults);
@@ -366,6 +436,10 @@ int model_load(struct model *m, const struct kcfg_opts *opts, const struct model
 	}
 	if (dl.nr && cli_report_diags(&dl) != KCFG_EXIT_OK) {
 		ret = KCFG_EXIT_INVALID;
+		goto out;
+	}
+	if (lock_state(m, opts, mr->need) != 0) {
+		ret = KCFG_EXIT_FAILURE;
 		goto out;
 	}
 	build_hosts(m);
@@ -397,7 +471,6 @@ int model_load(struct model *m, const struct kcfg_opts *opts, const struct model
 	if (mr->need & MODEL_PKI)
 		ret = load_pki(m);
 out:
-	free(inv_dir);
 	diag_release(&dl);
 	strbuf_release(&err);
 	return ret;
@@ -423,6 +496,7 @@ void model_release(struct model *m)
 	free(m->state_dir);
 	free(m->cache_dir);
 	free(m->vault_path);
+	state_lock_release(&m->lock);
 	role_hosts_release(&m->role_hosts);
 	strvec_clear(&m->strings);
 }

@@ -8,6 +8,7 @@
 #include "config/roles.h"
 #include "config/settings.h"
 #include "engine/facts.h"
+#include "util/state-dir.h"
 #include "util/strbuf.h"
 #include "vault/password.h"
 #include "vault/secret.h"
@@ -27,6 +28,12 @@ enum model_need {
 	MODEL_SECRETS = 1 << 0,	/* vault.yaml decrypted into secrets */
 	MODEL_FACTS = 1 << 1,	/* facts for every host, from facts_dir */
 	MODEL_PKI = 1 << 2,	/* the registry CA and certificate, made or reused */
+	/*
+	 * The command only reads the state directory: no lock is taken and
+	 * it is not created. Every other model command holds the lock on
+	 * the state directory from model_load() to model_release().
+	 */
+	MODEL_READ_ONLY = 1 << 3,
 };
 
 struct model_request {
@@ -55,6 +62,7 @@ struct model {
 	struct strbuf ca_pem, cert_pem;
 	struct secret key_pem;
 	struct comp_ctx ctx;		/* what components read */
+	struct state_lock lock;		/* on state_dir, unless MODEL_READ_ONLY */
 	int loaded_settings, loaded_inventory;
 };
 
@@ -72,13 +80,33 @@ int model_load_secrets(const char *path, const struct vault_password_source *pw,
  * returns KCFG_EXIT_OK or KCFG_EXIT_FAILURE.
  */
 int model_settings_source(const struct kcfg_opts *opts, int *use_defaults);
+/* The state directory .kcfg beside the inventory (malloc'ed). */
+char *model_state_dir(const char *inventory);
 /* vault.yaml beside the inventory (malloc'ed). */
 char *model_default_vault_path(const char *inventory);
 
 void model_request_release(struct model_request *mo);
-/* Loads and checks; prints diagnostics. Returns KCFG_EXIT_OK or another exit code. */
+/*
+ * Loads and checks; prints diagnostics. Unless MODEL_READ_ONLY, checks
+ * the state directory (state-dir.h), makes it when missing and takes
+ * its lock, waiting when opts->wait_lock. Returns KCFG_EXIT_OK or
+ * another exit code; model_release() the model either way.
+ */
 int model_load(struct model *m, const struct kcfg_opts *opts, const struct model_request *mo);
 void model_release(struct model *m);
+
+/*
+ * The state directory's subdirectory `sub` (".kcfg/logs"), made when
+ * missing and checked as state_dir_check() does; NULL with `err` when it
+ * cannot be trusted. The caller frees it.
+ */
+char *model_state_subdir(const struct model *m, const char *sub, struct strbuf *err);
+
+/*
+ * Takes the lock of the state directory `dir` for the command in `opts`,
+ * waiting when opts->wait_lock; prints who holds it otherwise. 0 or -1.
+ */
+int model_lock_state(const char *dir, const struct kcfg_opts *opts, struct state_lock *lk);
 
 /* Options every model command shares: the vault ones. Returns 1 when `c` was one. */
 int model_parse_vault_option(struct model_request *mo, int c, const char *arg, int *exit_code);

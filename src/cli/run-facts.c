@@ -61,7 +61,8 @@ void run_load_cached_facts(struct run *run)
 		struct strbuf err = STRBUF_INIT;
 		int picked = run->hosts[i].state == RUN_WAITING;
 
-		if (run->m->have_facts[i] || (!picked && run->hosts[i].state != RUN_SKIPPED))
+		if (run->m->have_facts[i] || (!picked && run->hosts[i].state != RUN_SKIPPED) ||
+		    !fs_name_ok(run->hosts[i].name))
 			continue;
 		path = cache_file(run, run->hosts[i].name);
 		/*
@@ -87,7 +88,7 @@ static int on_facts(struct runner_host *rh, size_t step, const struct runner_res
 	struct run_host *h = rh->data;
 	struct strbuf err = STRBUF_INIT, json = STRBUF_INIT;
 	struct facts f;
-	char *dir, *path;
+	char *dir = NULL, *path, *name;
 
 	h->busy_us += res->duration_us;
 	if (runner_step_ok(res) < 0)
@@ -99,14 +100,19 @@ static int on_facts(struct runner_host *rh, size_t step, const struct runner_res
 	}
 	keep_facts(run, h->index, &f);
 	facts_to_json(&run->m->facts[h->index], &json);
-	dir = run_state_path(run, "facts");
 	path = cache_file(run, h->name);
-	if (mkdir_p(dir, 0755, &err) < 0 ||
-	    write_file_atomic(path, json.buf, json.len, 0644, &err) < 0)
+	name = xstrfmt("%s.json", h->name);
+	/* the host's name must not lead the file out of facts/ */
+	if (!fs_name_ok(h->name))
+		strbuf_addf(&err, "its name is no file name");
+	else if ((dir = model_state_subdir(run->m, "facts", &err)))
+		write_file_beneath(dir, name, json.buf, json.len, 0644, 0700, &err);
+	if (err.len)
 		log_msg(LOG_WARNING, "cannot cache the facts of '%s': %s", h->name, err.buf);
 	else
 		log_msg(LOG_INFO, "%s: facts gathered into %s", h->name, path);
 	free(dir);
+	free(name);
 	free(path);
 	strbuf_release(&err);
 	strbuf_release(&json);

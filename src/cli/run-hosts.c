@@ -230,8 +230,3 @@ void run_runner_init(struct run *run, struct runner *r, runner_step_fn fn)
 	r->on_step = fn;
 	r->data = run;
 }
-
-char *run_state_path(const struct run *run, const char *sub)
-{
-	return xstrfmt("%s/%s", run->m->state_dir, sub);
-}

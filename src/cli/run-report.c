@@ -13,7 +13,6 @@
 #include "cli/model.h"
 #include "cli/run.h"
 #include "engine/plan.h"
-#include "util/fs.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -247,18 +246,30 @@ void run_print_summary(struct run *run)
 
 void run_open_log(struct run *run)
 {
-	struct strbuf err = STRBUF_INIT;
-	char *dir = run_state_path(run, "logs"), *path;
+	struct strbuf err = STRBUF_INIT, path = STRBUF_INIT;
+	char *dir = model_state_subdir(run->m, "logs", &err);
 	char stamp[32];
 	time_t now = time(NULL);
 	struct tm tm;
+	int rc = -1;
 
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	path = xstrfmt("%s/%s-%s.log", dir, stamp, run->opts->command);
-	if (mkdir_p(dir, 0700, &err) < 0 || log_open_file(path, &err) < 0)
+	/* runs within one second get -2, -3, ...: each log is a new file */
+	for (unsigned n = 1; dir && n <= 100; n++) {
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%s-%s", dir, stamp, run->opts->command);
+		if (n > 1)
+			strbuf_addf(&path, "-%u", n);
+		strbuf_addstr(&path, ".log");
+		if ((rc = log_open_file(path.buf, &err)) <= 0)
+			break;
+	}
+	if (rc > 0)
+		strbuf_addf(&err, "'%s' and 99 more names are taken", path.buf);
+	if (rc)
 		cli_warning("no log for this run: %s", err.buf);
 	free(dir);
-	free(path);
+	strbuf_release(&path);
 	strbuf_release(&err);
 }

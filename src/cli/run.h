@@ -107,9 +107,6 @@ struct run_host *run_first_host(struct run *run, unsigned roles);
  * --fail-fast, calling `fn` with the run after each step. */
 void run_runner_init(struct run *run, struct runner *r, runner_step_fn fn);
 
-/* The state directory's subdirectory (".kcfg/facts"), malloc'ed. */
-char *run_state_path(const struct run *run, const char *sub);
-
 /* ---- run-become.c ---- */
 
 /* The options facts, plan and apply take for sudo's password. */

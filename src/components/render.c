@@ -16,65 +16,116 @@
 
 #define RENDER_MARKER ".kcfg-render"
 
-static int remove_tree(const char *path)
+/* 1 when `dir` is a directory an earlier render made (it holds the marker). */
+static int is_render(const char *dir)
 {
+	char *marker = xstrfmt("%s/%s", dir, RENDER_MARKER);
 	struct stat st;
-	DIR *d;
-	struct dirent *e;
-	int ret = 0;
+	int ok = lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+		 lstat(marker, &st) == 0 && S_ISREG(st.st_mode);
 
-	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : -1;
-	if (!S_ISDIR(st.st_mode))
-		return unlink(path);
-	if (!(d = opendir(path)))
-		return -1;
-	while ((e = readdir(d))) {
-		char *child;
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		child = xstrfmt("%s/%s", path, e->d_name);
-		if (remove_tree(child) < 0)
-			ret = -1;
-		free(child);
-	}
-	closedir(d);
-	return rmdir(path) < 0 ? -1 : ret;
-}
-
-/* 1 when `dir` may be replaced: missing, empty, or an earlier render. */
-static int replaceable(const char *dir)
-{
-	char *marker;
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int empty = 1, ok;
-
-	if (!d)
-		return errno == ENOENT;
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			empty = 0;
-	closedir(d);
-	marker = xstrfmt("%s/%s", dir, RENDER_MARKER);
-	ok = empty || path_exists(marker);
 	free(marker);
 	return ok;
 }
 
+/* 1 when `dir` may be replaced: missing, an empty directory, or an earlier render. */
+static int replaceable(const char *dir)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+	int empty = 1;
+
+	if (lstat(dir, &st) < 0)
+		return errno == ENOENT;
+	if (!S_ISDIR(st.st_mode))
+		return 0;
+	if (!(d = opendir(dir)))
+		return 0;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			empty = 0;
+	closedir(d);
+	return empty || is_render(dir);
+}
+
+/*
+ * Clears `path` (OUT.kcfg-new or OUT.kcfg-old) for this render: removed
+ * when a render left it, refused when it is anything else.
+ */
+static int clear_aside(const char *path, struct strbuf *err)
+{
+	if (!path_exists(path))
+		return 0;
+	if (!is_render(path)) {
+		strbuf_addf(err, "'%s' is in the way and was not made by kcfg render; "
+			    "move it away", path);
+		return -1;
+	}
+	if (remove_tree(path) < 0) {
+		strbuf_addf(err, "cannot remove the earlier render '%s': %s", path,
+			    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * `out` without trailing slashes (malloc'ed), or NULL with the reason:
+ * the directory is renamed and replaced whole, which "." or "/" cannot be.
+ */
+static char *output_dir(const char *out, struct strbuf *err)
+{
+	size_t len = strlen(out);
+	const char *base;
+	char *dir;
+
+	while (len > 1 && out[len - 1] == '/')
+		len--;
+	dir = xstrndup(out, len);
+	base = strrchr(dir, '/');
+	base = base ? base + 1 : dir;
+	if (!*base || !strcmp(base, ".") || !strcmp(base, "..")) {
+		strbuf_addf(err, "cannot render into '%s': render replaces its output "
+			    "directory whole, so it must be a directory of its own; "
+			    "name one, e.g. -o rendered", out);
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+/* mkdir -p of the directory `path` is in. */
+static int make_parent(const char *path, struct strbuf *err)
+{
+	const char *slash = strrchr(path, '/');
+	char *parent;
+	int ret;
+
+	if (!slash || slash == path)
+		return 0;
+	parent = xstrndup(path, (size_t)(slash - path));
+	ret = mkdir_p(parent, 0755, err);
+	free(parent);
+	return ret;
+}
+
+/* OUT/<host>/<path>, never outside OUT whatever the host's name or the path. */
 static int write_one(const char *root, const char *host, const char *path,
 		     const struct strbuf *content, unsigned mode, struct strbuf *err)
 {
-	char *full = xstrfmt("%s/%s%s%s", root, host, *path == '/' ? "" : "/", path);
-	char *slash = strrchr(full, '/');
+	char *rel;
 	int ret;
 
-	*slash = '\0';
-	ret = mkdir_p(full, 0755, err);
-	*slash = '/';
-	if (!ret)
-		ret = write_file_atomic(full, content->buf, content->len, mode, err);
-	free(full);
+	if (!fs_name_ok(host)) {
+		strbuf_addf(err, "cannot render host '%s': its name is no directory name", host);
+		return -1;
+	}
+	while (*path == '/')
+		path++;
+	rel = xstrfmt("%s/%s", host, path);
+	ret = write_file_beneath(root, rel, content->buf, content->len, mode, 0755, err);
+	free(rel);
 	return ret;
 }
 
@@ -162,25 +213,34 @@ static int render_host(const struct comp_ctx *ctx, const struct comp_host *h,
 int render_tree(const struct comp_ctx *ctx, const struct render_opts *opts,
 		struct render_stats *stats, struct strbuf *err)
 {
-	char *tmp = xstrfmt("%s.kcfg-new", opts->out_dir);
-	char *old = xstrfmt("%s.kcfg-old", opts->out_dir);
-	char *marker = xstrfmt("%s/%s", tmp, RENDER_MARKER);
-	int found = 0, ret = -1;
+	char *out = NULL, *tmp = NULL, *old = NULL;
+	int found = 0, made = 0, ret = -1;
 
 	memset(stats, 0, sizeof(*stats));
 	if (opts->only_component && !component_find(opts->only_component)) {
 		strbuf_addf(err, "no component '%s'", opts->only_component);
 		goto out;
 	}
-	if (!replaceable(opts->out_dir)) {
+	if (!(out = output_dir(opts->out_dir, err)))
+		goto out;
+	tmp = xstrfmt("%s.kcfg-new", out);
+	old = xstrfmt("%s.kcfg-old", out);
+	if (!replaceable(out)) {
 		strbuf_addf(err, "'%s' exists and was not made by kcfg render; "
-			    "choose an empty or new directory", opts->out_dir);
+			    "choose an empty or new directory", out);
 		goto out;
 	}
-	remove_tree(tmp);
-	remove_tree(old);
-	if (mkdir_p(tmp, 0755, err) < 0 ||
-	    write_file_atomic(marker, "", 0, 0644, err) < 0)
+	if (clear_aside(tmp, err) < 0 || clear_aside(old, err) < 0)
+		goto out;
+	/* made here and now, so nothing in it was planted by anyone else */
+	if (make_parent(tmp, err) < 0)
+		goto out;
+	if (mkdir(tmp, 0755) < 0) {
+		strbuf_addf(err, "cannot create '%s': %s", tmp, strerror(errno));
+		goto out;
+	}
+	made = 1;
+	if (write_file_beneath(tmp, RENDER_MARKER, "", 0, 0644, 0755, err) < 0)
 		goto out;
 	for (size_t i = 0; i < ctx->nr_hosts; i++) {
 		const struct comp_host *h = &ctx->hosts[i];
@@ -195,22 +255,23 @@ int render_tree(const struct comp_ctx *ctx, const struct render_opts *opts,
 		goto out;
 	}
 	/* swap the new tree in whole */
-	if (path_exists(opts->out_dir) && rename(opts->out_dir, old) < 0) {
-		strbuf_addf(err, "cannot move '%s' aside: %s", opts->out_dir, strerror(errno));
+	if (path_exists(out) && rename(out, old) < 0) {
+		strbuf_addf(err, "cannot move '%s' aside: %s", out, strerror(errno));
 		goto out;
 	}
-	if (rename(tmp, opts->out_dir) < 0) {
-		strbuf_addf(err, "cannot create '%s': %s", opts->out_dir, strerror(errno));
-		rename(old, opts->out_dir);
+	if (rename(tmp, out) < 0) {
+		strbuf_addf(err, "cannot create '%s': %s", out, strerror(errno));
+		rename(old, out);
 		goto out;
 	}
+	made = 0;
 	remove_tree(old);
 	ret = 0;
 out:
-	if (ret < 0)
+	if (made)
 		remove_tree(tmp);
+	free(out);
 	free(tmp);
 	free(old);
-	free(marker);
 	return ret;
 }

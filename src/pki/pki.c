@@ -9,6 +9,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -22,6 +23,15 @@
 
 #define PKI_MAX_PEM (64u << 10)	/* a PEM file we read is never bigger */
 #define RENEW_BEFORE_SECONDS (30L * 24 * 3600)
+/*
+ * PBKDF2-HMAC-SHA256 rounds for the keys at rest: ten times the vault's
+ * (ansible-vault's fixed 10000), so that a key file is never the cheaper
+ * way to guess the vault password. kcfg before this wrote 2048.
+ */
+#define KEY_KDF_ITER 100000
+#define KEY_SALT_LEN 16
+
+const char *const pki_key_files[] = { "ca.key", "server.key", NULL };
 
 static void add_ssl_error(struct strbuf *err)
 {
@@ -46,6 +56,57 @@ static EVP_PKEY *new_key(void)
 	return EVP_EC_gen("P-256");
 }
 
+/* `key` as encrypted PKCS#8 PEM: PBES2, PBKDF2-HMAC-SHA256, AES-256-CBC. */
+static int encode_key(BIO *bio, EVP_PKEY *key, const char *pass, size_t pass_len)
+{
+	PKCS8_PRIV_KEY_INFO *p8inf = EVP_PKEY2PKCS8(key);
+	X509_SIG *p8 = NULL;
+	int ok;
+
+	/* pbe_nid -1: PBES2 with `cipher`; its PRF defaults to hmacWithSHA256 */
+	if (p8inf)
+		p8 = PKCS8_encrypt_ex(-1, EVP_aes_256_cbc(), pass, (int)pass_len, NULL,
+				      KEY_SALT_LEN, KEY_KDF_ITER, p8inf, NULL, NULL);
+	ok = p8 && PEM_write_bio_PKCS8(bio, p8);
+	X509_SIG_free(p8);
+	PKCS8_PRIV_KEY_INFO_free(p8inf);
+	return ok;
+}
+
+/*
+ * 1 when the encrypted key `pem` is protected as encode_key() does it
+ * now (PBKDF2 with SHA-256 or SHA-512 and at least KEY_KDF_ITER rounds);
+ * 0 for keys of older kcfg versions, which are re-encrypted.
+ */
+static int kdf_current(const char *pem, size_t len)
+{
+	BIO *bio = BIO_new_mem_buf(pem, (int)len);
+	X509_SIG *p8 = bio ? PEM_read_bio_PKCS8(bio, NULL, NULL, NULL) : NULL;
+	const X509_ALGOR *alg = NULL;
+	PBE2PARAM *pbe2 = NULL;
+	PBKDF2PARAM *kdf = NULL;
+	int ok = 0, prf;
+
+	if (p8)
+		X509_SIG_get0(p8, &alg, NULL);
+	if (alg && OBJ_obj2nid(alg->algorithm) == NID_pbes2)
+		pbe2 = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBE2PARAM), alg->parameter);
+	if (pbe2 && OBJ_obj2nid(pbe2->keyfunc->algorithm) == NID_id_pbkdf2)
+		kdf = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBKDF2PARAM),
+						pbe2->keyfunc->parameter);
+	if (kdf && kdf->prf) {
+		prf = OBJ_obj2nid(kdf->prf->algorithm);
+		ok = (prf == NID_hmacWithSHA256 || prf == NID_hmacWithSHA512) &&
+		     ASN1_INTEGER_get(kdf->iter) >= KEY_KDF_ITER;
+	}
+	PBKDF2PARAM_free(kdf);
+	PBE2PARAM_free(pbe2);
+	X509_SIG_free(p8);
+	BIO_free(bio);
+	ERR_clear_error();
+	return ok;
+}
+
 static int write_pem(const char *path, int is_key, void *obj, const char *pass,
 		     size_t pass_len, struct strbuf *err)
 {
@@ -55,9 +116,7 @@ static int write_pem(const char *path, int is_key, void *obj, const char *pass,
 	int ok, ret;
 
 	if (is_key)
-		ok = PEM_write_bio_PKCS8PrivateKey(bio, obj, EVP_aes_256_cbc(),
-						   (const char *)pass, (int)pass_len,
-						   NULL, NULL);
+		ok = encode_key(bio, obj, pass, pass_len);
 	else
 		ok = PEM_write_bio_X509(bio, obj);
 	if (!ok) {
@@ -104,24 +163,38 @@ static X509 *read_cert(const char *path, struct strbuf *err)
 	return x;
 }
 
-static EVP_PKEY *read_key(const char *path, const char *pass, size_t pass_len,
-			  struct strbuf *err)
+/* The encrypted key `pem` (read from `name`), decrypted; NULL with `err`. */
+static EVP_PKEY *decrypt_key(const char *pem, size_t len, const char *name,
+			     const char *pass, size_t pass_len, struct strbuf *err)
 {
-	BIO *bio = read_pem_bio(path, err);
-	EVP_PKEY *k;
-	char *p;
+	BIO *bio = BIO_new_mem_buf(pem, (int)len);
+	EVP_PKEY *k = NULL;
+	char *p = xstrndup(pass, pass_len);
 
-	if (!bio)
-		return NULL;
-	p = xstrndup(pass, pass_len);
-	k = PEM_read_bio_PrivateKey(bio, NULL, NULL, p);
+	if (bio)
+		k = PEM_read_bio_PrivateKey(bio, NULL, NULL, p);
 	OPENSSL_cleanse(p, pass_len);
 	free(p);
 	BIO_free(bio);
 	if (!k) {
 		ERR_clear_error();
-		strbuf_addf(err, "cannot decrypt the key '%s' with the vault password", path);
+		strbuf_addf(err, "cannot decrypt the key '%s' with the vault password", name);
 	}
+	return k;
+}
+
+/* Reads and decrypts `path`; *weak is set when its KDF is an old one. */
+static EVP_PKEY *read_key(const char *path, const char *pass, size_t pass_len,
+			  int *weak, struct strbuf *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	EVP_PKEY *k = NULL;
+
+	if (strbuf_read_file(&sb, path, PKI_MAX_PEM) < 0)
+		strbuf_addf(err, "cannot read '%s': %s", path, strerror(errno));
+	else if ((k = decrypt_key(sb.buf, sb.len, path, pass, pass_len, err)) && weak)
+		*weak = !kdf_current(sb.buf, sb.len);
+	strbuf_release(&sb);
 	return k;
 }
 
@@ -375,7 +448,7 @@ int pki_ensure(const struct pki_request *req, struct pki_result *res,
 	X509 *ca = NULL, *srv = NULL;
 	EVP_PKEY *ca_key = NULL, *srv_pkey = NULL;
 	const char *why = NULL;
-	int ret = -1;
+	int ret = -1, ca_weak = 0, srv_weak = 0;
 
 	memset(res, 0, sizeof(*res));
 	if (mkdir_p(req->dir, 0700, err) < 0)
@@ -391,19 +464,26 @@ int pki_ensure(const struct pki_request *req, struct pki_result *res,
 		goto out;
 	}
 	if (!(ca = read_cert(ca_crt, err)) ||
-	    !(ca_key = read_key(ca_keyp, req->password, req->password_len, err)))
+	    !(ca_key = read_key(ca_keyp, req->password, req->password_len, &ca_weak, err)))
 		goto out;
 	if (X509_check_private_key(ca, ca_key) != 1) {
 		ERR_clear_error();
 		strbuf_addf(err, "'%s' does not belong to '%s'", ca_keyp, ca_crt);
 		goto out;
 	}
+	/* a key an older kcfg wrote gets today's KDF: the same key, re-encrypted */
+	if (ca_weak) {
+		if (write_pem(ca_keyp, 1, ca_key, req->password, req->password_len, err) < 0)
+			goto out;
+		res->keys_upgraded++;
+	}
 
 	if (!path_exists(srv_crt) || !path_exists(srv_key))
 		why = "there is none yet";
 	else if (!(srv = read_cert(srv_crt, err)))
 		goto out;
-	else if (!(srv_pkey = read_key(srv_key, req->password, req->password_len, err)))
+	else if (!(srv_pkey = read_key(srv_key, req->password, req->password_len,
+				       &srv_weak, err)))
 		goto out;
 	else if (X509_check_private_key(srv, srv_pkey) != 1) {
 		ERR_clear_error();
@@ -416,6 +496,10 @@ int pki_ensure(const struct pki_request *req, struct pki_result *res,
 			goto out;
 		res->cert_issued = 1;
 		res->reason = xstrdup(why);
+	} else if (srv_weak) {
+		if (write_pem(srv_key, 1, srv_pkey, req->password, req->password_len, err) < 0)
+			goto out;
+		res->keys_upgraded++;
 	}
 	ret = 0;
 out:
@@ -439,7 +523,7 @@ void pki_result_release(struct pki_result *res)
 int pki_read_key_pem(const char *key_path, const char *password,
 		     size_t password_len, struct strbuf *out, struct strbuf *err)
 {
-	EVP_PKEY *k = read_key(key_path, password, password_len, err);
+	EVP_PKEY *k = read_key(key_path, password, password_len, NULL, err);
 	BIO *bio;
 	char *data;
 	long len;
@@ -462,4 +546,32 @@ int pki_read_key_pem(const char *key_path, const char *password,
 	BIO_free(bio);
 	EVP_PKEY_free(k);
 	return 0;
+}
+
+int pki_rekey_pem(const char *pem, size_t len, const char *name,
+		  const char *old_pw, size_t old_len, const char *new_pw, size_t new_len,
+		  struct strbuf *out, struct strbuf *err)
+{
+	struct strbuf ignored = STRBUF_INIT;
+	EVP_PKEY *k = decrypt_key(pem, len, name, old_pw, old_len, &ignored);
+	BIO *bio;
+	char *data;
+	long n;
+	int ret = -1;
+
+	strbuf_release(&ignored);
+	if (!k)
+		return PKI_WRONG_PASSWORD;
+	bio = BIO_new(BIO_s_mem());
+	if (bio && encode_key(bio, k, new_pw, new_len)) {
+		n = BIO_get_mem_data(bio, &data);
+		strbuf_add(out, data, (size_t)n);
+		ret = 0;
+	} else {
+		strbuf_addf(err, "cannot encrypt the key '%s' anew", name);
+		add_ssl_error(err);
+	}
+	BIO_free(bio);
+	EVP_PKEY_free(k);
+	return ret;
 }

@@ -10,8 +10,10 @@ struct strbuf;
  * kept under a local directory (.kcfg/pki/). Generated once and reused:
  * the original playbook regenerated the CA on every run, which broke
  * every node's trust. Private keys are stored encrypted (PKCS#8,
- * PBES2: PBKDF2-HMAC-SHA256 and AES-256-CBC) with the vault password,
- * never in plain text.
+ * PBES2: PBKDF2-HMAC-SHA256 with 100000 rounds and a 16-byte salt, and
+ * AES-256-CBC) with the vault password, never in plain text. Keys an
+ * older kcfg wrote with fewer rounds are read, and re-encrypted the
+ * next time pki_ensure() reads them.
  *
  * Files in `dir`:
  *   ca.crt      the CA certificate (PEM)
@@ -39,7 +41,11 @@ struct pki_result {
 	int ca_created;		/* a new CA was made (first run) */
 	int cert_issued;	/* a new server certificate was issued */
 	char *reason;		/* why the certificate was (re)issued, or NULL */
+	int keys_upgraded;	/* keys of an older kcfg re-encrypted with today's KDF */
 };
+
+/* The key files in the directory, NULL-terminated: "ca.key", "server.key". */
+extern const char *const pki_key_files[];
 
 /*
  * Makes sure the CA and a server certificate matching the request exist
@@ -60,5 +66,18 @@ void pki_result_release(struct pki_result *res);
  */
 int pki_read_key_pem(const char *key_path, const char *password,
 		     size_t password_len, struct strbuf *out, struct strbuf *err);
+
+#define PKI_WRONG_PASSWORD 1
+
+/*
+ * For `kcfg vault rekey`: the encrypted key `pem` (as read from the file
+ * `name`) decrypted with `old_pw` and encrypted anew with `new_pw`, as
+ * pki_ensure() writes keys, appended to `out`. Nothing is written.
+ * Returns 0, PKI_WRONG_PASSWORD when `old_pw` does not open it, or -1
+ * with `err`.
+ */
+int pki_rekey_pem(const char *pem, size_t len, const char *name,
+		  const char *old_pw, size_t old_len, const char *new_pw, size_t new_len,
+		  struct strbuf *out, struct strbuf *err);
 
 #endif

@@ -21,9 +21,13 @@ enum log_level log_get_stderr_level(void) { return stderr_level; }
 
 int log_open_file(const char *path, struct strbuf *err)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	/* a new file of its own: never one planted there, nor through a link */
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC,
+		      0600);
 	if (fd < 0) {
-		strbuf_addf(err, "cannot open log file '%s': %s", path, strerror(errno));
+		if (errno == EEXIST)
+			return 1;
+		strbuf_addf(err, "cannot create log file '%s': %s", path, strerror(errno));
 		return -1;
 	}
 	log_close();

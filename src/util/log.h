@@ -13,7 +13,10 @@ enum log_level { LOG_ERROR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
 
 void log_set_stderr_level(enum log_level level);
 enum log_level log_get_stderr_level(void);
-/* Opens (appends to) a log file, created 0600. */
+/*
+ * Creates the log file `path`, 0600, exclusively: returns 0, 1 when
+ * something (a file, a link) is there already, or -1 with `err`.
+ */
 int log_open_file(const char *path, struct strbuf *err);
 void log_close(void);
 void log_msg(enum log_level level, const char *fmt, ...)

@@ -16,6 +16,7 @@
 #include <openssl/x509v3.h>
 
 #include "pki/pki.h"
+#include "util/fs.h"
 #include "util/strbuf.h"
 
 static char dir[64];
@@ -255,6 +256,112 @@ static void test_san_names_are_data(void **state)
 	strbuf_release(&crt);
 }
 
+/* The PBKDF2 rounds of the encrypted key file `name` (0 when it is no PBES2/PBKDF2-SHA256). */
+static long kdf_rounds(const char *name)
+{
+	char path[128];
+	FILE *f;
+	X509_SIG *p8;
+	const X509_ALGOR *alg;
+	PBE2PARAM *pbe2;
+	PBKDF2PARAM *kdf = NULL;
+	long rounds = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	p8 = PEM_read_PKCS8(f, NULL, NULL, NULL);
+	fclose(f);
+	assert_non_null(p8);
+	X509_SIG_get0(p8, &alg, NULL);
+	assert_int_equal(OBJ_obj2nid(alg->algorithm), NID_pbes2);
+	pbe2 = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBE2PARAM), alg->parameter);
+	assert_non_null(pbe2);
+	if (OBJ_obj2nid(pbe2->keyfunc->algorithm) == NID_id_pbkdf2)
+		kdf = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBKDF2PARAM),
+						pbe2->keyfunc->parameter);
+	if (kdf && kdf->prf && OBJ_obj2nid(kdf->prf->algorithm) == NID_hmacWithSHA256)
+		rounds = ASN1_INTEGER_get(kdf->iter);
+	PBKDF2PARAM_free(kdf);
+	PBE2PARAM_free(pbe2);
+	X509_SIG_free(p8);
+	return rounds;
+}
+
+static void test_keys_use_a_kdf_stronger_than_the_vaults(void **state)
+{
+	/* ansible-vault: PBKDF2-HMAC-SHA256, 10000 rounds */
+	assert_true(kdf_rounds("ca.key") >= 100000);
+	assert_true(kdf_rounds("server.key") >= 100000);
+}
+
+static void test_keys_of_an_older_kcfg_load_and_are_upgraded(void **state)
+{
+	struct pki_request r = request(ips2);
+	struct pki_result res;
+	struct strbuf err = STRBUF_INIT, before = STRBUF_INIT, after = STRBUF_INIT;
+	char path[128];
+	EVP_PKEY *k;
+	FILE *f;
+
+	/* ca.key as kcfg wrote it before: OpenSSL's default 2048 rounds */
+	snprintf(path, sizeof(path), "%s/ca.key", dir);
+	assert_int_equal(pki_read_key_pem(path, "vault-pw", 8, &before, &err), 0);
+	f = fopen(path, "r");
+	k = PEM_read_PrivateKey(f, NULL, NULL, (void *)"vault-pw");
+	fclose(f);
+	assert_non_null(k);
+	f = fopen(path, "w");
+	assert_int_equal(PEM_write_PKCS8PrivateKey(f, k, EVP_aes_256_cbc(), "vault-pw", 8,
+						   NULL, NULL), 1);
+	fclose(f);
+	EVP_PKEY_free(k);
+	assert_int_equal(kdf_rounds("ca.key"), 2048);
+
+	assert_int_equal(pki_ensure(&r, &res, &err), 0);
+	assert_false(res.ca_created);
+	assert_false(res.cert_issued);
+	assert_int_equal(res.keys_upgraded, 1);
+	assert_true(kdf_rounds("ca.key") >= 100000);
+	assert_int_equal(pki_read_key_pem(path, "vault-pw", 8, &after, &err), 0);
+	assert_string_equal(before.buf, after.buf);	/* the same key */
+	pki_result_release(&res);
+	assert_int_equal(pki_ensure(&r, &res, &err), 0);
+	assert_int_equal(res.keys_upgraded, 0);
+	pki_result_release(&res);
+	strbuf_release(&err);
+	strbuf_release(&before);
+	strbuf_release(&after);
+}
+
+static void test_rekey_pem(void **state)
+{
+	struct strbuf pem = STRBUF_INIT, out = STRBUF_INIT, err = STRBUF_INIT;
+	struct strbuf plain_old = STRBUF_INIT, plain_new = STRBUF_INIT;
+	char path[128], tmp[128];
+
+	snprintf(path, sizeof(path), "%s/server.key", dir);
+	snprintf(tmp, sizeof(tmp), "%s/rekeyed.key", dir);
+	assert_int_equal(strbuf_read_file(&pem, path, 65536), 0);
+	assert_int_equal(pki_rekey_pem(pem.buf, pem.len, path, "wrong", 5, "new-pw", 6,
+				       &out, &err), PKI_WRONG_PASSWORD);
+	assert_int_equal(out.len, 0);
+	assert_int_equal(pki_rekey_pem(pem.buf, pem.len, path, "vault-pw", 8, "new-pw", 6,
+				       &out, &err), 0);
+	assert_int_equal(write_file_atomic(tmp, out.buf, out.len, 0600, &err), 0);
+	assert_int_equal(pki_read_key_pem(tmp, "vault-pw", 8, &plain_new, &err), -1);
+	assert_int_equal(pki_read_key_pem(tmp, "new-pw", 6, &plain_new, &err), 0);
+	assert_int_equal(pki_read_key_pem(path, "vault-pw", 8, &plain_old, &err), 0);
+	assert_string_equal(plain_old.buf, plain_new.buf);
+	assert_true(kdf_rounds("rekeyed.key") >= 100000);
+	unlink(tmp);
+	strbuf_release(&pem);
+	strbuf_release(&out);
+	strbuf_release(&err);
+	strbuf_release(&plain_old);
+	strbuf_release(&plain_new);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -264,6 +371,9 @@ int main(void)
 		cmocka_unit_test(test_new_address_reissues_but_keeps_the_ca),
 		cmocka_unit_test(test_wrong_password_never_replaces_the_ca),
 		cmocka_unit_test(test_san_names_are_data),
+		cmocka_unit_test(test_keys_use_a_kdf_stronger_than_the_vaults),
+		cmocka_unit_test(test_keys_of_an_older_kcfg_load_and_are_upgraded),
+		cmocka_unit_test(test_rekey_pem),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
