@@ -34,14 +34,16 @@ void cluster_kubeconfig_set_server(const char *kubeconfig, const char *host,
 				   struct strbuf *out)
 {
 	const char *p = kubeconfig;
+	/* an IPv6 address in a URL is bracketed: https://[fd00::12]:6443 */
+	int bracket = strchr(host, ':') && host[0] != '[';
 
 	while (*p) {
 		const char *eol = p + strcspn(p, "\n");
 		size_t indent = strspn(p, " ");
 
 		if (!strncmp(p + indent, "server:", 7))
-			strbuf_addf(out, "%.*sserver: https://%s:%d", (int)indent, p, host,
-				    KUBE_API_PORT);
+			strbuf_addf(out, "%.*sserver: https://%s%s%s:%d", (int)indent, p,
+				    bracket ? "[" : "", host, bracket ? "]" : "", KUBE_API_PORT);
 		else
 			strbuf_add(out, p, (size_t)(eol - p));
 		if (!*eol)
@@ -51,11 +53,9 @@ void cluster_kubeconfig_set_server(const char *kubeconfig, const char *host,
 	}
 }
 
-void cluster_kubeconfig_server_sed(struct strbuf *out, const char *host)
+void cluster_kubeconfig_fill(const char *kubeconfig, const char *host, struct strbuf *out)
 {
-	struct strbuf expr = STRBUF_INIT;
-
-	strbuf_addf(&expr, "s#^\\( *server:\\).*#\\1 https://%s:%d#", host, KUBE_API_PORT);
-	sq_quote(out, expr.buf);
-	strbuf_release(&expr);
+	cluster_kubeconfig_set_server(kubeconfig, host, out);
+	if (!out->len || out->buf[out->len - 1] != '\n')
+		strbuf_addch(out, '\n');
 }
