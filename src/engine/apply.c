@@ -56,7 +56,7 @@ static const char prelude[] =
 	"wfb() { enter \"$1\" 1 && ck \"$2\" \"$7\" && op \"$2\" \"$3\" || return 1\n"
 	"\tbase64 -d >&3 && fin \"$2\" \"$4\" \"$5\" \"$6\" || ab; }\n"
 	/* wa DIR NAME UMASK MODE OWNER: a regular file's mode and owner, set on a copy */
-	"wa() { enter \"$1\" 0 && cw \"$2\" \"$3\" \"$4\" \"$5\"; }\n"
+	"wa() { en \"$1\" && cw \"$2\" \"$3\" \"$4\" \"$5\"; }\n"
 	/* wb DIR NAME BEGIN END BACKUP LINKS UMASK TEXT: the block between the markers
 	 * is TEXT; the file keeps its owner and mode (read, like its text, without
 	 * following a link), a new one is root's with the mode UMASK gives */
@@ -81,7 +81,9 @@ static const char prelude[] =
 	"\t\tumask 077; mkdir -- \"./$2\"; _s=$?; umask 022; [ $_s = 0 ] || return 1; fi\n"
 	"\tda \"${1%/}/$2\" \"$3\" \"$4\"; }\n"
 	/* da PATH MODE OWNER: a directory's owner and mode, set on '.' from inside it */
-	"da() { enter \"$1\" 0 && { [ \"$3\" = - ] || chown -- \"$3\" .; } && chmod -- \"$2\" .; }\n"
+	"da() { en \"$1\" && { [ \"$3\" = - ] || chown -- \"$3\" .; } && chmod -- \"$2\" .; }\n"
+	/* en DIR: enter an existing DIR, or say it is gone */
+	"en() { enter \"$1\" 0 || { [ $? != 2 ] || echo \"'$1' is missing\" >&2; return 1; }; }\n"
 	/* ra DIR NAME: nothing at NAME; a missing directory holds nothing */
 	"ra() { enter \"$1\" 0; case $? in 0) rm -rf -- \"./$2\" ;; 2) return 0 ;; *) return 1 ;; esac; }\n";
 

@@ -151,13 +151,40 @@ static void add_loose(const struct resource_list *rl, struct strbuf *s)
 	strbuf_release(&dir);
 }
 
-/* `PATH`, or `PATH DIR NAME` for the careful functions. */
+/* ` PATH`, or ` PATH DIR NAME` for the careful functions. */
 static void add_path_args(struct strbuf *s, const char *path, int dir_name)
 {
 	strbuf_addch(s, ' ');
 	sq_quote(s, path);
 	if (dir_name)
 		remote_fs_add_dir_name(s, path);
+}
+
+/*
+ * Where `path` is read: below a directory others can change, by the
+ * careful function `fn` (PATH DIR NAME, then `extra`); else onto the
+ * argument list of the one batched command (only when it is a regular
+ * file, not a link, with `regular`).
+ */
+static void add_path_split(struct strbuf *s, const char *path, const char *fn,
+			   const char *extra, int regular)
+{
+	strbuf_addstr(s, "if lo");
+	add_path_args(s, path, 0);
+	strbuf_addf(s, "; then %s", fn);
+	add_path_args(s, path, 1);
+	strbuf_addstr(s, extra);
+	if (regular) {
+		strbuf_addstr(s, "; elif [ -f");
+		add_path_args(s, path, 0);
+		strbuf_addstr(s, " ] && [ ! -h");
+		add_path_args(s, path, 0);
+		strbuf_addstr(s, " ]; then set -- \"$@\"");
+	} else {
+		strbuf_addstr(s, "; else set -- \"$@\"");
+	}
+	add_path_args(s, path, 0);
+	strbuf_addstr(s, "; fi\n");
 }
 
 static void add_stat(const struct resource_list *rl, struct strbuf *s)
@@ -176,15 +203,8 @@ static void add_stat(const struct resource_list *rl, struct strbuf *s)
 		"\t_s=$(stat --printf='P\\t%F\\t%a\\t%U\\t%G\\t%s\\t' -- \"./$3\" 2>/dev/null) &&\n"
 		"\tprintf '%s%s\\n' \"$_s\" \"$1\"; }\n"
 		"set --\n");
-	for (size_t i = 0; i < paths.nr; i++) {
-		strbuf_addstr(s, "if lo");
-		add_path_args(s, paths.v[i], 0);
-		strbuf_addstr(s, "; then pl");
-		add_path_args(s, paths.v[i], 1);
-		strbuf_addstr(s, "; else set -- \"$@\"");
-		add_path_args(s, paths.v[i], 0);
-		strbuf_addstr(s, "; fi\n");
-	}
+	for (size_t i = 0; i < paths.nr; i++)
+		add_path_split(s, paths.v[i], "pl", "", 0);
 	strbuf_addstr(s, "[ $# -eq 0 ] || "
 		"stat --printf='P\\t%F\\t%a\\t%U\\t%G\\t%s\\t%n\\n' -- \"$@\" 2>/dev/null\n");
 	strvec_clear(&paths);
@@ -199,7 +219,7 @@ static void add_stat(const struct resource_list *rl, struct strbuf *s)
 static void add_hashes(const struct resource_list *rl, struct strbuf *s)
 {
 	struct strvec paths = STRVEC_INIT;
-	struct strbuf cases = STRBUF_INIT;
+	struct strbuf cases = STRBUF_INIT, want = STRBUF_INIT;
 
 	strbuf_addf(s,
 		"hl() { enter \"$2\" 0 2>/dev/null && [ -f \"./$3\" ] && [ ! -h \"./$3\" ] || return 0\n"
@@ -220,17 +240,9 @@ static void add_hashes(const struct resource_list *rl, struct strbuf *s)
 			sq_quote(&cases, r->path);
 			strbuf_addf(&cases, ") W=%s;;\n", hex);
 		}
-		strbuf_addstr(s, "if lo");
-		add_path_args(s, r->path, 0);
-		strbuf_addstr(s, "; then hl");
-		add_path_args(s, r->path, 1);
-		strbuf_addf(s, " '%s'; elif [ -f", hex);
-		add_path_args(s, r->path, 0);
-		strbuf_addstr(s, " ] && [ ! -h");
-		add_path_args(s, r->path, 0);
-		strbuf_addstr(s, " ]; then set -- \"$@\"");
-		add_path_args(s, r->path, 0);
-		strbuf_addstr(s, "; fi\n");
+		strbuf_reset(&want);
+		strbuf_addf(&want, " '%s'", hex);
+		add_path_split(s, r->path, "hl", want.buf, 1);
 	}
 	if (paths.nr) {
 		strbuf_addf(s, "w() { case $1 in\n%s*) W=;; esac; }\n", cases.buf);
@@ -247,6 +259,7 @@ static void add_hashes(const struct resource_list *rl, struct strbuf *s)
 	}
 	strvec_clear(&paths);
 	strbuf_release(&cases);
+	strbuf_release(&want);
 }
 
 /*
@@ -286,19 +299,8 @@ static void add_blocks(const struct resource_list *rl, struct strbuf *s)
 			"bl() { enter \"$2\" 0 2>/dev/null && [ -f \"./$3\" ] && [ ! -h \"./$3\" ] || return 0\n"
 			"\trd \"$3\" | awk -v \"$BS\" -v \"F=$1\" \"$BA\"; }\n"
 			"set --\n");
-		for (size_t i = 0; i < files.nr; i++) {
-			strbuf_addstr(s, "if lo");
-			add_path_args(s, files.v[i], 0);
-			strbuf_addstr(s, "; then bl");
-			add_path_args(s, files.v[i], 1);
-			strbuf_addstr(s, "; elif [ -f");
-			add_path_args(s, files.v[i], 0);
-			strbuf_addstr(s, " ] && [ ! -h");
-			add_path_args(s, files.v[i], 0);
-			strbuf_addstr(s, " ]; then set -- \"$@\"");
-			add_path_args(s, files.v[i], 0);
-			strbuf_addstr(s, "; fi\n");
-		}
+		for (size_t i = 0; i < files.nr; i++)
+			add_path_split(s, files.v[i], "bl", "", 1);
 		strbuf_addstr(s, "[ $# -eq 0 ] || awk -v \"$BS\" -v F= \"$BA\" \"$@\" 2>/dev/null </dev/null\n");
 	}
 	strvec_clear(&files);
