@@ -44,6 +44,7 @@ const char remote_fs_read_functions[] =
 	"\t\t\tcontinue\n"
 	"\t\tfi\n"
 	"\t\tif ! cd -P \"./$_c\" 2>/dev/null; then\n"
+	"\t\t\tif [ -d \"./$_c\" ]; then echo \"cannot enter '$_p/$_c'\" >&2; return 1; fi\n"
 	"\t\t\tif [ -e \"./$_c\" ] || [ -h \"./$_c\" ]; then\n"
 	"\t\t\t\techo \"'$_p/$_c' is not a directory\" >&2; return 1; fi\n"
 	"\t\t\t[ \"$2\" = 1 ] || return 2\n"
