@@ -83,15 +83,12 @@ static void log_plan(struct run_host *h)
 	strbuf_release(&line);
 }
 
-/* The first planned change whose command needs a cluster value, or plan.nr. */
+/* The first planned change that needs a cluster value, or plan.nr. */
 static size_t first_needing_value(const struct run_host *h)
 {
-	for (size_t i = 0; i < h->plan.nr; i++) {
-		const struct change *c = &h->plan.v[i];
-
-		if (c->res != CHANGE_NO_RESOURCE && h->rl.items[c->res].needs)
+	for (size_t i = 0; i < h->plan.nr; i++)
+		if (apply_change_needs(&h->rl, &h->plan.v[i]))
 			return i;
-	}
 	return h->plan.nr;
 }
 
@@ -105,7 +102,7 @@ static void add_apply_steps(struct run *run, struct runner_host *rh, struct run_
 
 		if (st->v[i].upload)
 			runner_add_upload(rh, "upload", h->rl.items[c->res].local_path,
-					  h->rl.items[c->res].path, c->mode,
+					  h->rl.items[c->res].path, c->mode, c->owner,
 					  run->opts->timeout_s * 1000u);
 		else
 			runner_add_step(rh, "apply", st->v[i].script.buf,
@@ -299,9 +296,7 @@ static int second_pass(struct run *run)
 		if (!h->deferred || h->state != RUN_DONE)
 			continue;
 		for (size_t k = h->deferred_from; k < h->plan.nr; k++) {
-			const struct change *c = &h->plan.v[k];
-			const char *need = c->res != CHANGE_NO_RESOURCE ? h->rl.items[c->res].needs
-									: NULL;
+			const char *need = apply_change_needs(&h->rl, &h->plan.v[k]);
 
 			if (need && strvec_find(&names, need) < 0)
 				strvec_push(&names, need);

@@ -108,8 +108,7 @@ static void add_kubeconfig(const struct comp_ctx *ctx, struct resource_list *out
 {
 	const char *user = ctx->settings->cluster.ansible_user;
 	const struct comp_host *ctl = comp_first_host(ctx, COMP_ROLE_MASTER);
-	struct strbuf kube = STRBUF_INIT, q = STRBUF_INIT, qowner = STRBUF_INIT;
-	struct strbuf sed = STRBUF_INIT;
+	struct strbuf kube = STRBUF_INIT;
 	struct resource *r;
 
 	comp_user_home(user, &kube);
@@ -122,25 +121,23 @@ static void add_kubeconfig(const struct comp_ctx *ctx, struct resource_list *out
 
 	/*
 	 * k0s makes it on the controller once it runs: apply reads it there
-	 * (a cluster value) and writes it here, once; delete the file to have
+	 * (a cluster value) and writes it here, once, like any file (never
+	 * through a link the user put in ~/.kube); delete the file to have
 	 * it written again. It holds the admin's client key, so it is never
 	 * on the local disk, in a plan or in a log. k0s names the API as
-	 * localhost there; from here it is the controller's front address.
+	 * localhost there; from here it is the controller's front address,
+	 * put in by cluster_kubeconfig_fill (data, never sed code).
 	 */
 	strbuf_addstr(&kube, "/config");
-	sq_quote(&q, kube.buf);
-	sq_quote(&qowner, user);
-	cluster_kubeconfig_server_sed(&sed, ctl ? ctl->address : "localhost");
-	r = resource_add(out, RES_COMMAND, "bastion");
-	r->command = xstrfmt("umask 077 && printf '%%s\\n' " CLUSTER_VALUE_REF(CV_KUBECONFIG_ADMIN)
-			     " | sed %s >%s.kcfg-new && chown %s: %s.kcfg-new && "
-			     "mv -f %s.kcfg-new %s",
-			     sed.buf, q.buf, qowner.buf, q.buf, q.buf, q.buf);
+	r = resource_add(out, RES_FILE, "bastion");
+	r->path = strbuf_detach(&kube, NULL);
+	r->mode = 0600;
+	r->owner = xstrdup(user);
+	r->group = xstrdup(user);
+	r->secret = 1;
 	r->needs = CV_KUBECONFIG_ADMIN;
-	r->creates = strbuf_detach(&kube, NULL);
-	strbuf_release(&q);
-	strbuf_release(&qowner);
-	strbuf_release(&sed);
+	r->fill = cluster_kubeconfig_fill;
+	r->fill_arg = xstrdup(ctl ? ctl->address : "localhost");
 }
 
 static int bastion_desired(const struct comp_ctx *ctx, const struct comp_host *h,

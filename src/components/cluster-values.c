@@ -35,7 +35,6 @@ void cluster_kubeconfig_set_server(const char *kubeconfig, const char *host,
 				   struct strbuf *out)
 {
 	const char *p = kubeconfig;
-
 	while (*p) {
 		const char *eol = p + strcspn(p, "\n");
 		size_t indent = strspn(p, " ");
@@ -53,13 +52,9 @@ void cluster_kubeconfig_set_server(const char *kubeconfig, const char *host,
 	}
 }
 
-void cluster_kubeconfig_server_sed(struct strbuf *out, const char *host)
+void cluster_kubeconfig_fill(const char *kubeconfig, const char *host, struct strbuf *out)
 {
-	struct strbuf expr = STRBUF_INIT;
-
-	strbuf_addstr(&expr, "s#^\\( *server:\\).*#\\1 https://");
-	names_url_host(&expr, host);
-	strbuf_addf(&expr, ":%d#", KUBE_API_PORT);
-	sq_quote(out, expr.buf);
-	strbuf_release(&expr);
+	cluster_kubeconfig_set_server(kubeconfig, host, out);
+	if (!out->len || out->buf[out->len - 1] != '\n')
+		strbuf_addch(out, '\n');
 }

@@ -38,11 +38,12 @@ struct strbuf;
 
 /*
  * The admin kubeconfig k0s prints names the API as https://localhost:6443.
- * These point it at https://HOST:6443 instead (https://[HOST]:6443 for IPv6): in C (`kcfg kubeconfig`),
- * or as a sed argument, quoted for sh (the bastion's copy).
+ * cluster_kubeconfig_set_server points it at https://HOST:6443 instead
+ * (an IPv6 HOST bracketed); cluster_kubeconfig_fill does the same and
+ * ends it with a newline: a file resource's `fill` (the bastion's copy).
  */
 void cluster_kubeconfig_set_server(const char *kubeconfig, const char *host,
 				   struct strbuf *out);
-void cluster_kubeconfig_server_sed(struct strbuf *out, const char *host);
+void cluster_kubeconfig_fill(const char *kubeconfig, const char *host, struct strbuf *out);
 
 #endif

@@ -142,6 +142,8 @@ static void describe_line(const struct resource *r, struct strbuf *out)
 			strbuf_addf(out, " owner=%s", r->owner);
 		if (r->secret)
 			strbuf_addstr(out, " secret");
+		if (r->needs)
+			strbuf_addf(out, " from=%s", r->needs);
 		break;
 	case RES_PACKAGES:
 		strbuf_addstr(out, r->absent ? " absent" : " installed");
@@ -190,7 +192,7 @@ static int render_host(const struct comp_ctx *ctx, const struct comp_host *h,
 		const struct resource *r = &rl.items[i];
 		describe_line(r, &list);
 		stats->resources++;
-		if (r->kind == RES_FILE) {
+		if (r->kind == RES_FILE && !r->needs) {	/* else made at apply time */
 			ret = write_one(root, h->name, r->path, &r->content,
 					r->secret ? 0600 : (r->mode ? r->mode : 0644), err);
 			stats->files++;

@@ -9,6 +9,7 @@
 #include "engine/diff.h"
 #include "engine/observe.h"
 #include "engine/resource.h"
+#include "transport/remote-fs.h"
 #include "transport/shell.h"
 #include "transport/upload.h"
 #include "util/base64.h"
@@ -18,9 +19,11 @@
 #define REPORT_MAX_MESSAGE 2000
 
 /*
- * What every script starts with. K names the temporary file being
- * written, so that a signal (the step's time limit, a stop) removes it.
- * The functions use shell builtins where they can: a fork costs about a
+ * What every script starts with, after remote_fs's functions (they make
+ * files without following links a user planted; remote-fs.h). K names
+ * the temporary file being written, relative to the current directory,
+ * so that a signal (the step's time limit, a stop) removes it. The
+ * functions use shell builtins where they can: a fork costs about a
  * millisecond, and a host's apply makes hundreds of changes.
  */
 static const char prelude[] =
@@ -31,8 +34,7 @@ static const char prelude[] =
 	/* inside the session's private directory when there is one: gone with it */
 	"case $0 in */kcfg.*/s) B=${0%/*} ;; *) B=${TMPDIR:-/tmp} ;; esac\n"
 	"W=$(mktemp -d \"$B/kcfg-apply.XXXXXX\") || exit 1\n"
-	"K=\n"
-	"trap 'rm -rf \"$W\"; [ -z \"$K\" ] || rm -f -- \"$K\"' EXIT\n"
+	"trap 'rm -rf \"$W\"; [ -z \"$K\" ] || rm -f -- \"./$K\"' EXIT\n"
 	"trap 'exit 129' HUP\n"
 	"trap 'exit 130' INT\n"
 	"trap 'exit 143' TERM\n"
@@ -45,43 +47,45 @@ static const char prelude[] =
 	"ns() { printf 'R\\t%s\\tfail\\texit status %s (output not shown: it may hold secrets)\\n' "
 	"\"$1\" \"$2\"; exit 1; }\n"
 	"nt() { { [ -d \"${P%/*}\" ] || mkdir -p \"${P%/*}\"; } && printf '%s\\n' \"$1\" >> \"$P\"; }\n"
-	"rmt() { [ ! -e \"$1\" ] || rm -f -- \"$1\"; }\n"
-	/* nd PATH TMP: not a directory there; the parent exists */
-	"nd() { [ ! -d \"$1\" ] || [ -h \"$1\" ] || { echo \"'$1' is a directory\" >&2; return 1; }\n"
-	"\td=${2%/*}; [ -d \"${d:-/}\" ] || mkdir -p -- \"$d\"; }\n"
-	"bk() { [ \"$2\" != 1 ] || [ ! -e \"$1\" ] || [ -e \"$1.kcfg-orig\" ] ||\n"
-	"\tln -- \"$1\" \"$1.kcfg-orig\" 2>/dev/null || cp -p -- \"$1\" \"$1.kcfg-orig\"; }\n"
-	/* at FILE MODE OWNER: '-' keeps what umask 022 and root gave */
-	"at() { { [ \"$2\" = - ] || chmod -- \"$2\" \"$1\"; } && { [ \"$3\" = - ] || chown -- \"$3\" \"$1\"; }; }\n"
-	/* fin PATH TMP MODE OWNER BACKUP: attributes, backup, rename into place */
-	"fin() { if at \"$2\" \"$3\" \"$4\" && bk \"$1\" \"$5\" && mv -f -- \"$2\" \"$1\"; then K=; return 0; fi\n"
-	"\trmt \"$2\"; K=; return 1; }\n"
-	/* wf PATH TMP MODE OWNER BACKUP TEXT: a file holding TEXT */
-	"wf() { nd \"$1\" \"$2\" || return 1\n"
-	"\tK=$2; rmt \"$2\"\n"
-	"\tprintf '%s' \"$6\" > \"$2\" || { rmt \"$2\"; K=; return 1; }\n"
-	"\tfin \"$@\"; }\n"
-	/* wfb PATH TMP MODE OWNER BACKUP: the same, base64 content on stdin (NUL bytes) */
-	"wfb() { nd \"$1\" \"$2\" || return 1\n"
-	"\tK=$2; rmt \"$2\"\n"
-	"\tbase64 -d > \"$2\" || { rmt \"$2\"; K=; return 1; }\n"
-	"\tfin \"$@\"; }\n"
-	/* wb PATH TMP BEGIN END BACKUP TEXT: the block between the markers is TEXT */
+	/* hm: commands run from / (and the next write walks to its directory again) */
+	"hm() { cd / && D=; }\n"
+	/* wf DIR NAME UMASK MODE OWNER BACKUP LINKS TEXT: a file holding TEXT */
+	"wf() { enter \"$1\" 1 && ck \"$2\" \"$7\" && op \"$2\" \"$3\" || return 1\n"
+	"\tprintf '%s' \"$8\" >&3 && fin \"$2\" \"$4\" \"$5\" \"$6\" || ab; }\n"
+	/* wfb DIR NAME UMASK MODE OWNER BACKUP LINKS: the same, base64 content on stdin (NUL bytes) */
+	"wfb() { enter \"$1\" 1 && ck \"$2\" \"$7\" && op \"$2\" \"$3\" || return 1\n"
+	"\tbase64 -d >&3 && fin \"$2\" \"$4\" \"$5\" \"$6\" || ab; }\n"
+	/* wa DIR NAME UMASK MODE OWNER: a regular file's mode and owner, set on a copy */
+	"wa() { en \"$1\" && cw \"$2\" \"$3\" \"$4\" \"$5\"; }\n"
+	/* wb DIR NAME BEGIN END BACKUP LINKS UMASK TEXT: the block between the markers
+	 * is TEXT; the file keeps its owner and mode (read, like its text, without
+	 * following a link), a new one is root's with the mode UMASK gives */
 	"AB='function put(  l) { print b; while ((getline l < nf) > 0) print l; close(nf); print e }\n"
 	"s { if ($0 == e) { s = 0; n = 0 } else q[++n] = $0; next }\n"
 	"$0 == b && !d { put(); d = 1; s = 1; next }\n"
 	"{ print }\n"
 	"END { if (s) for (i = 1; i <= n; i++) print q[i]; if (!d) put() }'\n"
-	"wb() { nd \"$1\" \"$2\" || return 1\n"
-	"\tK=$2; rmt \"$2\"\n"
-	"\tif [ -f \"$1\" ]; then\n"
-	"\t\tprintf '%s' \"$6\" > \"$W/b\" &&\n"
-	"\t\tawk -v \"b=$3\" -v \"e=$4\" -v \"nf=$W/b\" \"$AB\" \"$1\" > \"$2\" &&\n"
-	"\t\tchown --reference=\"$1\" -- \"$2\" && chmod --reference=\"$1\" -- \"$2\"\n"
+	"wb() { enter \"$1\" 1 && ck \"$2\" \"$6\" && printf '%s' \"$8\" > \"$W/b\" || return 1\n"
+	"\tif [ -f \"./$2\" ] && [ ! -h \"./$2\" ]; then\n"
+	"\t\t_a=$(stat -c '%u:%g %a' -- \"./$2\") && rd \"$2\" > \"$W/o\" && op \"$2\" 0077 || return 1\n"
+	"\t\t_o=${_a% *}; [ \"$_o\" != 0:0 ] || _o=-\n"
+	"\t\tawk -v \"b=$3\" -v \"e=$4\" -v \"nf=$W/b\" \"$AB\" < \"$W/o\" >&3 &&\n"
+	"\t\t\tfin \"$2\" \"${_a#* }\" \"$_o\" \"$5\" || ab\n"
 	"\telse\n"
-	"\t\tprintf '%s\\n%s%s\\n' \"$3\" \"$6\" \"$4\" > \"$2\"\n"
-	"\tfi && bk \"$1\" \"$5\" && mv -f -- \"$2\" \"$1\" && { K=; return 0; }\n"
-	"\trmt \"$2\"; K=; return 1; }\n";
+	"\t\top \"$2\" \"$7\" || return 1\n"
+	"\t\tprintf '%s\\n%s%s\\n' \"$3\" \"$8\" \"$4\" >&3 && fin \"$2\" - - \"$5\" || ab\n"
+	"\tfi; }\n"
+	/* md DIR NAME MODE OWNER: a directory (made 0700, then given its mode from inside) */
+	"md() { enter \"$1\" 1 || return 1\n"
+	"\tif [ ! -e \"./$2\" ] && [ ! -h \"./$2\" ]; then\n"
+	"\t\tumask 077; mkdir -- \"./$2\"; _s=$?; umask 022; [ $_s = 0 ] || return 1; fi\n"
+	"\tda \"${1%/}/$2\" \"$3\" \"$4\"; }\n"
+	/* da PATH MODE OWNER: a directory's owner and mode, set on '.' from inside it */
+	"da() { en \"$1\" && { [ \"$3\" = - ] || chown -- \"$3\" .; } && chmod -- \"$2\" .; }\n"
+	/* en DIR: enter an existing DIR, or say it is gone */
+	"en() { enter \"$1\" 0 || { [ $? != 2 ] || echo \"'$1' is missing\" >&2; return 1; }; }\n"
+	/* ra DIR NAME: nothing at NAME; a missing directory holds nothing */
+	"ra() { enter \"$1\" 0; case $? in 0) rm -rf -- \"./$2\" ;; 2) return 0 ;; *) return 1 ;; esac; }\n";
 
 /* After the last change: what was written is on disk before kcfg says done. */
 static const char epilogue[] = "sync\n";
@@ -104,18 +108,12 @@ static struct apply_step *new_step(struct apply_steps *steps, int upload, size_t
 	strbuf_init(&st->script, 0);
 	st->upload = upload;
 	st->first = first;
-	if (!upload)
+	if (!upload) {
+		strbuf_addstr(&st->script, remote_fs_read_functions);
+		strbuf_addstr(&st->script, remote_fs_write_functions);
 		strbuf_addstr(&st->script, prelude);
+	}
 	return st;
-}
-
-/* The temporary file beside `path`: DIR/.NAME.kcfg-new */
-static void temp_of(const char *path, struct strbuf *out)
-{
-	const char *slash = strrchr(path, '/');
-
-	strbuf_add(out, path, (size_t)(slash - path) + 1);
-	strbuf_addf(out, ".%s.kcfg-new", slash + 1);
 }
 
 static void add_base64_heredoc(struct strbuf *s, const char *data, size_t len)
@@ -139,20 +137,6 @@ static void add_script_file(struct strbuf *s, const char *name, const char *text
 	strbuf_addf(s, " > \"$W/%s\"\n", name);
 }
 
-/* MODE and OWNER arguments: '-' where umask 022 and root already give them. */
-static void add_mode_owner(struct strbuf *s, const struct change *c)
-{
-	if (c->mode == 0644)
-		strbuf_addstr(s, " -");
-	else
-		strbuf_addf(s, " %04o", c->mode);
-	strbuf_addch(s, ' ');
-	if (!strcmp(c->owner, "root:root"))
-		strbuf_addch(s, '-');
-	else
-		sq_quote(s, c->owner);
-}
-
 /* "then [nt NAME;] ok I; else no I $?; fi" after a condition. */
 static void add_outcome(struct strbuf *s, const struct resource *r, size_t ci)
 {
@@ -165,68 +149,70 @@ static void add_outcome(struct strbuf *s, const struct resource *r, size_t ci)
 	strbuf_addf(s, "ok %zu; else no %zu $?; fi\n", ci, ci);
 }
 
+/* A file holding `content` (the resource's, or made from a cluster value). */
 static void add_file(struct strbuf *s, const struct resource *r, const struct change *c,
-		     size_t ci)
+		     const struct strbuf *content, size_t ci)
 {
-	struct strbuf tmp = STRBUF_INIT, text = STRBUF_INIT;
-	int binary = memchr(r->content.buf, '\0', r->content.len) != NULL;
+	struct strbuf text = STRBUF_INIT;
+	int binary = memchr(content->buf, '\0', content->len) != NULL;
 
-	temp_of(r->path, &tmp);
-	strbuf_addstr(s, binary ? "if wfb " : "if wf ");
-	sq_quote(s, r->path);
-	strbuf_addch(s, ' ');
-	sq_quote(s, tmp.buf);
-	add_mode_owner(s, c);
-	strbuf_addf(s, " %d ", r->backup);
+	strbuf_addstr(s, binary ? "if wfb" : "if wf");
+	remote_fs_add_dir_name(s, r->path);
+	remote_fs_add_attrs(s, c->mode, c->owner);
+	strbuf_addf(s, " %d %d ", r->backup, r->links);
 	if (binary) {
 		strbuf_addstr(s, "2>\"$W/e\" <<'KCFG-DATA'");
 		add_outcome(s, r, ci);
-		add_base64_heredoc(s, r->content.buf, r->content.len);
+		add_base64_heredoc(s, content->buf, content->len);
 	} else {
-		sq_quote(&text, r->content.buf);
+		sq_quote(&text, content->buf);
 		strbuf_addbuf(s, &text);
 		strbuf_addstr(s, " 2>\"$W/e\"");
 		add_outcome(s, r, ci);
 	}
 	strbuf_release_wiped(&text);	/* it may hold a secret */
-	strbuf_release(&tmp);
 }
 
 static void add_block(struct strbuf *s, const struct resource *r, size_t ci)
 {
-	struct strbuf tmp = STRBUF_INIT, text = STRBUF_INIT;
+	struct strbuf text = STRBUF_INIT;
 
-	temp_of(r->path, &tmp);
 	strbuf_addbuf(&text, &r->content);
 	if (text.len && text.buf[text.len - 1] != '\n')
 		strbuf_addch(&text, '\n');
-	strbuf_addstr(s, "if wb ");
-	sq_quote(s, r->path);
-	strbuf_addch(s, ' ');
-	sq_quote(s, tmp.buf);
-	strbuf_addf(s, " '# BEGIN kcfg %s' '# END kcfg %s' %d ", r->marker, r->marker, r->backup);
+	strbuf_addstr(s, "if wb");
+	remote_fs_add_dir_name(s, r->path);
+	strbuf_addf(s, " '# BEGIN kcfg %s' '# END kcfg %s' %d %d %s ", r->marker, r->marker,
+		    r->backup, r->links, r->secret ? "0177" : "0133");
 	sq_quote(s, text.buf);
 	strbuf_addstr(s, " 2>\"$W/e\"");
 	add_outcome(s, r, ci);
 	strbuf_release_wiped(&text);
-	strbuf_release(&tmp);
 }
 
-/* "chmod MODE PATH && chown OWNER PATH", the condition of an if. */
-static void add_attrs(struct strbuf *s, const char *path, const struct change *c)
+/*
+ * The condition of an if that gives a path its mode and owner: a
+ * directory's from inside it, a file's on a copy renamed over it (chmod
+ * and chown by name would follow a link swapped in since it was seen).
+ */
+static void add_attrs(struct strbuf *s, const struct resource *r, const struct change *c)
 {
-	strbuf_addf(s, "chmod %04o -- ", c->mode);
-	sq_quote(s, path);
-	strbuf_addstr(s, " 2>\"$W/e\" && chown -- ");
-	sq_quote(s, c->owner);
-	strbuf_addch(s, ' ');
-	sq_quote(s, path);
+	if (r->kind == RES_DIR) {
+		strbuf_addstr(s, "da ");
+		sq_quote(s, r->path);
+		strbuf_addf(s, " %04o ", c->mode);
+		sq_quote(s, c->owner);
+	} else {
+		strbuf_addstr(s, "wa");
+		remote_fs_add_dir_name(s, r->path);
+		remote_fs_add_attrs(s, c->mode, c->owner);
+	}
 	strbuf_addstr(s, " 2>\"$W/e\"");
 }
 
 static void add_packages(struct strbuf *s, const struct change *c, int install)
 {
-	strbuf_addf(s, "if DEBIAN_FRONTEND=noninteractive apt-get %s -y -q "
+	strbuf_addf(s, "hm\nif DEBIAN_FRONTEND=noninteractive apt-get %s -y -q "
 		    "-o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-confdef "
 		    "-o Dpkg::Options::=--force-confold", install ? "install" : "remove");
 	for (size_t k = 0; k < c->packages.nr; k++)
@@ -242,7 +228,7 @@ static void add_service(struct strbuf *s, const struct resource *r, const struct
 	};
 	int first = 1;
 
-	strbuf_addstr(s, "if ");
+	strbuf_addstr(s, "hm\nif ");
 	for (size_t k = 0; k < sizeof(verbs) / sizeof(verbs[0]); k++) {
 		if (!(c->what & verbs[k].bit))
 			continue;
@@ -251,6 +237,16 @@ static void add_service(struct strbuf *s, const struct resource *r, const struct
 		strbuf_addstr(s, " 2>\"$W/e\" </dev/null");
 		first = 0;
 	}
+}
+
+/* The value called `name` (of `len` bytes), or NULL. */
+static const char *find_value(const struct apply_value *vals, size_t nr, const char *name,
+			      size_t len)
+{
+	for (size_t i = 0; i < nr; i++)
+		if (strlen(vals[i].name) == len && !strncmp(vals[i].name, name, len))
+			return vals[i].value;
+	return NULL;
 }
 
 /*
@@ -265,24 +261,53 @@ static int expand_values(const char *cmd, const struct apply_value *vals, size_t
 	while ((open = strstr(p, APPLY_VALUE_OPEN))) {
 		const char *name = open + strlen(APPLY_VALUE_OPEN);
 		const char *close = strstr(name, APPLY_VALUE_CLOSE);
-		size_t len, i;
+		const char *value;
 
 		if (!close)
 			break;
-		len = (size_t)(close - name);
-		for (i = 0; i < nr; i++)
-			if (strlen(vals[i].name) == len && !strncmp(vals[i].name, name, len))
-				break;
-		if (i == nr) {
-			strbuf_addf(err, "no value for '%.*s' yet", (int)len, name);
+		value = find_value(vals, nr, name, (size_t)(close - name));
+		if (!value) {
+			strbuf_addf(err, "no value for '%.*s' yet", (int)(close - name), name);
 			return -1;
 		}
 		strbuf_add(out, p, (size_t)(open - p));
-		sq_quote(out, vals[i].value);
+		sq_quote(out, value);
 		p = close + strlen(APPLY_VALUE_CLOSE);
 	}
 	strbuf_addstr(out, p);
 	return 0;
+}
+
+/* A file whose content is made from a cluster value (the resource's `needs`). */
+static int add_valued_file(struct strbuf *s, const struct resource *r, const struct change *c,
+			   size_t ci, const struct apply_value *vals, size_t nr_vals,
+			   struct strbuf *err)
+{
+	const char *value = find_value(vals, nr_vals, r->needs, strlen(r->needs));
+	struct strbuf content = STRBUF_INIT;
+
+	if (!value) {
+		strbuf_addf(err, "no value for '%s' yet", r->needs);
+		return -1;
+	}
+	if (r->fill)
+		r->fill(value, r->fill_arg, &content);
+	else
+		strbuf_addstr(&content, value);
+	add_file(s, r, c, &content, ci);
+	strbuf_release_wiped(&content);
+	return 0;
+}
+
+const char *apply_change_needs(const struct resource_list *rl, const struct change *c)
+{
+	const struct resource *r;
+
+	if (c->res == CHANGE_NO_RESOURCE)
+		return NULL;
+	r = &rl->items[c->res];
+	/* a valued file's mode and owner are set on a copy of what is there */
+	return r->needs && (r->kind != RES_FILE || c->kind == CH_FILE) ? r->needs : NULL;
 }
 
 static int add_command(struct strbuf *s, const struct resource *r, size_t ci,
@@ -294,6 +319,7 @@ static int add_command(struct strbuf *s, const struct resource *r, size_t ci,
 		strbuf_release_wiped(&cmd);	/* values expanded so far */
 		return -1;
 	}
+	strbuf_addstr(s, "hm\n");
 	if (r->creates) {
 		strbuf_addstr(s, "if [ -e ");
 		sq_quote(s, r->creates);
@@ -321,7 +347,7 @@ static int add_command(struct strbuf *s, const struct resource *r, size_t ci,
 
 static void add_handler(struct strbuf *s, const struct change *c, size_t ci)
 {
-	strbuf_addstr(s, "if grep -qxF -- ");
+	strbuf_addstr(s, "hm\nif grep -qxF -- ");
 	sq_quote(s, c->handler);
 	strbuf_addstr(s, " \"$P\" 2>/dev/null; then\n");
 	add_script_file(s, "h", c->command);
@@ -376,17 +402,9 @@ int apply_build_range(const struct resource_list *rl, const struct host_plan *pl
 				apply_steps_release(&steps);
 				return -1;
 			}
+			/* the runner's upload sets its mode and owner too */
 			new_step(&steps, 1, ci)->nr = 1;
 			st = NULL;
-			/* the runner sets the mode; a non-root owner is set by the next script */
-			if (!strcmp(c->owner, "root:root"))
-				continue;
-			st = new_step(&steps, 0, ci);
-			s = &st->script;
-			strbuf_addstr(s, "if ");
-			add_attrs(s, r->path, c);
-			add_outcome(s, r, ci);
-			st->nr = 1;
 			continue;
 		}
 		if (!st)
@@ -395,7 +413,12 @@ int apply_build_range(const struct resource_list *rl, const struct host_plan *pl
 		st->nr = ci + 1 - st->first;
 		switch (c->kind) {
 		case CH_FILE:
-			add_file(s, r, c, ci);
+			if (!r->needs) {
+				add_file(s, r, c, &r->content, ci);
+			} else if (add_valued_file(s, r, c, ci, vals, nr_vals, err) < 0) {
+				apply_steps_release(&steps);
+				return -1;
+			}
 			continue;
 		case CH_BLOCK:
 			add_block(s, r, ci);
@@ -412,23 +435,21 @@ int apply_build_range(const struct resource_list *rl, const struct host_plan *pl
 			continue;
 		case CH_ATTRS:
 			strbuf_addstr(s, "if ");
-			add_attrs(s, r->path, c);
+			add_attrs(s, r, c);
 			break;
 		case CH_DIR:
-			strbuf_addf(s, "if mkdir -p -m %04o -- ", c->mode);
-			sq_quote(s, r->path);
-			strbuf_addstr(s, " 2>\"$W/e\"");
-			if (strcmp(c->owner, "root:root")) {
-				strbuf_addstr(s, " && chown -- ");
+			strbuf_addstr(s, "if md");
+			remote_fs_add_dir_name(s, r->path);
+			strbuf_addf(s, " %04o ", c->mode);
+			if (strcmp(c->owner, "root:root"))
 				sq_quote(s, c->owner);
-				strbuf_addch(s, ' ');
-				sq_quote(s, r->path);
-				strbuf_addstr(s, " 2>\"$W/e\"");
-			}
+			else
+				strbuf_addch(s, '-');
+			strbuf_addstr(s, " 2>\"$W/e\"");
 			break;
 		case CH_ABSENT:
-			strbuf_addstr(s, "if rm -rf -- ");
-			sq_quote(s, r->path);
+			strbuf_addstr(s, "if ra");
+			remote_fs_add_dir_name(s, r->path);
 			strbuf_addstr(s, " 2>\"$W/e\"");
 			break;
 		case CH_INSTALL:
@@ -439,7 +460,7 @@ int apply_build_range(const struct resource_list *rl, const struct host_plan *pl
 			add_service(s, r, c);
 			break;
 		case CH_DAEMON_RELOAD:
-			strbuf_addstr(s, "if systemctl daemon-reload 2>\"$W/e\" </dev/null");
+			strbuf_addstr(s, "hm\nif systemctl daemon-reload 2>\"$W/e\" </dev/null");
 			break;
 		case CH_UPLOAD:
 			break;

@@ -5,6 +5,7 @@
 
 #include "util/strbuf.h"
 
+struct change;
 struct host_plan;
 struct resource_list;
 
@@ -18,11 +19,22 @@ struct resource_list;
  *   R IDX skip              nothing to do after all (a guard now holds)
  *   R IDX fail MESSAGE      failed: the script stops there
  *
- * Files (and files holding blocks) are written to a temporary file in the
- * same directory, given their mode and owner, fsync'ed and renamed over
- * the target, so a reader sees the old file or the new one, never a part;
- * a stale temporary from an apply killed mid-write is removed by the next
- * write. A change that notifies a handler adds its name to
+ * Files (and files holding blocks) are made so that a user who can
+ * write a directory on the way cannot redirect them (remote-fs.h): the
+ * script walks to the target's directory without following a link such
+ * a user could have planted, creates a temporary file there exclusively
+ * under a random name, already with a mode no wider than the final one
+ * (a secret is never readable by others, not even for a moment), writes
+ * it, sets owner and mode through its open descriptor and renames it over
+ * the target: a reader sees the old file or the new one, never a part. A
+ * target that is a symbolic link is refused unless its resource allows
+ * links (it is then replaced, never followed); a backup is a hard link
+ * (or a copy made exclusively), never written through a link; a block's
+ * file is read without following one. A temporary is removed by the
+ * script on any catchable signal (the step's time limit, a stop); one
+ * left by SIGKILL is removed by the next write of that file. Mode and
+ * owner changes of a file are made on such a copy, a directory's from
+ * inside it. A change that notifies a handler adds its name to
  * OBSERVE_PENDING_FILE on the host once made; the last script runs the
  * pending handlers and removes the file, so a handler notified before an
  * interruption still runs on the next apply. Secrets (file contents,
@@ -69,6 +81,12 @@ int apply_build_range(const struct resource_list *rl, const struct host_plan *pl
 		      size_t from, size_t to, const struct apply_value *vals, size_t nr_vals,
 		      struct apply_steps *out, struct strbuf *err);
 void apply_steps_release(struct apply_steps *steps);
+
+/*
+ * The cluster value change `c` needs before it can be made (a command
+ * naming it, a file written from it), or NULL.
+ */
+const char *apply_change_needs(const struct resource_list *rl, const struct change *c);
 
 /*
  * Reads a script step's report into the plan's change states. Returns

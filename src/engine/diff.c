@@ -135,12 +135,20 @@ static void labels(const char *host, const char *path, struct strbuf *a, struct 
 	strbuf_addf(b, "%s (kcfg)", path);
 }
 
+/* What plan says of a symbolic link where a file or block's file should be. */
+#define LINK_REFUSED "a symbolic link is there: apply refuses to write through or over it " \
+		     "(remove the link, or make it a regular file)"
+
 static void content_diff(const char *host, const struct resource *r,
 			 const struct obs_item *it, struct change *c)
 {
 	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
 
-	if (r->secret) {
+	if (it->st.type == OBS_LINK && !r->links) {
+		strbuf_addstr(&c->diff, LINK_REFUSED);
+	} else if (r->needs) {
+		strbuf_addf(&c->diff, "written from %s (secret)", r->needs);
+	} else if (r->secret) {
 		strbuf_addstr(&c->diff, c->what & CHG_CREATE ? "new file (secret)"
 							     : "content changed (secret)");
 	} else if (c->what & CHG_CREATE || c->what & CHG_TYPE) {
@@ -178,8 +186,9 @@ static int diff_file(const char *host, const struct resource *r, const struct ob
 	} else if (it->st.type != OBS_FILE) {
 		what = CHG_TYPE | CHG_CONTENT;
 	} else {
+		/* a file written from a cluster value is written once: its content is left alone */
 		observe_sha256_hex(r->content.buf, r->content.len, hex);
-		if (strcmp(hex, it->st.sha))
+		if (!r->needs && strcmp(hex, it->st.sha))
 			what |= CHG_CONTENT;
 		what |= attr_diff(r, &it->st, mode, &tmp);
 	}
@@ -245,7 +254,9 @@ static int diff_block(const char *host, const struct resource *r, const struct o
 	}
 	c = add_change(plan, CH_BLOCK, i);
 	c->what = CHG_CONTENT | (it->block_found ? 0 : CHG_CREATE);
-	if (r->secret) {
+	if (it->st.type == OBS_LINK && !r->links) {
+		strbuf_addstr(&c->diff, LINK_REFUSED);
+	} else if (r->secret) {
 		strbuf_addstr(&c->diff, "block changed (secret)");
 	} else if (it->block_too_large) {
 		strbuf_addstr(&c->diff, "block changed (too large to show)");

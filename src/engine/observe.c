@@ -14,6 +14,7 @@
 #include "config/extras.h"
 #include "engine/observe.h"
 #include "engine/resource.h"
+#include "transport/remote-fs.h"
 #include "transport/shell.h"
 #include "util/base64.h"
 #include "util/xalloc.h"
@@ -108,6 +109,89 @@ static int check_resource(const struct resource *r, struct strbuf *err)
 	return -1;
 }
 
+/*
+ * X: the directories on the way to managed paths that anyone but root
+ * could change (or that are links): below them a name may be swapped for
+ * a link at any moment, so those paths are read the careful way
+ * (transport/remote-fs.h: `enter`, then relative names, never following a
+ * link). Below directories only root can change, one stat, sha256sum and
+ * awk over all paths stay safe. lo PATH: PATH is below such a directory.
+ */
+static void add_loose(const struct resource_list *rl, struct strbuf *s)
+{
+	struct strvec dirs = STRVEC_INIT;
+	struct strbuf dir = STRBUF_INIT;
+
+	for (size_t i = 0; i < rl->nr; i++) {
+		const char *p = rl->items[i].path, *slash;
+
+		if (!has_path(&rl->items[i]))
+			continue;
+		for (slash = strchr(p + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+			strbuf_reset(&dir);
+			strbuf_add(&dir, p, (size_t)(slash - p));
+			if (strvec_find(&dirs, dir.buf) < 0)
+				strvec_push(&dirs, dir.buf);
+		}
+	}
+	strbuf_addstr(s, "X=\n");
+	if (dirs.nr) {
+		strbuf_addstr(s, "X=$(stat -c '%u %f %n' --");
+		for (size_t i = 0; i < dirs.nr; i++) {
+			strbuf_addch(s, ' ');
+			sq_quote(s, dirs.v[i]);
+		}
+		/* root's, a directory, no write for group or others: 0170022 of the mode */
+		strbuf_addstr(s, " 2>/dev/null | while IFS= read -r l; do\n"
+			"\tu=${l%% *}; r=${l#* }; f=${r%% *}; p=${r#* }\n"
+			"\t[ \"$u\" = 0 ] && [ $((0x$f & 0170022)) = 16384 ] || printf '%s\\n' \"$p\"\n"
+			"done)\n");
+	}
+	strbuf_addstr(s,
+		"lo() { [ -n \"$X\" ] || return 1; _q=$1\n"
+		"\twhile _q=${_q%/*}; [ -n \"$_q\" ]; do\n"
+		"\t\tcase \"\n$X\n\" in *\"\n$_q\n\"*) return 0 ;; esac\n"
+		"\tdone; return 1; }\n");
+	strvec_clear(&dirs);
+	strbuf_release(&dir);
+}
+
+/* ` PATH`, or ` PATH DIR NAME` for the careful functions. */
+static void add_path_args(struct strbuf *s, const char *path, int dir_name)
+{
+	strbuf_addch(s, ' ');
+	sq_quote(s, path);
+	if (dir_name)
+		remote_fs_add_dir_name(s, path);
+}
+
+/*
+ * Where `path` is read: below a directory others can change, by the
+ * careful function `fn` (PATH DIR NAME, then `extra`); else onto the
+ * argument list of the one batched command (only when it is a regular
+ * file, not a link, with `regular`).
+ */
+static void add_path_split(struct strbuf *s, const char *path, const char *fn,
+			   const char *extra, int regular)
+{
+	strbuf_addstr(s, "if lo");
+	add_path_args(s, path, 0);
+	strbuf_addf(s, "; then %s", fn);
+	add_path_args(s, path, 1);
+	strbuf_addstr(s, extra);
+	if (regular) {
+		strbuf_addstr(s, "; elif [ -f");
+		add_path_args(s, path, 0);
+		strbuf_addstr(s, " ] && [ ! -h");
+		add_path_args(s, path, 0);
+		strbuf_addstr(s, " ]; then set -- \"$@\"");
+	} else {
+		strbuf_addstr(s, "; else set -- \"$@\"");
+	}
+	add_path_args(s, path, 0);
+	strbuf_addstr(s, "; fi\n");
+}
+
 static void add_stat(const struct resource_list *rl, struct strbuf *s)
 {
 	struct strvec paths = STRVEC_INIT;
@@ -115,47 +199,55 @@ static void add_stat(const struct resource_list *rl, struct strbuf *s)
 	for (size_t i = 0; i < rl->nr; i++)
 		if (has_path(&rl->items[i]) && strvec_find(&paths, rl->items[i].path) < 0)
 			strvec_push(&paths, rl->items[i].path);
-	if (paths.nr) {
-		strbuf_addstr(s, "stat --printf='P\\t%F\\t%a\\t%U\\t%G\\t%s\\t%n\\n' --");
-		for (size_t i = 0; i < paths.nr; i++) {
-			strbuf_addch(s, ' ');
-			sq_quote(s, paths.v[i]);
-		}
-		strbuf_addstr(s, " 2>/dev/null\n");
+	if (!paths.nr) {
+		strvec_clear(&paths);
+		return;
 	}
+	strbuf_addstr(s,
+		"pl() { enter \"$2\" 0 2>/dev/null || return 0\n"
+		"\t_s=$(stat --printf='P\\t%F\\t%a\\t%U\\t%G\\t%s\\t' -- \"./$3\" 2>/dev/null) &&\n"
+		"\tprintf '%s%s\\n' \"$_s\" \"$1\"; }\n"
+		"set --\n");
+	for (size_t i = 0; i < paths.nr; i++)
+		add_path_split(s, paths.v[i], "pl", "", 0);
+	strbuf_addstr(s, "[ $# -eq 0 ] || "
+		"stat --printf='P\\t%F\\t%a\\t%U\\t%G\\t%s\\t%n\\n' -- \"$@\" 2>/dev/null\n");
 	strvec_clear(&paths);
 }
 
 /*
  * sha256sum over the regular files among file and upload paths, and the
  * content of those that differ (not secret, at most OBSERVE_CONTENT_FILES
- * of them, each cut at OBSERVE_CONTENT_MAX).
+ * of them, each cut at OBSERVE_CONTENT_MAX). A link is never followed:
+ * its P record says what it is.
  */
 static void add_hashes(const struct resource_list *rl, struct strbuf *s)
 {
 	struct strvec paths = STRVEC_INIT;
-	struct strbuf cases = STRBUF_INIT;
+	struct strbuf cases = STRBUF_INIT, want = STRBUF_INIT;
 
-	strbuf_addstr(s, "set --\n");
+	strbuf_addf(s,
+		"hl() { enter \"$2\" 0 2>/dev/null && [ -f \"./$3\" ] && [ ! -h \"./$3\" ] || return 0\n"
+		"\t_h=$(rd \"$3\" | sha256sum) || return 0; _h=${_h%%%% *}\n"
+		"\tprintf 'H\\t%%s\\t%%s\\n' \"$_h\" \"$1\"\n"
+		"\t[ -n \"$4\" ] && [ \"$_h\" != \"$4\" ] || return 0\n"
+		"\tprintf 'C\\t'; rd \"$3\" | head -c %u | base64 -w0; printf '\\t%%s\\n' \"$1\"; }\n"
+		"set --\n", OBSERVE_CONTENT_MAX);
 	for (size_t i = 0; i < rl->nr; i++) {
 		const struct resource *r = &rl->items[i];
-		char hex[65];
+		char hex[65] = "";
 
 		if ((r->kind != RES_FILE && r->kind != RES_UPLOAD) || strvec_find(&paths, r->path) >= 0)
 			continue;
 		strvec_push(&paths, r->path);
-		strbuf_addstr(s, "[ -f ");
-		sq_quote(s, r->path);
-		strbuf_addstr(s, " ] && [ ! -h ");
-		sq_quote(s, r->path);
-		strbuf_addstr(s, " ] && set -- \"$@\" ");
-		sq_quote(s, r->path);
-		strbuf_addch(s, '\n');
-		if (r->kind == RES_FILE && !r->secret) {
+		if (r->kind == RES_FILE && !r->secret && !r->needs) {
 			observe_sha256_hex(r->content.buf, r->content.len, hex);
 			sq_quote(&cases, r->path);
 			strbuf_addf(&cases, ") W=%s;;\n", hex);
 		}
+		strbuf_reset(&want);
+		strbuf_addf(&want, " '%s'", hex);
+		add_path_split(s, r->path, "hl", want.buf, 1);
 	}
 	if (paths.nr) {
 		strbuf_addf(s, "w() { case $1 in\n%s*) W=;; esac; }\n", cases.buf);
@@ -172,18 +264,21 @@ static void add_hashes(const struct resource_list *rl, struct strbuf *s)
 	}
 	strvec_clear(&paths);
 	strbuf_release(&cases);
+	strbuf_release(&want);
 }
 
 /*
  * One awk over every file that holds blocks: for each block, its lines
- * between the markers (L) and whether both markers were found (B). The
- * blocks are passed as "IDX<tab>MARKER<tab>PATH" lines (awk reads the
- * escapes; paths and markers hold no backslash).
+ * between the markers (L) and whether both markers were found (B, only
+ * when they were). The blocks are passed as "IDX<tab>MARKER<tab>PATH"
+ * lines (awk reads the escapes; paths and markers hold no backslash). A
+ * file below a directory others can change is read alone, through `rd`,
+ * its path in F.
  */
 static void add_blocks(const struct resource_list *rl, struct strbuf *s)
 {
 	struct strvec files = STRVEC_INIT;
-	struct strbuf spec = STRBUF_INIT;
+	struct strbuf spec = STRBUF_INIT, arg = STRBUF_INIT;
 
 	for (size_t i = 0; i < rl->nr; i++) {
 		const struct resource *r = &rl->items[i];
@@ -196,32 +291,26 @@ static void add_blocks(const struct resource_list *rl, struct strbuf *s)
 			strvec_push(&files, r->path);
 	}
 	if (files.nr) {
-		strbuf_addstr(s, "set --\n");
-		for (size_t i = 0; i < files.nr; i++) {
-			strbuf_addstr(s, "[ ! -f ");
-			sq_quote(s, files.v[i]);
-			strbuf_addstr(s, " ] || set -- \"$@\" ");
-			sq_quote(s, files.v[i]);
-			strbuf_addch(s, '\n');
-		}
-		strbuf_addstr(s, "awk -v ");
-		{
-			struct strbuf arg = STRBUF_INIT;
-			strbuf_addf(&arg, "s=%s", spec.buf);
-			sq_quote(s, arg.buf);
-			strbuf_release(&arg);
-		}
-		strbuf_addstr(s, " '"
+		strbuf_addf(&arg, "s=%s", spec.buf);
+		strbuf_addstr(s, "BS=");
+		sq_quote(s, arg.buf);
+		strbuf_addstr(s, "\nBA='"
 			"BEGIN { n = split(s, L, \"\\n\"); for (k = 1; k <= n; k++) { split(L[k], f, \"\\t\"); "
 			"id[k] = f[1]; b[k] = \"# BEGIN kcfg \" f[2]; e[k] = \"# END kcfg \" f[2]; fn[k] = f[3] } } "
-			"{ for (k = 1; k <= n; k++) { if (fn[k] != FILENAME) continue; "
+			"{ g = F != \"\" ? F : FILENAME; for (k = 1; k <= n; k++) { if (fn[k] != g) continue; "
 			"if (on[k]) { if ($0 == e[k]) { on[k] = 0; ok[k] = 1 } else print \"L\\t\" id[k] \"\\t\" $0 } "
 			"else if (!ok[k] && !st[k] && $0 == b[k]) { on[k] = 1; st[k] = 1 } } } "
-			"END { for (k = 1; k <= n; k++) print \"B\\t\" id[k] \"\\t\" (ok[k] ? 1 : 0) }"
-			"' \"$@\" 2>/dev/null </dev/null\n");
+			"END { for (k = 1; k <= n; k++) if (ok[k]) print \"B\\t\" id[k] \"\\t1\" }'\n"
+			"bl() { enter \"$2\" 0 2>/dev/null && [ -f \"./$3\" ] && [ ! -h \"./$3\" ] || return 0\n"
+			"\trd \"$3\" | awk -v \"$BS\" -v \"F=$1\" \"$BA\"; }\n"
+			"set --\n");
+		for (size_t i = 0; i < files.nr; i++)
+			add_path_split(s, files.v[i], "bl", "", 1);
+		strbuf_addstr(s, "[ $# -eq 0 ] || awk -v \"$BS\" -v F= \"$BA\" \"$@\" 2>/dev/null </dev/null\n");
 	}
 	strvec_clear(&files);
 	strbuf_release(&spec);
+	strbuf_release(&arg);
 }
 
 static void add_packages(const struct resource_list *rl, struct strbuf *s)
@@ -295,9 +384,13 @@ int observe_script(const struct resource_list *rl, struct strbuf *script, struct
 		"LC_ALL=C; export LC_ALL\n"
 		"cd / || exit 1\n"
 		"echo 'kcfg-observe 1'\n");
+	strbuf_addstr(script, remote_fs_read_functions);
+	add_loose(rl, script);
 	add_stat(rl, script);
 	add_hashes(rl, script);
 	add_blocks(rl, script);
+	/* guards run from /, as they always did */
+	strbuf_addstr(script, "cd / && D=\n");
 	add_packages(rl, script);
 	add_services(rl, script);
 	add_commands(rl, script);

@@ -36,6 +36,7 @@ static void resource_release(struct resource *r)
 {
 	free(r->component);
 	free(r->path);
+	free(r->fill_arg);
 	if (r->secret)
 		strbuf_release_wiped(&r->content);
 	else

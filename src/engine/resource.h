@@ -34,6 +34,8 @@ struct resource {
 	char *group;
 	int secret;		/* content holds secrets: masked in plans, 0600 when rendered */
 	int backup;		/* keep a copy of what a write replaces */
+	int links;		/* RES_FILE, RES_BLOCK: a symbolic link at `path` is replaced
+				 * by the file (never followed); 0: such a link is an error */
 	char *marker;		/* RES_BLOCK: "# BEGIN kcfg MARKER" / "# END kcfg MARKER" */
 	struct strvec packages;	/* RES_PACKAGES */
 	int absent;		/* RES_PACKAGES: remove them instead */
@@ -42,8 +44,13 @@ struct resource {
 	char *command;		/* RES_COMMAND: a POSIX sh script, run as root */
 	char *creates;		/* skip when this path exists */
 	char *unless;		/* skip when this command succeeds */
-	const char *needs;	/* RES_COMMAND: a cluster value its command names as
-				 * @@kcfg:NAME@@ (static; components/cluster-values.h) */
+	const char *needs;	/* a cluster value (static; components/cluster-values.h):
+				 * RES_COMMAND: its command names it as @@kcfg:NAME@@;
+				 * RES_FILE: the file is written from it (see fill) when
+				 * missing, and its content then left alone */
+	/* RES_FILE with needs: the content made from the value (NULL: the value) */
+	void (*fill)(const char *value, const char *arg, struct strbuf *content);
+	char *fill_arg;		/* fill's second argument */
 	char *local_path;	/* RES_UPLOAD source */
 	char *sha256;		/* RES_UPLOAD expected digest (hex) */
 	const char *pin_key;	/* RES_UPLOAD of a download: the cluster.yaml key of its

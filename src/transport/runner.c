@@ -42,6 +42,7 @@ static void step_release(struct runner_step *st)
 	free_wiped(st->script);	/* apply scripts embed secrets */
 	free(st->src);
 	free(st->dest);
+	free(st->owner);
 }
 
 void runner_release(struct runner *r)
@@ -103,13 +104,15 @@ void runner_add_step(struct runner_host *h, const char *name, const char *script
 }
 
 void runner_add_upload(struct runner_host *h, const char *name, const char *src,
-		       const char *dest, unsigned mode, unsigned timeout_ms)
+		       const char *dest, unsigned mode, const char *owner,
+		       unsigned timeout_ms)
 {
 	struct runner_step *st = new_step(h, name, timeout_ms);
 
 	st->src = xstrdup(src);
 	st->dest = xstrdup(dest);
 	st->mode = mode;
+	st->owner = owner ? xstrdup(owner) : NULL;
 }
 
 int runner_step_ok(const struct runner_result *res)
@@ -213,7 +216,7 @@ static void send_next(struct runner *r, struct runner_host *h)
 				  st->src, h->target->name, u ? strerror(errno) : err.buf);
 			goto out;
 		}
-		upload_send_script(st->dest, u->size, u->sha, st->mode, &script);
+		upload_send_script(st->dest, u->size, u->sha, st->mode, st->owner, &script);
 		session_run(s, script.buf, script.len, st->timeout_ms, h->upload_fd,
 			    u->size, now);
 	}

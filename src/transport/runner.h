@@ -23,6 +23,7 @@ struct runner_step {
 	unsigned timeout_ms;	/* 0: no limit */
 	char *src, *dest;	/* upload: local file, remote path */
 	unsigned mode;
+	char *owner;		/* upload: "user:group", or NULL for root */
 };
 
 struct runner_result {
@@ -93,9 +94,13 @@ struct runner_host *runner_add_host(struct runner *r, const struct session_targe
 /* Appends a script step (copied). */
 void runner_add_step(struct runner_host *h, const char *name, const char *script,
 		     unsigned timeout_ms);
-/* Appends an upload of local `src` to `dest` on the host with `mode`. */
+/*
+ * Appends an upload of local `src` to `dest` on the host with `mode` and
+ * `owner` ("user:group" as chown takes it; NULL for root).
+ */
 void runner_add_upload(struct runner_host *h, const char *name, const char *src,
-		       const char *dest, unsigned mode, unsigned timeout_ms);
+		       const char *dest, unsigned mode, const char *owner,
+		       unsigned timeout_ms);
 
 /* Runs every host's steps. Returns how many hosts did not end RUNNER_OK. */
 int runner_run(struct runner *r);

@@ -5,7 +5,7 @@
 
 #include <openssl/evp.h>
 
-#include "transport/shell.h"
+#include "transport/remote-fs.h"
 #include "transport/upload.h"
 #include "util/strbuf.h"
 #include "util/banned.h"
@@ -57,11 +57,25 @@ out:
 	return ret;
 }
 
+/* The functions, the destination's directory and name, umask 022. */
+static void script_start(const char *dest, int write, struct strbuf *script)
+{
+	strbuf_addstr(script, remote_fs_read_functions);
+	if (write)
+		strbuf_addstr(script, remote_fs_write_functions);
+	strbuf_addstr(script, "umask 022\nset --");
+	remote_fs_add_dir_name(script, dest);
+	strbuf_addstr(script, "\nd=$1 n=$2\n");
+}
+
+/* Read without following a link: a user's link never shows another file's digest. */
 void upload_probe_script(const char *dest, struct strbuf *script)
 {
-	strbuf_addstr(script, "d=");
-	sq_quote(script, dest);
-	strbuf_addstr(script, "\n[ ! -f \"$d\" ] || sha256sum < \"$d\"\n");
+	script_start(dest, 0, script);
+	strbuf_addstr(script,
+		"if enter \"$d\" 0 2>/dev/null && [ -f \"./$n\" ] && [ ! -h \"./$n\" ]; then\n"
+		"\trd \"$n\" | sha256sum\n"
+		"fi\n");
 }
 
 int upload_probe_matches(const char *out, const char *sha)
@@ -74,23 +88,30 @@ int upload_probe_matches(const char *out, const char *sha)
 /*
  * Whatever fails, the script still reads all SIZE bytes (the second cat
  * drains them), or the rest would be taken for the next step's header.
+ * The temporary file is made like every file kcfg writes (remote-fs.h),
+ * its digest read back through its descriptor, not its name.
  */
 void upload_send_script(const char *dest, uint64_t size, const char *sha,
-			unsigned mode, struct strbuf *script)
+			unsigned mode, const char *owner, struct strbuf *script)
 {
-	strbuf_addstr(script, "d=");
-	sq_quote(script, dest);
-	strbuf_addf(script, "\nsize=%llu sha=%s mode=%o\n",
-		    (unsigned long long)size, sha, mode);
+	script_start(dest, 1, script);
+	strbuf_addf(script, "size=%llu sha=%s\nset --", (unsigned long long)size, sha);
+	remote_fs_add_attrs(script, mode, owner);
 	strbuf_addstr(script,
-		"t=\"$(dirname \"$d\")/.$(basename \"$d\").kcfg-$$\"\n"
-		"mkdir -p \"$(dirname \"$d\")\" 2>/dev/null\n"
-		"if ! head -c \"$size\" | { cat > \"$t\" || { cat > /dev/null; false; }; }; then\n"
-		"\trm -f \"$t\"; echo \"cannot write $t\" >&2; exit 1\n"
+		"\nu=$1 m=$2 o=$3\n"
+		"trap '[ -z \"$K\" ] || rm -f -- \"./$K\"' EXIT\n"
+		"trap 'exit 129' HUP\n"
+		"trap 'exit 143' TERM\n"
+		"trap 'exit 141' PIPE\n"
+		"if ! { enter \"$d\" 1 && ck \"$n\" 0 && op \"$n\" \"$u\"; }; then\n"
+		"\thead -c \"$size\" > /dev/null; echo \"cannot write '${d%/}/$n'\" >&2; exit 1\n"
 		"fi\n"
-		"got=$(sha256sum < \"$t\" | cut -c1-64)\n"
+		"if ! head -c \"$size\" | { cat >&3 || { cat > /dev/null; false; }; }; then\n"
+		"\tab; echo \"cannot write '${d%/}/$n'\" >&2; exit 1\n"
+		"fi\n"
+		"got=$(sha256sum < /proc/self/fd/3); got=${got%% *}\n"
 		"if [ \"$got\" != \"$sha\" ]; then\n"
-		"\trm -f \"$t\"; echo \"sha256 mismatch after upload: got $got, want $sha\" >&2; exit 1\n"
+		"\tab; echo \"sha256 mismatch after upload: got $got, want $sha\" >&2; exit 1\n"
 		"fi\n"
-		"chmod \"$mode\" \"$t\" && mv -f \"$t\" \"$d\" || { rm -f \"$t\"; exit 1; }\n");
+		"fin \"$n\" \"$m\" \"$o\" 0 || exit 1\n");
 }

@@ -36,7 +36,7 @@ test_expect_success 'RESOURCES: docker, the pinned kubectl and helm, the kubecon
 	bastion    upload:/var/cache/kcfg/helm-v4.2.4-linux-amd64.tar.gz sha256=c306b46f719b0a4da32d0f78ee21bf90ce8d602f15b22ab753f0674d1670a7f3
 	bastion    command:mkdir -p '"'"'/usr/local/lib/kcfg/helm-v4.2.4'"'"' && tar -xzf '"'"'/var/cache/kcfg/helm-v4.2.4-linux-amd64.tar.gz'"'"' -C '"'"'/usr/local/lib/kcfg/helm-v4.2.4'"'"' --strip-components=1 --no-same-owner linux-amd64/helm && ln -sfn '"'"'/usr/local/lib/kcfg/helm-v4.2.4/helm'"'"' /usr/local/bin/helm
 	bastion    dir:/home/mdxuser/.kube mode=0700 owner=mdxuser
-	bastion    command:/home/mdxuser/.kube/config
+	bastion    file:/home/mdxuser/.kube/config mode=0600 owner=mdxuser secret from=k0s-kubeconfig-admin
 	EOF
 	test_cmp expect actual
 '
@@ -56,7 +56,7 @@ test_expect_success 'registry name, user and pinned versions follow cluster.yaml
 	r=other/bastion/RESOURCES &&
 	test_grep "upload:/usr/local/bin/kubectl sha256=2222" $r &&
 	test_grep "usermod -aG docker '"'"'ubuntu'"'"'" $r &&
-	test_grep "command:/home/ubuntu/.kube/config" $r &&
+	test_grep "file:/home/ubuntu/.kube/config mode=0600 owner=ubuntu secret" $r &&
 	rm cluster.yaml
 '
 

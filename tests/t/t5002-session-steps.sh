@@ -68,7 +68,7 @@ test_expect_success SANDBOX 'an upload the user may not write fails that host on
 	test_expect_code 1 "$RUN" -u tester -k "$SB_KEY" -s "-oUserKnownHostsFile=$SB_KNOWN" \
 		tb1=$(sb_ip 1) -- "upload:$PWD/k0s:/usr/local/bin/k0s" "run:echo next" >out &&
 	grep "^tb1 upload status=1 " out &&
-	grep "^tb1 failed: step '"'"'upload'"'"' on '"'"'tb1'"'"' failed with exit status 1: cannot write /usr/local/bin/.k0s.kcfg-" out &&
+	grep "^tb1 failed: step '"'"'upload'"'"' on '"'"'tb1'"'"' failed with exit status 1: cannot write '"'"'/usr/local/bin/k0s'"'"'$" out &&
 	"$RUN" -u tester -b -k "$SB_KEY" -s "-oUserKnownHostsFile=$SB_KNOWN" \
 		tb1=$(sb_ip 1) -- "upload:$PWD/k0s:/usr/local/bin/k0s" >out &&
 	grep "^tb1 upload status=0 .*skipped=0 " out

@@ -211,7 +211,7 @@ test_expect_success SANDBOX_APT 'a file with src is uploaded once, checked by sh
 
 test_expect_success SANDBOX_APT 'extras leave no temporary files behind' '
 	for i in 1 2 3; do
-		test -z "$(sb_on $i "find /etc /opt -name \"*.kcfg-new\"; ls -d /tmp/kcfg* 2>/dev/null; true")" ||
+		test -z "$(sb_on $i "find /etc /opt /usr/local -name \".*.kcfg-*\" ! -name \"*.kcfg-orig\"; ls -d /tmp/kcfg* 2>/dev/null; true")" ||
 			exit 1
 	done
 '

@@ -47,7 +47,7 @@ consistent() {
 		*) echo "host $1: /etc/kcfg-$f.conf is neither version $2 nor $3"; return 1 ;;
 		esac
 	done
-	left=$(sb_on $1 "find /etc -name \"*.kcfg-new\"; ls -d /tmp/kcfg* 2>/dev/null; true") &&
+	left=$(sb_on $1 "find /etc -name \".*.kcfg-*\" ! -name \"*.kcfg-orig\"; ls -d /tmp/kcfg* 2>/dev/null; true") &&
 	test -z "$left" || { echo "host $1 has leftovers: $left"; return 1; }
 }
 

@@ -80,7 +80,7 @@ int main(int argc, char **argv)
 				if (!dest)
 					return 64;
 				*dest++ = '\0';
-				runner_add_upload(r.hosts[i], "upload", src, dest, 0755, 120000);
+				runner_add_upload(r.hosts[i], "upload", src, dest, 0755, NULL, 120000);
 				free(src);
 			} else {
 				return 64;

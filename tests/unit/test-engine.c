@@ -418,6 +418,102 @@ static void test_apply_values(void **state)
 	strbuf_release(&err);
 }
 
+/* Pastes a value in front of a marker line: a fill that is data, not code. */
+static void fill_test(const char *value, const char *arg, struct strbuf *out)
+{
+	strbuf_addf(out, "%s=%s\n", arg, value);
+}
+
+/*
+ * A file written from a cluster value: made when missing (its content is
+ * then left alone), waits for the value, which goes into the script only
+ * quoted, through the resource's fill.
+ */
+static void test_apply_valued_file(void **state)
+{
+	struct resource_list rl = RESOURCE_LIST_INIT;
+	struct host_plan plan = HOST_PLAN_INIT;
+	struct apply_steps steps = APPLY_STEPS_INIT;
+	struct strbuf err = STRBUF_INIT;
+	const struct apply_value vals[] = { { "kc", "it's $(x)" } };
+	struct resource *r;
+
+	(void)state;
+	r = add_file(&rl, "/home/u/.kube/config", "");
+	r->mode = 0600;
+	r->owner = xstrdup("u");
+	r->group = xstrdup("u");
+	r->secret = 1;
+	r->needs = "kc";
+	r->fill = fill_test;
+	r->fill_arg = xstrdup("server");
+	assert_int_equal(plan_of(&rl, "kcfg-observe 1\nend\n", &plan, &err), 0);
+	assert_int_equal(plan.nr, 1);
+	assert_int_equal(plan.v[0].kind, CH_FILE);
+	assert_string_equal(plan.v[0].diff.buf, "written from kc (secret)");
+	assert_string_equal(apply_change_needs(&rl, &plan.v[0]), "kc");
+	assert_int_equal(apply_build(&rl, &plan, &steps, &err), -1);
+	assert_string_equal(err.buf, "no value for 'kc' yet");
+	assert_int_equal(apply_build_range(&rl, &plan, 0, 1, vals, 1, &steps, &err), 0);
+	assert_non_null(strstr(steps.v[0].script.buf,
+		"if wf '/home/u/.kube' 'config' 0177 - 'u:u' 0 0 'server=it'\\''s $(x)\n' "));
+	host_plan_release(&plan);
+
+	/* there already: only its mode and owner are compared, made without the value */
+	assert_int_equal(plan_of(&rl, "kcfg-observe 1\n"
+				 "P\tregular file\t644\tu\tu\t9\t/home/u/.kube/config\n"
+				 "H\t0000000000000000000000000000000000000000000000000000000000000000\t"
+				 "/home/u/.kube/config\nend\n", &plan, &err), 0);
+	assert_int_equal(plan.nr, 1);
+	assert_int_equal(plan.v[0].kind, CH_ATTRS);
+	assert_null(apply_change_needs(&rl, &plan.v[0]));
+	assert_int_equal(apply_build(&rl, &plan, &steps, &err), 0);
+	assert_non_null(strstr(steps.v[0].script.buf, "if wa '/home/u/.kube' 'config' 0177 - 'u:u'"));
+	host_plan_release(&plan);
+	assert_int_equal(plan_of(&rl, "kcfg-observe 1\n"
+				 "P\tregular file\t600\tu\tu\t9\t/home/u/.kube/config\nend\n", &plan,
+				 &err), 0);
+	assert_int_equal(plan.nr, 0);
+
+	apply_steps_release(&steps);
+	host_plan_release(&plan);
+	resource_list_release(&rl);
+	strbuf_release(&err);
+}
+
+/* A link where a file or a block's file should be: planned, and said so. */
+static void test_diff_link_refused(void **state)
+{
+	struct resource_list rl = RESOURCE_LIST_INIT;
+	struct host_plan plan = HOST_PLAN_INIT;
+	struct strbuf err = STRBUF_INIT;
+	struct resource *r;
+	const char *out = "kcfg-observe 1\n"
+			  "P\tsymbolic link\t777\tu\tu\t11\t/home/u/a\n"
+			  "P\tsymbolic link\t777\tu\tu\t11\t/home/u/b\n"
+			  "P\tsymbolic link\t777\tu\tu\t11\t/home/u/c\n"
+			  "end\n";
+
+	(void)state;
+	add_file(&rl, "/home/u/a", "a\n");
+	r = resource_add(&rl, RES_BLOCK, "test");
+	r->path = xstrdup("/home/u/b");
+	r->marker = xstrdup("m");
+	strbuf_addstr(&r->content, "x\n");
+	add_file(&rl, "/home/u/c", "c\n")->links = 1;
+	assert_int_equal(plan_of(&rl, out, &plan, &err), 0);
+	assert_int_equal(plan.nr, 3);
+	assert_true(plan.v[0].what & CHG_TYPE);
+	assert_string_equal(plan.v[0].diff.buf, "a symbolic link is there: apply refuses to "
+			    "write through or over it (remove the link, or make it a regular file)");
+	assert_string_equal(plan.v[1].diff.buf, plan.v[0].diff.buf);
+	/* links allowed: replaced by the file, shown as new */
+	assert_non_null(strstr(plan.v[2].diff.buf, "+c\n"));
+	host_plan_release(&plan);
+	resource_list_release(&rl);
+	strbuf_release(&err);
+}
+
 static void test_diff_handlers(void **state)
 {
 	struct resource_list rl = RESOURCE_LIST_INIT;
@@ -755,7 +851,7 @@ static void test_local_round_trip(void **state)
 	assert_string_equal(t, "# BEGIN kcfg lab\none\ntwo\n# END kcfg lab\ntail line\n");
 	free(t);
 	/* no temporary file is left beside any target */
-	cmd = xstrfmt("test -z \"$(find %s -name '*.kcfg-new')\"", l.dir);
+	cmd = xstrfmt("test -z \"$(find %s -name '.*.kcfg-*' ! -name '*.kcfg-orig')\"", l.dir);
 	assert_int_equal(system(cmd), 0);
 	free(cmd);
 
@@ -768,6 +864,135 @@ static void test_local_round_trip(void **state)
 	resource_list_release(&rl);
 	strbuf_release(&err);
 	strbuf_release(&out);
+}
+
+/* Observes, plans and applies `rl` with /bin/sh; the first change's outcome. */
+static enum change_state apply_locally(const struct resource_list *rl, struct strbuf *diff,
+				       struct strbuf *why)
+{
+	struct observed obs = { 0 };
+	struct host_plan plan = HOST_PLAN_INIT;
+	struct apply_steps steps = APPLY_STEPS_INIT;
+	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
+	enum change_state st;
+
+	observe_and_plan(rl, &obs, &plan);
+	assert_int_equal(plan.nr, 1);
+	strbuf_addbuf(diff, &plan.v[0].diff);
+	assert_int_equal(apply_build(rl, &plan, &steps, &err), 0);
+	run_sh(steps.v[0].script.buf, &out);
+	assert_true(apply_read_report(&steps.v[0], out.buf, out.len, &plan, &err) >= 0);
+	st = plan.v[0].state;
+	strbuf_addbuf(why, &plan.v[0].error);
+	apply_steps_release(&steps);
+	host_plan_release(&plan);
+	observed_release(&obs);
+	strbuf_release(&err);
+	strbuf_release(&out);
+	return st;
+}
+
+/*
+ * Links planted in a directory root does not own (nobody's, when the
+ * test runs as root): a managed file or block's file that is a link, a
+ * link on the way to a file, a link at a file whose resource allows
+ * links. Nothing is written through them, and nothing they point at is
+ * read into a plan.
+ */
+static void test_local_links(void **state)
+{
+	struct local l;
+	struct strbuf diff = STRBUF_INIT, why = STRBUF_INIT;
+	struct resource_list rl = RESOURCE_LIST_INIT;
+	struct resource *r;
+	char *u, *p, *q, *t;
+
+	(void)state;
+	snprintf(l.dir, sizeof(l.dir), "/tmp/kcfg-engine-XXXXXX");
+	assert_non_null(mkdtemp(l.dir));
+	u = in_dir(&l, "u");
+	assert_int_equal(mkdir(u, 0755), 0);
+	if (geteuid() == 0)
+		assert_int_equal(chown(u, 65534, 65534), 0);
+	write_text(&l, "victim", "keep\n");
+	p = in_dir(&l, "outside");
+	assert_int_equal(mkdir(p, 0755), 0);
+	free(p);
+	p = in_dir(&l, "victim");
+	q = in_dir(&l, "u/target");
+	assert_int_equal(symlink(p, q), 0);
+	free(q);
+	q = in_dir(&l, "u/repl");
+	assert_int_equal(symlink(p, q), 0);
+	free(q);
+	free(p);
+	p = in_dir(&l, "outside");
+	q = in_dir(&l, "u/sub");
+	assert_int_equal(symlink(p, q), 0);
+	free(q);
+	free(p);
+
+	/* a file that is a link: refused, the link and what it points at kept */
+	p = in_dir(&l, "u/target");
+	add_file(&rl, p, "new\n");
+	assert_int_equal(apply_locally(&rl, &diff, &why), CHANGE_FAILED);
+	assert_null(strstr(diff.buf, "keep"));
+	t = xstrfmt("exit status 1: '%s' is a symbolic link: kcfg neither follows nor replaces "
+		    "it; remove it, or make it a regular file", p);
+	assert_string_equal(why.buf, t);
+	free(t);
+	resource_list_release(&rl);
+
+	/* a block's file that is a link: neither read nor written */
+	r = resource_add(&rl, RES_BLOCK, "test");
+	r->path = xstrdup(p);
+	r->marker = xstrdup("m");
+	strbuf_addstr(&r->content, "x\n");
+	strbuf_reset(&why);
+	assert_int_equal(apply_locally(&rl, &diff, &why), CHANGE_FAILED);
+	assert_non_null(strstr(why.buf, "is a symbolic link"));
+	resource_list_release(&rl);
+	free(p);
+	t = read_text(&l, "victim");
+	assert_string_equal(t, "keep\n");
+	free(t);
+
+	/* a link on the way, in a directory others than root can change */
+	p = in_dir(&l, "u/sub/f");
+	add_file(&rl, p, "f\n");
+	strbuf_reset(&why);
+	assert_int_equal(apply_locally(&rl, &diff, &why), CHANGE_FAILED);
+	t = xstrfmt("exit status 1: '%s/u/sub' is a symbolic link in a directory that others "
+		    "than root can change: kcfg does not follow it; make it a directory, or have "
+		    "root own the directory it is in", l.dir);
+	assert_string_equal(why.buf, t);
+	free(t);
+	free(p);
+	resource_list_release(&rl);
+	t = read_text(&l, "outside/f");
+	assert_string_equal(t, "(missing)");
+	free(t);
+
+	/* links allowed: the link is replaced by the file, never followed */
+	p = in_dir(&l, "u/repl");
+	add_file(&rl, p, "r\n")->links = 1;
+	strbuf_reset(&why);
+	assert_int_equal(apply_locally(&rl, &diff, &why), CHANGE_DONE);
+	free(p);
+	resource_list_release(&rl);
+	t = read_text(&l, "u/repl");
+	assert_string_equal(t, "r\n");
+	free(t);
+	t = read_text(&l, "victim");
+	assert_string_equal(t, "keep\n");
+	free(t);
+
+	t = xstrfmt("rm -rf %s", l.dir);
+	assert_int_equal(system(t), 0);
+	free(t);
+	free(u);
+	strbuf_release(&diff);
+	strbuf_release(&why);
 }
 
 int main(void)
@@ -783,11 +1008,14 @@ int main(void)
 		cmocka_unit_test(test_diff_nothing_to_do),
 		cmocka_unit_test(test_diff_upload_pin),
 		cmocka_unit_test(test_apply_values),
+		cmocka_unit_test(test_apply_valued_file),
+		cmocka_unit_test(test_diff_link_refused),
 		cmocka_unit_test(test_diff_handlers),
 		cmocka_unit_test(test_diff_secret_masked),
 		cmocka_unit_test(test_conflicts),
 		cmocka_unit_test(test_apply_report),
 		cmocka_unit_test(test_local_round_trip),
+		cmocka_unit_test(test_local_links),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

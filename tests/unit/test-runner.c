@@ -354,7 +354,7 @@ static void test_upload(void **state)
 		memset(c, 0, sizeof(c));
 		f->r.on_step = capture_step;
 		f->r.data = c;
-		runner_add_upload(f->r.hosts[0], "k0s", src, dest, 0750, 30000);
+		runner_add_upload(f->r.hosts[0], "k0s", src, dest, 0750, NULL, 30000);
 		runner_add_step(f->r.hosts[0], "after", "echo still in step", 1000);
 		assert_int_equal(runner_run(&f->r), 0);
 		assert_int_equal(c[0].status, 0);
@@ -375,7 +375,7 @@ static void test_upload_missing_file(void **state)
 	struct fixture *f = setup(1, "local");
 
 	f->r.on_step = NULL;
-	runner_add_upload(f->r.hosts[0], "k0s", "/nonexistent/k0s", "/tmp/x", 0755, 1000);
+	runner_add_upload(f->r.hosts[0], "k0s", "/nonexistent/k0s", "/tmp/x", 0755, NULL, 1000);
 	assert_int_equal(runner_run(&f->r), 1);
 	assert_string_equal(f->r.hosts[0]->errmsg.buf,
 			    "cannot upload to 'h1': cannot open '/nonexistent/k0s': "
