@@ -75,7 +75,7 @@ const char remote_fs_write_functions[] =
 	"\t{ [ -e \"$1\" ] || [ -h \"$1\" ]; } && rm -f -- \"$@\"\n"
 	"\trn || return 1\n"
 	"\tK=.$_t.kcfg-$N; umask \"$_u\"; set -C; command exec 3>\"./$K\"; _s=$?; set +C; umask 022\n"
-	"\t[ $_s = 0 ] || { K=; return 1; }; }\n"
+	"\t[ $_s = 0 ] || { K=; echo \"cannot write '$(jn \"$_t\")'\" >&2; return 1; }; }\n"
 "ab() { exec 3>&-; [ -z \"$K\" ] || rm -f -- \"./$K\"; K=; return 1; }\n"
 	/* chown first: it clears setuid bits, which chmod then sets */
 	"at() { { [ \"$2\" = - ] || chown -- \"$2\" /proc/self/fd/3; } &&\n"

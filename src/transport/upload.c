@@ -104,7 +104,7 @@ void upload_send_script(const char *dest, uint64_t size, const char *sha,
 		"trap 'exit 143' TERM\n"
 		"trap 'exit 141' PIPE\n"
 		"if ! { enter \"$d\" 1 && ck \"$n\" 0 && op \"$n\" \"$u\"; }; then\n"
-		"\thead -c \"$size\" > /dev/null; echo \"cannot write '${d%/}/$n'\" >&2; exit 1\n"
+		"\thead -c \"$size\" > /dev/null; exit 1\n"
 		"fi\n"
 		"if ! head -c \"$size\" | { cat >&3 || { cat > /dev/null; false; }; }; then\n"
 		"\tab; echo \"cannot write '${d%/}/$n'\" >&2; exit 1\n"
