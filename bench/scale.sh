@@ -9,8 +9,9 @@
 # line per host count and run: kcfg's median wall time, its peak RSS
 # (the largest of the runs), the CPU time of kcfg with its ssh clients
 # (cpu_s) and that of the hosts' sshd sessions and the ssh masters
-# (side_s: the hosts run on this machine and take the same cores), and
-# Ansible's median time and the ratio; it ends with
+# (side_s: the hosts run on this machine and take the same cores); then
+# Ansible's median time and the ratio; the load average after each host
+# count (other work on the machine shows there); and it ends with
 #   first_200=S rss_first_200_mb=M noop_200=S rss_noop_200_mb=M
 #   first_ratio_50=X noop_ratio_50=Y      (on one line)
 #
@@ -70,6 +71,26 @@ side_ticks() {
 	echo $t
 }
 
+# The memory of the light hosts: the sum of the PSS (kB) of their processes.
+hosts_pss() {
+	local H p k t=0 todo kids line
+	for H in "$SANDBOX_DIR/hosts/$SANDBOX_PREFIX"[0-9]*.pid; do
+		read -r p < "$H" || continue
+		todo=("$p")
+		while [ ${#todo[@]} -gt 0 ]; do
+			k=${todo[0]}
+			todo=("${todo[@]:1}")
+			while read -r line; do
+				case $line in Pss:*) line=${line#Pss:}; t=$((t + ${line% kB})) ;; esac
+			done 2>/dev/null < /proc/$k/smaps_rollup
+			kids=()
+			read -r -a kids 2>/dev/null < /proc/$k/task/$k/children || true
+			todo+=("${kids[@]}")
+		done
+	done
+	echo $t
+}
+
 # kcfg_run N: one kcfg apply on N hosts; on stdout "SECONDS PEAK_KB
 # CPU_S SIDE_CPU_S": wall time, peak RSS, the CPU time of kcfg with its
 # ssh clients, and that of the hosts and ssh masters (side_ticks).
@@ -95,11 +116,13 @@ for n in $SIZES; do [ "$n" -gt "$max" ] && max=$n; done
 "$SB" down >/dev/null 2>&1 || true
 t0=$(now)
 "$SB" up "$max" --light >/dev/null
-echo "# $max light hosts up in $(elapsed "$t0" "$(now)") s; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# $max light hosts up in $(elapsed "$t0" "$(now)") s, $(( $(hosts_pss) / max )) kB PSS each;" \
+	"load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# kcfg: median of $RUNS runs; ansible-playbook: median of $ANSIBLE_RUNS at $ANSIBLE_AT hosts"
 
-printf '%-6s %-8s %8s %8s %8s %8s %10s %7s\n' hosts run kcfg_s rss_mb cpu_s side_s ansible_s ratio
-result="" ratios=""
+# kcfg first, every size (its figures do not wait for Ansible's minutes)
+printf '%-6s %-8s %8s %8s %8s %8s\n' hosts run kcfg_s rss_mb cpu_s side_s
+result=""
 for n in $SIZES; do
 	kcfg_files "$n"
 	kf="" kn="" mf="" mn="" cf="" cn="" sf="" sn=""
@@ -110,33 +133,42 @@ for n in $SIZES; do
 		grep -Eq "^$SANDBOX_PREFIX$n +ok +0 " "$W/kcfg.log" ||
 			{ cat "$W/kcfg.log"; die "kcfg's re-run changed something"; }
 	done
-	af="" an=""
-	if [ "$n" = "$ANSIBLE_AT" ]; then
-		ansible_files "$n"
-		for r in $(seq 1 "$ANSIBLE_RUNS"); do
-			reset_hosts "$n"
-			af="$af $(time_of ansible "$n")"
-			an="$an $(time_of ansible "$n")"
-			grep -q "changed=0 " "$W/ansible.log" || die "ansible's re-run changed something"
-		done
-	fi
 	for phase in first noop; do
-		if [ $phase = first ]; then set -- "$kf" "$mf" "$cf" "$sf" "$af"
-		else set -- "$kn" "$mn" "$cn" "$sn" "$an"; fi
-		k=$(echo $1 | median); m=$(echo $2 | tr ' ' '\n' | sort -n | tail -n 1)
-		m=$(echo "scale=1; $m / 1024" | bc)
-		c=$(echo $3 | median); s=$(echo $4 | median); a=$5
-		if [ -n "$a" ]; then
-			a=$(echo $a | median)
-			ratio=$(echo "scale=1; $a / $k" | bc)
-			ratios="$ratios ${phase}_ratio_$n=$ratio"
-			a=$(printf '%.2f' "$a")
-		else
-			a=- ratio=-
-		fi
-		printf '%-6s %-8s %8.3f %8s %8.2f %8.2f %10s %7s\n' "$n" $phase "$k" "$m" "$c" "$s" "$a" "$ratio"
+		if [ $phase = first ]; then set -- "$kf" "$mf" "$cf" "$sf"
+		else set -- "$kn" "$mn" "$cn" "$sn"; fi
+		k=$(echo $1 | median)
+		m=$(echo "scale=1; $(echo $2 | tr ' ' '\n' | sort -n | tail -n 1) / 1024" | bc)
+		printf '%-6s %-8s %8.3f %8s %8.2f %8.2f\n' "$n" $phase "$k" "$m" \
+			"$(echo $3 | median)" "$(echo $4 | median)"
+		eval "kcfg_${phase}_$n=$k"
 		[ "$n" = 200 ] && result="$result ${phase}_200=$k rss_${phase}_200_mb=$m"
 	done
+	echo "# load average $(cut -d' ' -f1-3 /proc/loadavg)"
 done
+
+if [ -n "$ANSIBLE_AT" ]; then
+	n=$ANSIBLE_AT
+	ansible_files "$n"
+	af="" an=""
+	for r in $(seq 1 "$ANSIBLE_RUNS"); do
+		reset_hosts "$n"
+		af="$af $(time_of ansible "$n")"
+		an="$an $(time_of ansible "$n")"
+		grep -q "changed=0 " "$W/ansible.log" || die "ansible's re-run changed something"
+	done
+	printf '%-6s %-8s %10s %8s %7s\n' hosts run ansible_s kcfg_s ratio
+	for phase in first noop; do
+		if [ $phase = first ]; then a=$(echo $af | median); else a=$(echo $an | median); fi
+		eval "k=\${kcfg_${phase}_$n:-}"
+		if [ -n "$k" ]; then
+			ratio=$(echo "scale=1; $a / $k" | bc)
+			result="$result ${phase}_ratio_$n=$ratio"
+			k=$(printf '%.3f' "$k")
+		else
+			k=- ratio=-
+		fi
+		printf '%-6s %-8s %10.2f %8s %7s\n' "$n" $phase "$a" "$k" "$ratio"
+	done
+fi
 echo "# load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "${result# }${ratios}"
+echo "${result# }"
