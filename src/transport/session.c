@@ -138,6 +138,7 @@ int session_start(struct session *s, const struct transport *tr,
 	frame_init(&s->fout, s->nonce, MAX_CONNECT_OUTPUT);
 	frame_init(&s->ferr, s->nonce, MAX_CONNECT_OUTPUT);
 	remote_command(t, &cmd);
+	errno = 0;	/* not every failure of spawn sets it */
 	if (tr->spawn(t, cmd.buf, &s->proc, &err) < 0) {
 		unsigned long soft, hard;
 
