@@ -6,6 +6,8 @@
 #   KCFG           the kcfg binary
 #   W              a private work directory (mktemp -d)
 #   SANDBOX_DIR, SANDBOX_PREFIX, SANDBOX_NET   exported, for scripts/sandbox
+# and may set KCFG_PERSIST, how long kcfg's ssh connections outlive their
+# last session (ssh's ControlPersist, default 60s as in Ansible's config).
 SB=$top/scripts/sandbox
 KEY=$SANDBOX_DIR/keys/id_ed25519
 KNOWN=$SANDBOX_DIR/known_hosts.$SANDBOX_PREFIX
@@ -69,7 +71,7 @@ kcfg_files() {
 		echo "ansible_user=root"
 		echo "ansible_ssh_private_key_file=$KEY"
 		# the same connection reuse as Ansible's ansible.cfg (ControlPersist)
-		echo "ansible_ssh_common_args=-oUserKnownHostsFile=$KNOWN -oControlMaster=auto -oControlPersist=60s -oControlPath=$W/kcp/%C"
+		echo "ansible_ssh_common_args=-oUserKnownHostsFile=$KNOWN -oControlMaster=auto -oControlPersist=${KCFG_PERSIST:-60s} -oControlPath=$W/kcp/%C"
 		echo "[bastion_host]"
 		echo "${SANDBOX_PREFIX}1 ansible_host=$SANDBOX_NET.11"
 		echo "[registry]"
