@@ -5,8 +5,9 @@
 # machine can run them (root, systemd-nspawn, debootstrap); otherwise the
 # tests that need them are skipped with the reason printed.
 #
-#   sandbox_start PREFIX NET N
+#   sandbox_start PREFIX NET N [--light]
 #
+# (--light: light hosts, an sshd each without systemd; see docs/sandbox.md)
 # Afterwards: $SB (the script), $SB_KEY, $SB_KNOWN, sb_ip I, and
 # sb_ping ARGS... (kcfg ping with the sandbox's key and known_hosts).
 SB=$SRCDIR/scripts/sandbox
@@ -29,7 +30,7 @@ sandbox_start() {
 	fi
 	trap '"$SB" down >/dev/null 2>&1; rm -rf "$TRASH"' EXIT
 	"$SB" down >/dev/null 2>&1	# leftovers of an interrupted run
-	if "$SB" up "$3" >"$TRASH/sandbox-up.log" 2>&1; then
+	if "$SB" up "$3" ${4:-} >"$TRASH/sandbox-up.log" 2>&1; then
 		test_set_prereq SANDBOX
 	else
 		echo "# scripts/sandbox up $3 failed:"

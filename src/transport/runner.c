@@ -9,6 +9,7 @@
 
 #include "transport/runner.h"
 #include "transport/upload.h"
+#include "util/proc.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -323,10 +324,18 @@ static void advance(struct runner *r, struct runner_host *h)
 
 static void start_hosts(struct runner *r)
 {
+	unsigned most = r->max_connecting ? r->max_connecting : RUNNER_MAX_CONNECTING;
+	unsigned connecting = 0;
+
+	for (size_t i = 0; i < r->nr; i++)
+		if (r->hosts[i]->state == RUNNER_ACTIVE && session_connecting(&r->hosts[i]->sess))
+			connecting++;
 	for (size_t i = 0; i < r->nr && !r->stopping; i++) {
 		struct runner_host *h = r->hosts[i];
 
 		if (r->forks && r->active >= r->forks)
+			break;
+		if (connecting >= most)
 			break;
 		if (h->state != RUNNER_WAITING)
 			continue;
@@ -335,6 +344,7 @@ static void start_hosts(struct runner *r)
 		if (r->active > r->max_active)
 			r->max_active = r->active;
 		session_start(&h->sess, r->tr, h->target, session_now_us());
+		connecting += session_connecting(&h->sess);
 		advance(r, h);
 	}
 }
@@ -367,6 +377,8 @@ int runner_run(struct runner *r)
 	size_t *owner = NULL, pfd_alloc = 0, owner_alloc = 0;
 	int handled = 0, failed = 0;
 
+	proc_fd_limit_raise((unsigned long)(r->forks && r->forks < r->nr ? r->forks : r->nr) *
+			    RUNNER_FILES_PER_HOST + RUNNER_FILES_SPARE);
 	signals_seen = 0;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;	/* no SA_RESTART: poll() must return */

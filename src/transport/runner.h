@@ -71,9 +71,31 @@ struct runner_host {
 typedef int (*runner_step_fn)(struct runner_host *h, size_t step,
 			      const struct runner_result *res, void *data);
 
+/*
+ * Sessions that may be connecting at once (ssh's handshake and login, up
+ * to the remote loop's ready marker); the other hosts wait for a turn.
+ * An OpenSSH server, and so a ProxyJump bastion every session passes,
+ * starts refusing logins past MaxStartups (10 by default); and when many
+ * handshakes share a few cores, none finishes early: measured with 200
+ * sandbox hosts on 2 cores, all connecting at once, 56 of them passed
+ * the connect deadline.
+ */
+#define RUNNER_MAX_CONNECTING 10
+
+/*
+ * Open files per host worked on at once (its channel's three pipes and
+ * an upload's source), and a margin for the rest of kcfg: runner_run()
+ * raises the soft RLIMIT_NOFILE to fit them, up to the hard limit. With a
+ * hard limit too low a host that does not fit fails to start, with a
+ * message naming the limit.
+ */
+#define RUNNER_FILES_PER_HOST 4
+#define RUNNER_FILES_SPARE 64
+
 struct runner {
 	const struct transport *tr;
 	unsigned forks;		/* hosts at once; 0: all */
+	unsigned max_connecting;	/* sessions connecting at once; 0: RUNNER_MAX_CONNECTING */
 	int fail_fast;		/* one host failing cancels the rest */
 	runner_step_fn on_step;
 	void *data;

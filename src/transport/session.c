@@ -78,6 +78,12 @@ int session_done(const struct session *s)
 	return s->state == SESSION_CLOSED || s->state == SESSION_FAILED;
 }
 
+int session_connecting(const struct session *s)
+{
+	return s->state == SESSION_CONNECTING || s->state == SESSION_SUDO ||
+	       s->state == SESSION_BOOTING;
+}
+
 static void fail(struct session *s, enum session_error e)
 {
 	s->error = e;
@@ -143,8 +149,22 @@ int session_start(struct session *s, const struct transport *tr,
 	frame_init(&s->fout, s->nonce, MAX_CONNECT_OUTPUT);
 	frame_init(&s->ferr, s->nonce, MAX_CONNECT_OUTPUT);
 	remote_command(t, &cmd);
+	errno = 0;	/* not every failure of spawn sets it */
 	if (tr->spawn(t, cmd.buf, &s->proc, &err) < 0) {
-		failf(s, SESSION_ERR_SPAWN, NULL, "%s", err.buf);
+		unsigned long soft, hard;
+
+		if (errno != EMFILE) {
+			failf(s, SESSION_ERR_SPAWN, NULL, "%s", err.buf);
+			goto out;
+		}
+		proc_fd_limits(&soft, &hard);
+		failf(s, SESSION_ERR_SPAWN,
+		      "each host worked on at once takes about 4 open files: raise the limit "
+		      "('ulimit -n'; the hard limit in /etc/security/limits.conf) or work on "
+		      "fewer hosts at once (-f)",
+		      "cannot start a session to '%s': too many open files "
+		      "(RLIMIT_NOFILE is %lu, the hard limit %lu)",
+		      t->name, soft, hard);
 		goto out;
 	}
 	s->state = SESSION_CONNECTING;

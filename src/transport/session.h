@@ -137,6 +137,8 @@ void session_close(struct session *s, uint64_t now);
 void session_abort(struct session *s, enum session_error why, const char *msg);
 /* 1 in CLOSED or FAILED. */
 int session_done(const struct session *s);
+/* 1 from the start until the remote loop is ready: CONNECTING, SUDO, BOOTING. */
+int session_connecting(const struct session *s);
 /* Kills the channel if it still runs, reaps it and frees everything. */
 void session_release(struct session *s);
 

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -61,21 +62,52 @@ fail:
 	_exit(127);
 }
 
+static unsigned long rlim_ul(rlim_t v)
+{
+	return v == RLIM_INFINITY || v > (rlim_t)ULONG_MAX ? ULONG_MAX : (unsigned long)v;
+}
+
+void proc_fd_limits(unsigned long *soft, unsigned long *hard)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		rl.rlim_cur = rl.rlim_max = 0;
+	*soft = rlim_ul(rl.rlim_cur);
+	*hard = rlim_ul(rl.rlim_max);
+}
+
+unsigned long proc_fd_limit_raise(unsigned long want)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 0;
+	if (rlim_ul(rl.rlim_cur) >= want)
+		return rlim_ul(rl.rlim_cur);
+	rl.rlim_cur = rlim_ul(rl.rlim_max) > want ? (rlim_t)want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		getrlimit(RLIMIT_NOFILE, &rl);
+	return rlim_ul(rl.rlim_cur);
+}
+
 int proc_spawn(struct proc *p, const char *const *argv, struct strbuf *err)
 {
 	int pin[2] = { -1, -1 }, pout[2] = { -1, -1 }, perr[2] = { -1, -1 };
 	int rep[2] = { -1, -1 };
-	int child_errno = 0, ret = -1;
+	int child_errno = 0, ret = -1, saved = 0;
 	ssize_t n;
 	pid_t pid;
 
 	if (cloexec_pipe(pin) || cloexec_pipe(pout) || cloexec_pipe(perr) ||
 	    cloexec_pipe(rep)) {
+		saved = errno;
 		strbuf_addf(err, "cannot create a pipe: %s", strerror(errno));
 		goto out;
 	}
 	pid = fork();
 	if (pid < 0) {
+		saved = errno;
 		strbuf_addf(err, "cannot start '%s': %s", argv[0], strerror(errno));
 		goto out;
 	}
@@ -91,6 +123,7 @@ int proc_spawn(struct proc *p, const char *const *argv, struct strbuf *err)
 
 		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 			;
+		saved = child_errno;
 		strbuf_addf(err, "cannot run '%s': %s", argv[0], strerror(child_errno));
 		goto out;
 	}
@@ -110,6 +143,8 @@ out:
 		proc_close_fd(&perr[i]);
 		proc_close_fd(&rep[i]);
 	}
+	if (ret < 0)
+		errno = saved;
 	return ret;
 }
 

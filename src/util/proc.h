@@ -23,9 +23,21 @@ struct proc {
 
 /*
  * Starts argv[0] (searched in PATH) with argv. Returns 0, or -1 with a
- * message in `err` (nothing is left running).
+ * message in `err` and errno saying why (EMFILE: out of descriptors);
+ * nothing is left running.
  */
 int proc_spawn(struct proc *p, const char *const *argv, struct strbuf *err);
+
+/*
+ * Makes room for `want` open descriptors: raises the soft RLIMIT_NOFILE
+ * (often 1024) towards `want`, as far as the hard limit allows (kcfg
+ * uses poll(), never select(), so descriptors past 1024 are fine).
+ * Returns the soft limit in force afterwards.
+ */
+unsigned long proc_fd_limit_raise(unsigned long want);
+
+/* The soft and hard RLIMIT_NOFILE, for messages. */
+void proc_fd_limits(unsigned long *soft, unsigned long *hard);
 
 /* Closes one of the parent's ends (e.g. &p->in) if open. */
 void proc_close_fd(int *fd);

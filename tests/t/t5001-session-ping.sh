@@ -12,7 +12,10 @@ test_expect_success 'sandbox hosts start when this machine can run them' '
 
 test_expect_success SANDBOX 'the sandbox inventory names every host, its key and known_hosts' '
 	"$SB" inventory >inv &&
-	test $(grep -c "^ta[123] ansible_host=10\.250\.51\.1[123] ansible_user=root ansible_ssh_private_key_file=$SB_KEY ansible_ssh_common_args=-oUserKnownHostsFile=$SB_KNOWN$" inv) -eq 3 &&
+	test $(grep -c -F -e "${SANDBOX_PREFIX}1 ansible_host=$(sb_ip 1) ansible_user=root" \
+		-e "${SANDBOX_PREFIX}2 ansible_host=$(sb_ip 2) ansible_user=root" \
+		-e "${SANDBOX_PREFIX}3 ansible_host=$(sb_ip 3) ansible_user=root" inv) -eq 3 &&
+	test $(grep -c " ansible_user=root ansible_ssh_private_key_file=$SB_KEY ansible_ssh_common_args=-oUserKnownHostsFile=$SB_KNOWN$" inv) -eq 3 &&
 	test $(wc -l <"$SB_KNOWN") -eq 3
 '
 
@@ -27,7 +30,7 @@ test_expect_success SANDBOX 'ping is ok on every host, as root' '
 test_expect_success SANDBOX 'ping reads the sandbox inventory' '
 	"$SB" inventory >inv &&
 	"$KCFG" -i inv ping --count 1 >out 2>err &&
-	test $(grep -c -E "^ta[123] +ok  rtt [0-9.]+ ms  connect [0-9]+ ms  uid 0$" out) -eq 3 &&
+	test $(grep -c -E "^$SANDBOX_PREFIX[123] +ok  rtt [0-9.]+ ms  connect [0-9]+ ms  uid 0$" out) -eq 3 &&
 	"$KCFG" -i inv ping --count 1 -u tester >out &&
 	test $(grep -c "uid 0$" out) -eq 3
 '

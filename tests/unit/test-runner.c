@@ -14,12 +14,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "transport/runner.h"
 #include "util/proc.h"
 #include "util/strbuf.h"
+
+/* The runner whose sessions fake_spawn() counts, and the count. */
+static struct runner *counted;
+static unsigned most_connecting;	/* other sessions connecting at a spawn */
 
 /* Hosts whose address is "unreachable" fail like ssh does; "broken" dies at once. */
 static int fake_spawn(const struct session_target *t, const char *remote_cmd,
@@ -30,6 +36,15 @@ static int fake_spawn(const struct session_target *t, const char *remote_cmd,
 		NULL };
 	const char *broken[] = { "/bin/sh", "-c", "exit 3", NULL };
 
+	if (counted) {
+		unsigned n = 0;
+
+		for (size_t i = 0; i < counted->nr; i++)
+			n += counted->hosts[i]->state == RUNNER_ACTIVE &&
+			     session_connecting(&counted->hosts[i]->sess);
+		if (n > most_connecting)
+			most_connecting = n;
+	}
 	if (!strcmp(t->address, "unreachable"))
 		return proc_spawn(p, unreachable, err);
 	if (!strcmp(t->address, "broken"))
@@ -39,7 +54,7 @@ static int fake_spawn(const struct session_target *t, const char *remote_cmd,
 
 static const struct transport fake = { "fake", fake_spawn };
 
-#define MAX_HOSTS 8
+#define MAX_HOSTS 32
 
 struct fixture {
 	struct session_target t[MAX_HOSTS];
@@ -408,6 +423,97 @@ static void test_interrupt(void **state)
 	teardown(f);
 }
 
+/* Many hosts at once connect a few at a time; every one gets its turn. */
+static void test_connect_limit(void **state)
+{
+	struct fixture *f = setup(30, "local");
+
+	for (size_t i = 0; i < f->r.nr; i++)
+		runner_add_step(f->r.hosts[i], "a", "echo 1", 5000);
+	counted = &f->r;
+	most_connecting = 0;
+	assert_int_equal(runner_run(&f->r), 0);
+	counted = NULL;
+	assert_true(most_connecting < RUNNER_MAX_CONNECTING);
+	assert_true(most_connecting > 0);	/* they did overlap */
+	for (size_t i = 0; i < f->r.nr; i++)
+		assert_int_equal(f->steps_seen[i], 1);
+	teardown(f);
+}
+
+/*
+ * 30 hosts at once need about 90 pipe ends; a soft open file limit of 64
+ * (the hard one higher) is raised for them instead of failing hosts.
+ */
+static void test_fd_limit_raised(void **state)
+{
+	struct fixture *f = setup(30, "local");
+	struct rlimit old, low;
+
+	for (size_t i = 0; i < f->r.nr; i++)
+		runner_add_step(f->r.hosts[i], "a", "sleep 0.5; echo 1", 5000);
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	if (old.rlim_max != RLIM_INFINITY && old.rlim_max < 30 * RUNNER_FILES_PER_HOST + 64) {
+		teardown(f);
+		skip();
+	}
+	low = old;
+	low.rlim_cur = 64;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	assert_int_equal(runner_run(&f->r), 0);
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &low), 0);
+	assert_true(low.rlim_cur >= 30 * RUNNER_FILES_PER_HOST);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+	teardown(f);
+}
+
+/*
+ * With a hard limit too low for every host at once, the hosts that do
+ * not fit fail with a message naming the limit; the others succeed. In a
+ * child: a lowered hard limit cannot be raised again.
+ */
+static void test_fd_limit_message(void **state)
+{
+	struct fixture *f = setup(30, "local");
+	pid_t pid;
+	int st;
+
+	for (size_t i = 0; i < f->r.nr; i++)
+		runner_add_step(f->r.hosts[i], "a", "sleep 1; echo 1", 5000);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct rlimit low = { 48, 48 };
+		int failed, ok = 0, named = 0;
+
+		if (setrlimit(RLIMIT_NOFILE, &low) < 0)
+			_exit(2);
+		failed = runner_run(&f->r);
+		for (size_t i = 0; i < f->r.nr; i++) {
+			const struct runner_host *h = f->r.hosts[i];
+			char want[128];
+
+			snprintf(want, sizeof(want), "cannot start a session to '%s': too many "
+				 "open files (RLIMIT_NOFILE is 48, the hard limit 48)",
+				 h->target->name);
+			ok += h->state == RUNNER_OK;
+			named += h->state == RUNNER_FAILED && h->error == SESSION_ERR_SPAWN &&
+				 !strcmp(h->errmsg.buf, want) && strstr(h->hint.buf, "ulimit -n");
+		}
+		/* fprintf, not cmocka: this is a forked copy of the test */
+		if (!failed || ok == 0 || named != failed) {
+			fprintf(stderr, "failed %d ok %d with the message %d; first: %s\n",
+				failed, ok, named, f->r.hosts[f->r.nr - 1]->errmsg.buf);
+			_exit(1);
+		}
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	teardown(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -422,6 +528,9 @@ int main(void)
 		cmocka_unit_test(test_upload),
 		cmocka_unit_test(test_upload_missing_file),
 		cmocka_unit_test(test_interrupt),
+		cmocka_unit_test(test_connect_limit),
+		cmocka_unit_test(test_fd_limit_raised),
+		cmocka_unit_test(test_fd_limit_message),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, NULL, NULL);
