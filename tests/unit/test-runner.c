@@ -386,7 +386,7 @@ static int keep_output(struct runner_host *h, size_t step, const struct runner_r
 
 /*
  * keep_open: steps added after a run go over the same session (the same
- * remote shell loop, whose PID the steps print as $PPID); a failed host
+ * remote shell loop, whose private directory the steps print as $0); a failed host
  * takes no more steps; runner_close() ends the idle sessions cleanly.
  */
 static void test_keep_open(void **state)
