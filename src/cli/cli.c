@@ -52,10 +52,15 @@ int cli_report_diags(struct diag_list *dl)
 	struct strbuf out = STRBUF_INIT;
 	size_t warnings = dl->nr - dl->errors;
 
+	int in_file = 0;
+
+	for (size_t i = 0; i < dl->nr; i++)
+		in_file |= dl->d[i].file != NULL;
 	diag_sort(dl);
 	diag_format(dl, &out);
 	fputs(out.buf, stderr);
-	if (dl->errors)
+	/* a count after problems in the input files; one without a place needs none */
+	if (dl->errors && in_file)
 		fprintf(stderr, "%zu error%s%s\n", dl->errors,
 			dl->errors == 1 ? "" : "s",
 			warnings ? (warnings == 1 ? ", 1 warning" : ", some warnings") : "");

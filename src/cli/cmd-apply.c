@@ -3,8 +3,8 @@
  * changes plan shows, over one ssh session per host.
  */
 #include "cli/cli.h"
-#include "cli/model.h"
-#include "cli/run.h"
+#include "run/model.h"
+#include "run/run.h"
 #include "cli/run-cmd.h"
 #include "util/banned.h"
 
@@ -49,7 +49,7 @@ const struct cmd_entry cmd_apply_entry = {
 	"                             gather facts again when the cache is older\n"
 	"                             (default 86400; 0: always)\n"
 	"      --fail-fast            stop every host when one fails\n"
-	RUN_BECOME_HELP
+	CLI_BECOME_HELP
 	MODEL_VAULT_HELP
 	"\n"
 	"Exit status: 0 every host done, 1 a host failed, 130 interrupted,\n"

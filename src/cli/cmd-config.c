@@ -4,7 +4,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/model.h"
+#include "cli/run-cmd.h"
+#include "run/model.h"
 #include "config/settings.h"
 #include "config/settings-schema.h"
 #include "config/yaml.h"
@@ -22,11 +23,15 @@
  */
 static int load_settings(struct kcfg_opts *opts, struct settings *s)
 {
+	struct model_inputs in = { opts->inventory, opts->config, opts->config_given };
 	struct diag_list dl = DIAG_LIST_INIT;
-	int use_defaults, ret = model_settings_source(opts, &use_defaults);
+	int use_defaults, ret = KCFG_EXIT_OK;
 
-	if (ret != KCFG_EXIT_OK)
-		return ret;
+	if (model_settings_source(&in, &use_defaults, &dl) != MODEL_OK) {
+		cli_report_diags(&dl);
+		diag_release(&dl);
+		return KCFG_EXIT_FAILURE;
+	}
 	if (use_defaults) {
 		if (opts->verbosity >= 0)	/* -q: only warnings and errors */
 			fprintf(stderr, "note: no %s here; using the defaults\n", SETTINGS_FILE);
@@ -58,7 +63,14 @@ static int load_vault_secrets(struct kcfg_opts *opts, struct model_request *mr,
 	int ret = KCFG_EXIT_OK;
 
 	if (asked || (env && path_exists(path))) {
-		ret = model_load_secrets(path, &mr->pw, &kr, cs);
+		struct diag_list dl = DIAG_LIST_INIT;
+		enum model_status st = model_load_secrets(path, &mr->pw, &kr, cs, &dl);
+
+		if (dl.nr)
+			cli_report_diags(&dl);
+		diag_release(&dl);
+		ret = st == MODEL_OK ? KCFG_EXIT_OK :
+		      st == MODEL_INVALID ? KCFG_EXIT_INVALID : KCFG_EXIT_FAILURE;
 		*loaded = ret == KCFG_EXIT_OK;
 	}
 	vault_keyring_release(&kr);
@@ -118,7 +130,7 @@ static int config_show(int argc, char **argv, struct kcfg_opts *opts)
 	while ((c = cli_getopt(argc, argv, "", longopts, &cmd_config_entry)) != -1) {
 		if (c == 'd')
 			defaults = 1;
-		else if (c < 0x100 || !model_parse_vault_option(&mr, c, optarg, &ret))
+		else if (!cli_vault_option(&mr, c, optarg, &ret))
 			ret = KCFG_EXIT_USAGE;
 		if (ret != KCFG_EXIT_OK)
 			goto out;

@@ -9,8 +9,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/model.h"
-#include "cli/run.h"
+#include "run/model.h"
+#include "run/run.h"
+#include "cli/report.h"
 #include "cli/run-cmd.h"
 #include "engine/facts.h"
 #include "util/json.h"
@@ -58,11 +59,14 @@ static int cmd_facts(int argc, char **argv, struct kcfg_opts *opts)
 		{ "forks", required_argument, NULL, 'f' },
 		{ "fail-fast", no_argument, NULL, OPT_FAIL_FAST },
 		{ "local", no_argument, NULL, OPT_LOCAL },
-		RUN_BECOME_LONGOPTS,
+		CLI_BECOME_LONGOPTS,
 		MODEL_VAULT_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct model_request mr = { 0, NULL, VAULT_PASSWORD_SOURCE_INIT, NULL, NULL };
+	struct cli_become become = { 0, NULL };
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct report rep;
 	struct run_opts ro;
 	struct model m;
 	struct run run;
@@ -86,7 +90,7 @@ static int cmd_facts(int argc, char **argv, struct kcfg_opts *opts)
 		case OPT_FAIL_FAST: ro.fail_fast = 1; break;
 		case OPT_LOCAL: ro.local = 1; break;
 		default:
-			if ((ret = run_cmd_option(&ro, &mr, c, optarg)) == KCFG_EXIT_OK)
+			if ((ret = run_cmd_option(&become, &mr, c, optarg)) == KCFG_EXIT_OK)
 				break;
 			if (ret < 0)
 				ret = KCFG_EXIT_USAGE;
@@ -103,11 +107,21 @@ static int cmd_facts(int argc, char **argv, struct kcfg_opts *opts)
 	if (ret != KCFG_EXIT_OK)
 		goto out;
 	run_init(&run, &m, &ro);
-	ret = run_pick(&run, ro.limit, argv + optind, (size_t)(argc - optind));
+	ret = KCFG_EXIT_OK;
+	if (run_pick(&run, ro.limit, argv + optind, (size_t)(argc - optind), &dl) < 0) {
+		cli_report_diags(&dl);
+		ret = KCFG_EXIT_USAGE;
+	}
 	if (ret == KCFG_EXIT_OK)
-		ret = run_setup_become(&run);
+		ret = cli_setup_become(&run, &become);
 	if (ret == KCFG_EXIT_OK) {
-		int interrupted = run_gather_facts(&run, 1) < 0;
+		int interrupted;
+
+		report_init(&rep);
+		rep.tty = 0;	/* no live display: the output is the JSON */
+		interrupted = run_phases(&run, run_facts_phases, run_facts_phases_nr, &rep.ev,
+					 &dl) < 0;
+		report_release(&rep);
 
 		print_json(&run);
 		for (size_t i = 0; i < run.nr; i++) {
@@ -126,6 +140,7 @@ out:
 	if (loaded)
 		model_release(&m);
 	model_request_release(&mr);
+	diag_release(&dl);
 	return ret;
 }
 
@@ -149,7 +164,7 @@ const struct cmd_entry cmd_facts_entry = {
 	"  -f, --forks N              hosts at once (default 50)\n"
 	"      --fail-fast            stop every host when one fails\n"
 	"      --local                probe this machine through /bin/sh, not ssh\n"
-	RUN_BECOME_HELP
+	CLI_BECOME_HELP
 	MODEL_VAULT_HELP
 	"\n"
 	"Exit status: 0 every host answered, 1 some did not (the others are still\n"

@@ -15,8 +15,10 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/model.h"
-#include "cli/run.h"
+#include "cli/run-cmd.h"
+#include "run/model.h"
+#include "run/run.h"
+#include "util/diag.h"
 #include "components/component.h"
 #include "components/downloads.h"
 #include "config/settings.h"
@@ -232,6 +234,7 @@ static int cmd_fetch(int argc, char **argv, struct kcfg_opts *opts)
 	};
 	struct model_request mr = { 0, NULL, VAULT_PASSWORD_SOURCE_INIT, NULL, NULL };
 	struct fetch_opts fo = { NULL, NULL, 0 };
+	struct diag_list dl = DIAG_LIST_INIT;
 	struct model m;
 	int c, ret;
 
@@ -254,9 +257,12 @@ static int cmd_fetch(int argc, char **argv, struct kcfg_opts *opts)
 			 "https://mirror.example/kcfg/");
 		return KCFG_EXIT_USAGE;
 	}
-	if ((ret = run_check_components(fo.components)) != KCFG_EXIT_OK)
-		return ret;
-	ret = model_load(&m, opts, &mr);
+	if (run_check_components(fo.components, &dl) < 0) {
+		cli_report_diags(&dl);
+		diag_release(&dl);
+		return KCFG_EXIT_USAGE;
+	}
+	ret = cli_model_load(opts, &mr, &m);
 	if (ret == KCFG_EXIT_OK)
 		ret = fetch_all(&m, &fo);
 	model_release(&m);

@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/model.h"
-#include "cli/run.h"
+#include "run/model.h"
+#include "run/run.h"
 #include "cli/run-cmd.h"
 #include "components/cluster-values.h"
 #include "components/component.h"
@@ -39,20 +39,18 @@ static void tunnel_hint(struct run *run, const struct run_host *ctl)
 static int print_kubeconfig(struct run *run, int local, const char *output)
 {
 	const struct run_host *ctl = run_first_host(run, COMP_ROLE_MASTER);
-	struct strvec names = STRVEC_INIT;
-	struct strbuf err = STRBUF_INIT, hint = STRBUF_INIT, out = STRBUF_INIT;
-	struct run_values vals;
+	const struct cluster_value *cv = cluster_value_find(CV_KUBECONFIG_ADMIN);
+	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
+	const char *kubeconfig = run_value_get(run, CV_KUBECONFIG_ADMIN);
 	int ret = KCFG_EXIT_FAILURE;
 
-	strvec_push(&names, CV_KUBECONFIG_ADMIN);
-	if (run_read_values(run, &names, &vals, &err, &hint) < 0) {
-		cli_error("%s", err.buf);
-		if (hint.len)
-			cli_hint("%s", hint.buf);
+	run_close_sessions(run);
+	if (!kubeconfig) {
+		cli_error("%s", run_value_why(run, CV_KUBECONFIG_ADMIN));
+		cli_hint("%s", cv->hint);
 		goto out;
 	}
-	cluster_kubeconfig_set_server(run_value(&vals, CV_KUBECONFIG_ADMIN),
-				      local ? "127.0.0.1" : ctl->t.address, &out);
+	cluster_kubeconfig_set_server(kubeconfig, local ? "127.0.0.1" : ctl->t.address, &out);
 	strbuf_addch(&out, '\n');
 	if (output) {
 		strbuf_reset(&err);
@@ -71,11 +69,8 @@ static int print_kubeconfig(struct run *run, int local, const char *output)
 		tunnel_hint(run, ctl);
 	ret = KCFG_EXIT_OK;
 out:
-	run_values_release(&vals);
-	strvec_clear(&names);
 	strbuf_release_wiped(&out);	/* the admin's client key */
 	strbuf_release(&err);
-	strbuf_release(&hint);
 	return ret;
 }
 
@@ -85,11 +80,12 @@ static int cmd_kubeconfig(int argc, char **argv, struct kcfg_opts *opts)
 		{ "local", no_argument, NULL, OPT_LOCAL },
 		{ "output", required_argument, NULL, 'o' },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		RUN_BECOME_LONGOPTS,
+		CLI_BECOME_LONGOPTS,
 		MODEL_VAULT_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct model_request mr = { 0, NULL, VAULT_PASSWORD_SOURCE_INIT, NULL, NULL };
+	struct cli_become become = { 0, NULL };
 	struct run_opts ro;
 	struct model m;
 	struct run run;
@@ -111,7 +107,7 @@ static int cmd_kubeconfig(int argc, char **argv, struct kcfg_opts *opts)
 			ro.timeout_s = (unsigned)v;
 			break;
 		default:
-			if ((ret = run_cmd_option(&ro, &mr, c, optarg)) == KCFG_EXIT_OK)
+			if ((ret = run_cmd_option(&become, &mr, c, optarg)) == KCFG_EXIT_OK)
 				break;
 			if (ret < 0)
 				ret = KCFG_EXIT_USAGE;
@@ -128,7 +124,7 @@ static int cmd_kubeconfig(int argc, char **argv, struct kcfg_opts *opts)
 	if (ret != KCFG_EXIT_OK)
 		goto out;
 	run_init(&run, &m, &ro);
-	ret = run_setup_become(&run);
+	ret = cli_setup_become(&run, &become);
 	if (ret == KCFG_EXIT_OK)
 		ret = print_kubeconfig(&run, local, output);
 	run_release(&run);
@@ -157,7 +153,7 @@ const struct cmd_entry cmd_kubeconfig_entry = {
 	"      --local                server https://127.0.0.1:6443, and the tunnel to run\n"
 	"  -o, --output FILE          write it to FILE (0600) instead of stdout\n"
 	"      --timeout SECONDS      how long to wait for the API (default 180)\n"
-	RUN_BECOME_HELP
+	CLI_BECOME_HELP
 	MODEL_VAULT_HELP
 	"\n"
 	"Exit status: 0 printed, 1 the controller could not give it, 65 invalid input.\n",

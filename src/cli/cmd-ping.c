@@ -9,7 +9,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/run.h"
+#include "cli/run-cmd.h"
+#include "run/run.h"
 #include "config/inventory.h"
 #include "config/value.h"
 #include "transport/runner.h"
@@ -248,7 +249,7 @@ static int cmd_ping(int argc, char **argv, struct kcfg_opts *opts)
 		cli_usage(&cmd_ping_entry);
 		goto out;
 	}
-	if (run_read_become_password(pwfile, ask_become, &password) < 0) {
+	if (cli_read_become_password(pwfile, ask_become, &password) < 0) {
 		ret = KCFG_EXIT_FAILURE;
 		goto out;
 	}

@@ -3,8 +3,8 @@
  * in one round trip each; nothing is changed.
  */
 #include "cli/cli.h"
-#include "cli/model.h"
-#include "cli/run.h"
+#include "run/model.h"
+#include "run/run.h"
 #include "cli/run-cmd.h"
 #include "util/banned.h"
 
@@ -41,7 +41,7 @@ const struct cmd_entry cmd_plan_entry = {
 	"                             (default 86400; 0: always)\n"
 	"      --fail-fast            stop every host when one fails\n"
 	"      --local                plan this machine through /bin/sh, not ssh\n"
-	RUN_BECOME_HELP
+	CLI_BECOME_HELP
 	MODEL_VAULT_HELP
 	"\n"
 	"Exit status: 0 planned (no changes with --detailed-exitcode), 2 changes\n"

@@ -8,7 +8,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/model.h"
+#include "cli/run-cmd.h"
+#include "run/model.h"
 #include "components/render.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -41,7 +42,7 @@ static int cmd_render(int argc, char **argv, struct kcfg_opts *opts)
 		case 'H': ro.only_host = optarg; break;
 		case 'C': ro.only_component = optarg; break;
 		default:
-			if (c >= 0x100 && model_parse_vault_option(&mr, c, optarg, &ret)) {
+			if (cli_vault_option(&mr, c, optarg, &ret)) {
 				if (ret != KCFG_EXIT_OK)
 					goto out;
 				break;
@@ -61,14 +62,20 @@ static int cmd_render(int argc, char **argv, struct kcfg_opts *opts)
 		ret = cli_usage(self());
 		goto out;
 	}
-	ret = model_load(&m, opts, &mr);
+	ret = cli_model_load(opts, &mr, &m);
 	if (ret == KCFG_EXIT_OK) {
 		if (render_tree(&m.ctx, &ro, &st, &err) < 0) {
 			cli_error_buf(&err);
 			ret = KCFG_EXIT_FAILURE;
-		} else
+		} else {
 			fprintf(stderr, "rendered %zu files and %zu resources for %zu hosts into %s\n",
 				st.files, st.resources, st.hosts, ro.out_dir);
+			if (st.pending)
+				fprintf(stderr, "note: %zu file%s for values only the hosts can tell "
+					"(a Lustre project id): not rendered, marked pending in "
+					"RESOURCES; plan shows them with the value read\n",
+					st.pending, st.pending == 1 ? " waits" : "s wait");
+		}
 	}
 	model_release(&m);
 out:

@@ -9,9 +9,11 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/model.h"
-#include "cli/run.h"
+#include "cli/report.h"
 #include "cli/run-cmd.h"
+#include "run/model.h"
+#include "run/run.h"
+#include "util/diag.h"
 #include "util/fs.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -22,7 +24,7 @@
 
 enum {
 	OPT_FAIL_FAST = 0x200, OPT_TIMEOUT, OPT_DETAILED, OPT_DIFF, OPT_NO_DIFF,
-	OPT_FACTS_AGE, OPT_LOCAL,
+	OPT_FACTS_AGE, OPT_LOCAL, OPT_BATCH, OPT_WAIT_TIMEOUT,
 };
 
 int run_cmd_number(const char *opt, const char *s, long min, long max, long *out)
@@ -40,15 +42,55 @@ int run_cmd_number(const char *opt, const char *s, long min, long max, long *out
 	return 0;
 }
 
-int run_cmd_option(struct run_opts *ro, struct model_request *mr, int c, const char *arg)
+int run_cmd_option(struct cli_become *b, struct model_request *mr, int c, const char *arg)
 {
 	int ret = KCFG_EXIT_OK;
 
-	if (run_parse_become_option(ro, c, arg))
+	if (cli_parse_become_option(b, c, arg))
 		return KCFG_EXIT_OK;
-	if (c >= 0x100 && c < 0x200 && model_parse_vault_option(mr, c, arg, &ret))
+	if (cli_vault_option(mr, c, arg, &ret))
 		return ret;
 	return -1;
+}
+
+int cli_vault_option(struct model_request *mr, int c, const char *arg, int *exit_code)
+{
+	struct strbuf err = STRBUF_INIT;
+	int bad = 0, handled = c >= 0x100 && c < 0x200 &&
+			      model_parse_vault_option(mr, c, arg, &bad, &err);
+
+	if (bad) {
+		cli_error_buf(&err);
+		*exit_code = KCFG_EXIT_USAGE;
+	}
+	strbuf_release(&err);
+	return handled;
+}
+
+int cli_model_load(const struct kcfg_opts *opts, const struct model_request *mr,
+		   struct model *m)
+{
+	struct model_inputs in = { opts->inventory, opts->config, opts->config_given };
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct strbuf notes = STRBUF_INIT;
+	enum model_status st = model_load(m, &in, mr, &dl, &notes);
+	int ret = KCFG_EXIT_OK;
+
+	for (const char *p = notes.buf; *p;) {
+		size_t n = strcspn(p, "\n");
+
+		fprintf(stderr, "note: %.*s\n", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+	if (dl.nr)
+		cli_report_diags(&dl);
+	if (st == MODEL_INVALID)
+		ret = KCFG_EXIT_INVALID;
+	else if (st != MODEL_OK)
+		ret = KCFG_EXIT_FAILURE;
+	diag_release(&dl);
+	strbuf_release(&notes);
+	return ret;
 }
 
 /* The vault is optional here: loaded when the file exists or is named. */
@@ -65,7 +107,66 @@ static void want_vault(const struct kcfg_opts *opts, struct model_request *mr)
 int run_cmd_load(const struct kcfg_opts *opts, struct model_request *mr, struct model *m)
 {
 	want_vault(opts, mr);
-	return model_load(m, opts, mr);
+	return cli_model_load(opts, mr, m);
+}
+
+/* --batch N or N%: converge phases take that many hosts (or percent) at a time. */
+static int parse_batch(const char *s, struct run_batch *b)
+{
+	size_t len = strlen(s);
+	char *num = xstrndup(s, len && s[len - 1] == '%' ? len - 1 : len);
+	long v;
+	int ret = run_cmd_number("--batch", num, 1, len && s[len - 1] == '%' ? 100 : 100000, &v);
+
+	if (!ret) {
+		b->n = (unsigned)v;
+		b->percent = len && s[len - 1] == '%';
+	}
+	free(num);
+	return ret;
+}
+
+static int exit_code(const struct run *run, int rc, int detailed)
+{
+	if (rc == -1)
+		return 130;
+	if (run_failed(run))
+		return KCFG_EXIT_FAILURE;
+	if (!run->opts->apply && detailed && run_has_changes(run))
+		return KCFG_EXIT_CHANGES;
+	return KCFG_EXIT_OK;
+}
+
+/* Picks the hosts, sets up sudo, runs the phases and reports. Returns an exit code. */
+static int plan_apply(struct run *run, const struct run_opts *ro, const struct cli_become *b,
+		      int diffs, int detailed)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct report rep;
+	int ret, rc;
+
+	if (run_pick(run, ro->limit, NULL, 0, &dl) < 0) {
+		cli_report_diags(&dl);
+		diag_release(&dl);
+		return KCFG_EXIT_USAGE;
+	}
+	ret = cli_setup_become(run, b);
+	if (ret != KCFG_EXIT_OK)
+		return ret;
+	report_init(&rep);
+	rc = run_phases(run, run_plan_phases, run_plan_phases_nr, &rep.ev, &dl);
+	report_progress_end(run, &rep);
+	if (rc <= -2) {
+		cli_report_diags(&dl);
+		ret = rc == -2 ? KCFG_EXIT_INVALID : KCFG_EXIT_FAILURE;
+	} else {
+		report_hosts(run, diffs);
+		report_summary(run);
+		ret = exit_code(run, rc, detailed);
+	}
+	report_release(&rep);
+	diag_release(&dl);
+	return ret;
 }
 
 int run_cmd(int argc, char **argv, struct kcfg_opts *opts, int apply,
@@ -82,16 +183,20 @@ int run_cmd(int argc, char **argv, struct kcfg_opts *opts, int apply,
 		{ "no-diff", no_argument, NULL, OPT_NO_DIFF },
 		{ "facts-max-age", required_argument, NULL, OPT_FACTS_AGE },
 		{ "local", no_argument, NULL, OPT_LOCAL },
-		RUN_BECOME_LONGOPTS,
+		{ "batch", required_argument, NULL, OPT_BATCH },
+		{ "wait-timeout", required_argument, NULL, OPT_WAIT_TIMEOUT },
+		CLI_BECOME_LONGOPTS,
 		MODEL_VAULT_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct model_request mr = { 0, NULL, VAULT_PASSWORD_SOURCE_INIT, NULL, NULL };
+	struct cli_become become = { 0, NULL };
 	struct run_opts ro;
 	struct model m;
 	struct run run;
 	long v;
-	int c, ret = KCFG_EXIT_OK, loaded = 0;
+	int c, ret = KCFG_EXIT_OK, loaded = 0, diffs = !apply, detailed = 0;
+	struct diag_list dl = DIAG_LIST_INIT;
 
 	memset(&ro, 0, sizeof(ro));
 	ro.apply = apply;
@@ -99,7 +204,6 @@ int run_cmd(int argc, char **argv, struct kcfg_opts *opts, int apply,
 	ro.forks = DEFAULT_FORKS;
 	ro.timeout_s = DEFAULT_TIMEOUT_S;
 	ro.facts_max_age = DEFAULT_FACTS_MAX_AGE;
-	ro.diffs = !apply;
 	while ((c = cli_getopt(argc, argv, "l:C:f:K", longopts, self)) != -1) {
 		switch (c) {
 		case 'l': ro.limit = optarg; break;
@@ -115,9 +219,18 @@ int run_cmd(int argc, char **argv, struct kcfg_opts *opts, int apply,
 				goto usage;
 			ro.timeout_s = (unsigned)v;
 			break;
-		case OPT_DETAILED: ro.detailed_exitcode = 1; break;
-		case OPT_DIFF: ro.diffs = 1; break;
-		case OPT_NO_DIFF: ro.diffs = 0; break;
+		case OPT_DETAILED: detailed = 1; break;
+		case OPT_DIFF: diffs = 1; break;
+		case OPT_NO_DIFF: diffs = 0; break;
+		case OPT_BATCH:
+			if (parse_batch(optarg, &ro.batch) < 0)
+				goto usage;
+			break;
+		case OPT_WAIT_TIMEOUT:
+			if (run_cmd_number("--wait-timeout", optarg, 1, 86400, &v) < 0)
+				goto usage;
+			ro.wait_timeout_s = (unsigned)v;
+			break;
 		case OPT_FACTS_AGE:
 			if (run_cmd_number("--facts-max-age", optarg, 0, 100L * 365 * 86400, &v) < 0)
 				goto usage;
@@ -131,7 +244,7 @@ int run_cmd(int argc, char **argv, struct kcfg_opts *opts, int apply,
 			ro.local = 1;
 			break;
 		default:
-			if ((ret = run_cmd_option(&ro, &mr, c, optarg)) == KCFG_EXIT_OK)
+			if ((ret = run_cmd_option(&become, &mr, c, optarg)) == KCFG_EXIT_OK)
 				break;
 			if (ret < 0)
 				ret = KCFG_EXIT_USAGE;
@@ -143,22 +256,21 @@ int run_cmd(int argc, char **argv, struct kcfg_opts *opts, int apply,
 		cli_hint("name hosts with --limit HOST[,HOST...]");
 		goto usage;
 	}
-	if (ro.detailed_exitcode && apply) {
+	if (detailed && apply) {
 		cli_error("--detailed-exitcode is for 'kcfg plan'");
 		goto usage;
 	}
-	if ((ret = run_check_components(ro.components)) != KCFG_EXIT_OK)
+	if (run_check_components(ro.components, &dl) < 0) {
+		cli_report_diags(&dl);
+		ret = KCFG_EXIT_USAGE;
 		goto out;
+	}
 	ret = run_cmd_load(opts, &mr, &m);
 	loaded = 1;
 	if (ret != KCFG_EXIT_OK)
 		goto out;
 	run_init(&run, &m, &ro);
-	ret = run_pick(&run, ro.limit, NULL, 0);
-	if (ret == KCFG_EXIT_OK)
-		ret = run_setup_become(&run);
-	if (ret == KCFG_EXIT_OK)
-		ret = run_plan_apply(&run);
+	ret = plan_apply(&run, &ro, &become, diffs, detailed);
 	run_release(&run);
 	goto out;
 usage:
@@ -167,5 +279,6 @@ out:
 	if (loaded)
 		model_release(&m);
 	model_request_release(&mr);
+	diag_release(&dl);
 	return ret;
 }

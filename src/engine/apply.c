@@ -371,6 +371,12 @@ int apply_build_range(const struct resource_list *rl, const struct host_plan *pl
 		const struct resource *r = c->res != CHANGE_NO_RESOURCE ? &rl->items[c->res] : NULL;
 		struct strbuf *s;
 
+		if (c->kind == CH_PENDING) {
+			strbuf_addf(err, "cannot write '%s' (from component '%s'): it waits for %s",
+				    r->path, r->component, r->pending);
+			apply_steps_release(&steps);
+			return -1;
+		}
 		if (c->kind == CH_UPLOAD) {
 			if (check_upload(r, err) < 0) {
 				apply_steps_release(&steps);
@@ -442,6 +448,7 @@ int apply_build_range(const struct resource_list *rl, const struct host_plan *pl
 			strbuf_addstr(s, "if systemctl daemon-reload 2>\"$W/e\" </dev/null");
 			break;
 		case CH_UPLOAD:
+		case CH_PENDING:
 			break;
 		}
 		add_outcome(s, r, ci);

@@ -11,27 +11,28 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/run.h"
+#include "cli/run-cmd.h"
+#include "run/run.h"
 #include "vault/password.h"
 #include "vault/secret.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-int run_parse_become_option(struct run_opts *ro, int c, const char *arg)
+int cli_parse_become_option(struct cli_become *b, int c, const char *arg)
 {
 	switch (c) {
 	case 'K':
-		ro->ask_become = 1;
+		b->ask = 1;
 		return 1;
-	case RUN_OPT_BECOME_FILE:
-		ro->become_password_file = arg;
+	case CLI_OPT_BECOME_FILE:
+		b->file = arg;
 		return 1;
 	}
 	return 0;
 }
 
-int run_read_become_password(const char *file, int ask, struct strbuf *out)
+int cli_read_become_password(const char *file, int ask, struct strbuf *out)
 {
 	strbuf_reset(out);
 	if (file) {
@@ -67,23 +68,16 @@ int run_read_become_password(const char *file, int ask, struct strbuf *out)
 	return 0;
 }
 
-int run_setup_become(struct run *run)
+int cli_setup_become(struct run *run, const struct cli_become *b)
 {
-	const struct run_opts *ro = run->opts;
 	struct strbuf pw = STRBUF_INIT;
 
-	if (!ro->ask_become && !ro->become_password_file)
+	if (!b->ask && !b->file)
 		return KCFG_EXIT_OK;
-	if (run_read_become_password(ro->become_password_file, ro->ask_become, &pw) < 0) {
+	if (cli_read_become_password(b->file, b->ask, &pw) < 0) {
 		strbuf_release_wiped(&pw);
 		return KCFG_EXIT_FAILURE;
 	}
-	run->given_become_password = strbuf_detach(&pw, NULL);
-	for (size_t i = 0; i < run->nr; i++) {
-		struct run_host *h = &run->hosts[i];
-
-		if (h->t.become && !h->t.become_password)
-			h->t.become_password = run->given_become_password;
-	}
+	run_give_become_password(run, strbuf_detach(&pw, NULL));
 	return KCFG_EXIT_OK;
 }

@@ -11,11 +11,10 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "cli/cli.h"
-#include "cli/model.h"
-#include "cli/run.h"
 #include "engine/facts.h"
 #include "engine/probe.h"
+#include "run/model.h"
+#include "run/run.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -89,7 +88,7 @@ static int on_facts(struct runner_host *rh, size_t step, const struct runner_res
 	struct facts f;
 	char *dir, *path;
 
-	h->busy_us += res->duration_us;
+	h->ph[run->phase].busy_us += res->duration_us;
 	if (runner_step_ok(res) < 0)
 		return -1;
 	if (facts_from_probe(res->out.buf, res->out.len, h->name, &f, &err) < 0) {
@@ -113,44 +112,30 @@ static int on_facts(struct runner_host *rh, size_t step, const struct runner_res
 	return 0;
 }
 
-int run_gather_facts(struct run *run, int always)
+static int start(struct run *run, struct run_host *h, int always)
 {
-	struct runner r;
-	size_t wanted = 0;
+	struct runner_host *rh;
+	size_t k;
 
-	if (!always)
-		run_load_cached_facts(run);
-	run_runner_init(run, &r, on_facts);
-	for (size_t i = 0; i < run->nr; i++) {
-		struct run_host *h = &run->hosts[i];
-		struct runner_host *rh;
-
-		if (h->state != RUN_WAITING || (!always && run->m->have_facts[i]))
-			continue;
-		rh = runner_add_host(&r, &h->t);
-		rh->data = h;
-		runner_add_step(rh, "facts", facts_probe_script, FACTS_TIMEOUT_MS);
-		wanted++;
-	}
-	if (wanted) {
-		if (run->tty && !always)
-			fprintf(stderr, "gathering facts from %zu host%s...\n", wanted,
-				wanted == 1 ? "" : "s");
-		runner_run(&r);
-	}
-	for (size_t i = 0; i < r.nr; i++) {
-		struct runner_host *rh = r.hosts[i];
-		struct run_host *h = rh->data;
-
-		h->busy_us += rh->connect_us;
-		if (rh->state == RUNNER_OK)
-			continue;
-		h->state = RUN_FAILED;
-		h->cancelled = rh->state == RUNNER_CANCELLED;
-		strbuf_addbuf(&h->error, &rh->errmsg);
-		strbuf_addbuf(&h->hint, &rh->hint);
-		log_msg(LOG_ERROR, "%s", rh->errmsg.buf);
-	}
-	runner_release(&r);
-	return runner_interrupted() ? -1 : 0;
+	if (!always && run->m->have_facts[h->index])
+		return 1;
+	rh = run_session(run, h);
+	k = runner_add_step(rh, "facts", facts_probe_script, FACTS_TIMEOUT_MS);
+	runner_step_on_done(rh, k, on_facts, run);
+	return 0;
 }
+
+static int start_when_stale(struct run *run, const struct run_phase *ph, size_t phase,
+			    struct run_host *h)
+{
+	return start(run, h, 0);
+}
+
+static int start_always(struct run *run, const struct run_phase *ph, size_t phase,
+			struct run_host *h)
+{
+	return start(run, h, 1);
+}
+
+const struct run_action run_facts_action = { start_when_stale, NULL };
+const struct run_action run_facts_always_action = { start_always, NULL };
