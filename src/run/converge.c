@@ -80,7 +80,7 @@ static size_t check_downloads(struct run *run, struct diag_list *dl, size_t *mis
 	const struct settings *s = &run->m->settings;
 	struct strvec seen = STRVEC_INIT;
 	struct strbuf hint = STRBUF_INIT;
-	size_t missing = 0, bad = 0;
+	size_t missing = 0, bad = 0, last = 0;
 
 	for (size_t i = 0; i < run->nr; i++) {
 		for (size_t p = 0; run->hosts[i].ph && p < run->nr_phases; p++) {
@@ -100,6 +100,7 @@ static size_t check_downloads(struct run *run, struct diag_list *dl, size_t *mis
 						diag_error(dl, NULL, 0, 0, NULL, "component '%s' uploads "
 							   "%s, which is not in the cache yet",
 							   r->component, r->local_path);
+						last = dl->nr - 1;
 						missing++;
 					}
 					continue;
@@ -116,10 +117,9 @@ static size_t check_downloads(struct run *run, struct diag_list *dl, size_t *mis
 			}
 		}
 	}
-	if (missing)
-		diag_error(dl, NULL, 0, 0, NULL, "%zu download%s missing: run 'kcfg fetch' first "
-			   "(or 'kcfg fetch --from DIR' where there is no internet access)",
-			   missing, missing == 1 ? " is" : "s are");
+	if (missing)	/* one hint, after the last of them */
+		dl->d[last].hint = xstrdup("run 'kcfg fetch' first (or 'kcfg fetch --from DIR' "
+					   "where there is no internet access)");
 	strvec_clear(&seen);
 	strbuf_release(&hint);
 	*missing_out = missing;
