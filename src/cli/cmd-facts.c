@@ -13,43 +13,19 @@
 #include "run/run.h"
 #include "cli/report.h"
 #include "cli/run-cmd.h"
-#include "engine/facts.h"
-#include "util/json.h"
 #include "util/strbuf.h"
 #include "util/banned.h"
 
 enum { OPT_LOCAL = 0x200, OPT_FAIL_FAST };
 
-/* Facts of each gathered host, as members of one object. */
 static void print_json(const struct run *run)
 {
-	struct strbuf out = STRBUF_INIT, one = STRBUF_INIT;
-	int first = 1;
+	struct strbuf out = STRBUF_INIT;
 
-	strbuf_addstr(&out, "{");
-	for (size_t i = 0; i < run->nr; i++) {
-		const struct run_host *h = &run->hosts[i];
-
-		if (h->state != RUN_WAITING || !run->m->have_facts[i])
-			continue;
-		strbuf_reset(&one);
-		facts_to_json(&run->m->facts[i], &one);
-		strbuf_rtrim(&one);
-		strbuf_addstr(&out, first ? "\n  " : ",\n  ");
-		json_quote(&out, h->name, strlen(h->name));
-		strbuf_addstr(&out, ": ");
-		for (const char *p = one.buf; *p; p++) {
-			strbuf_addch(&out, *p);
-			if (*p == '\n')
-				strbuf_addstr(&out, "  ");
-		}
-		first = 0;
-	}
-	strbuf_addstr(&out, first ? "}\n" : "\n}\n");
+	run_facts_json(run, &out);
 	fputs(out.buf, stdout);
 	fflush(stdout);
 	strbuf_release(&out);
-	strbuf_release(&one);
 }
 
 static int cmd_facts(int argc, char **argv, struct kcfg_opts *opts)

@@ -16,6 +16,7 @@
 #include "run/model.h"
 #include "run/run.h"
 #include "util/fs.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -139,3 +140,31 @@ static int start_always(struct run *run, const struct run_phase *ph, size_t phas
 
 const struct run_action run_facts_action = { start_when_stale, NULL };
 const struct run_action run_facts_always_action = { start_always, NULL };
+
+void run_facts_json(const struct run *run, struct strbuf *out)
+{
+	struct strbuf one = STRBUF_INIT;
+	int first = 1;
+
+	strbuf_addstr(out, "{");
+	for (size_t i = 0; i < run->nr; i++) {
+		const struct run_host *h = &run->hosts[i];
+
+		if (h->state == RUN_SKIPPED || h->state == RUN_FAILED || !run->m->have_facts[i])
+			continue;
+		strbuf_reset(&one);
+		facts_to_json(&run->m->facts[i], &one);
+		strbuf_rtrim(&one);
+		strbuf_addstr(out, first ? "\n  " : ",\n  ");
+		json_quote(out, h->name, strlen(h->name));
+		strbuf_addstr(out, ": ");
+		for (const char *p = one.buf; *p; p++) {
+			strbuf_addch(out, *p);
+			if (*p == '\n')
+				strbuf_addstr(out, "  ");
+		}
+		first = 0;
+	}
+	strbuf_addstr(out, first ? "}\n" : "\n}\n");
+	strbuf_release(&one);
+}

@@ -260,6 +260,8 @@ extern const struct run_action run_facts_always_action;
  * of every host --limit leaves out that has any.
  */
 void run_load_cached_facts(struct run *run);
+/* The facts of every picked host that has them, as one JSON object keyed by host. */
+void run_facts_json(const struct run *run, struct strbuf *out);
 
 /* ---- checks.c ---- */
 
