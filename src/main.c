@@ -140,12 +140,8 @@ int main(int argc, char **argv)
 		default: return KCFG_EXIT_USAGE;
 		}
 	}
-	if (opts.verbosity < 0)
-		log_set_stderr_level(LOG_ERROR);
-	else if (opts.verbosity == 0)
-		log_set_stderr_level(LOG_WARNING);
-	else
-		log_set_stderr_level(opts.verbosity == 1 ? LOG_INFO : LOG_DEBUG);
+	cli_apply_verbosity(&opts);
+	cli_set_globals(&opts);
 
 	if (optind >= argc) {
 		list_commands(stderr);

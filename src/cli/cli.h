@@ -69,6 +69,15 @@ int cli_report_diags(struct diag_list *dl);
  * Reset before first use with cli_getopt_reset().
  */
 void cli_getopt_reset(void);
+/*
+ * The global options (-i, -c, -v, -q and their long forms) are taken
+ * after a command's name too, as ansible-inventory takes -i after
+ * --list: cli_getopt stores them here (unless the command has an option
+ * of that letter itself).
+ */
+void cli_set_globals(struct kcfg_opts *opts);
+/* The log level -v and -q ask for. */
+void cli_apply_verbosity(const struct kcfg_opts *opts);
 int cli_getopt(int argc, char **argv, const char *shortopts,
 	       const struct option *longopts, const struct cmd_entry *cmd);
 /* Prints "usage: ..." for cmd to stderr and returns KCFG_EXIT_USAGE. */

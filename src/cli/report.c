@@ -396,6 +396,11 @@ void report_summary(const struct run *run)
 	if (run->opts->apply)
 		print_table(run);
 	fflush(stdout);
+	report_errors(run);
+}
+
+void report_errors(const struct run *run)
+{
 	for (size_t i = 0; i < run->nr; i++) {
 		const struct run_host *h = &run->hosts[i];
 

@@ -25,5 +25,7 @@ void report_progress_end(struct run *run, struct report *rep);
 void report_hosts(const struct run *run, int diffs);
 /* The summary table (apply) and the errors with their hints. */
 void report_summary(const struct run *run);
+/* Only the errors with their hints, on stderr. */
+void report_errors(const struct run *run);
 
 #endif

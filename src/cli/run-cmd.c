@@ -24,7 +24,7 @@
 
 enum {
 	OPT_FAIL_FAST = 0x200, OPT_TIMEOUT, OPT_DETAILED, OPT_DIFF, OPT_NO_DIFF,
-	OPT_FACTS_AGE, OPT_LOCAL, OPT_BATCH, OPT_WAIT_TIMEOUT,
+	OPT_FACTS_AGE, OPT_LOCAL, OPT_BATCH, OPT_WAIT_TIMEOUT, OPT_JSON,
 };
 
 int run_cmd_number(const char *opt, const char *s, long min, long max, long *out)
@@ -137,9 +137,20 @@ static int exit_code(const struct run *run, int rc, int detailed)
 	return KCFG_EXIT_OK;
 }
 
+/* The results as JSON on stdout (--json); the errors still go to stderr. */
+static void print_json(const struct run *run, int diffs)
+{
+	struct strbuf out = STRBUF_INIT;
+
+	run_json(run, diffs, &out);
+	fputs(out.buf, stdout);
+	fflush(stdout);
+	strbuf_release(&out);
+}
+
 /* Picks the hosts, sets up sudo, runs the phases and reports. Returns an exit code. */
 static int plan_apply(struct run *run, const struct run_opts *ro, const struct cli_become *b,
-		      int diffs, int detailed)
+		      int diffs, int detailed, int json)
 {
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct report rep;
@@ -160,8 +171,13 @@ static int plan_apply(struct run *run, const struct run_opts *ro, const struct c
 		cli_report_diags(&dl);
 		ret = rc == -2 ? KCFG_EXIT_INVALID : KCFG_EXIT_FAILURE;
 	} else {
-		report_hosts(run, diffs);
-		report_summary(run);
+		if (json) {
+			print_json(run, diffs);
+			report_errors(run);
+		} else {
+			report_hosts(run, diffs);
+			report_summary(run);
+		}
 		ret = exit_code(run, rc, detailed);
 	}
 	report_release(&rep);
@@ -185,6 +201,7 @@ int run_cmd(int argc, char **argv, struct kcfg_opts *opts, int apply,
 		{ "local", no_argument, NULL, OPT_LOCAL },
 		{ "batch", required_argument, NULL, OPT_BATCH },
 		{ "wait-timeout", required_argument, NULL, OPT_WAIT_TIMEOUT },
+		{ "json", no_argument, NULL, OPT_JSON },
 		CLI_BECOME_LONGOPTS,
 		MODEL_VAULT_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
@@ -195,7 +212,7 @@ int run_cmd(int argc, char **argv, struct kcfg_opts *opts, int apply,
 	struct model m;
 	struct run run;
 	long v;
-	int c, ret = KCFG_EXIT_OK, loaded = 0, diffs = !apply, detailed = 0;
+	int c, ret = KCFG_EXIT_OK, loaded = 0, diffs = !apply, detailed = 0, json = 0;
 	struct diag_list dl = DIAG_LIST_INIT;
 
 	memset(&ro, 0, sizeof(ro));
@@ -220,6 +237,7 @@ int run_cmd(int argc, char **argv, struct kcfg_opts *opts, int apply,
 			ro.timeout_s = (unsigned)v;
 			break;
 		case OPT_DETAILED: detailed = 1; break;
+		case OPT_JSON: json = 1; break;
 		case OPT_DIFF: diffs = 1; break;
 		case OPT_NO_DIFF: diffs = 0; break;
 		case OPT_BATCH:
@@ -270,7 +288,7 @@ int run_cmd(int argc, char **argv, struct kcfg_opts *opts, int apply,
 	if (ret != KCFG_EXIT_OK)
 		goto out;
 	run_init(&run, &m, &ro);
-	ret = plan_apply(&run, &ro, &become, diffs, detailed);
+	ret = plan_apply(&run, &ro, &become, diffs, detailed, json);
 	run_release(&run);
 	goto out;
 usage:

@@ -352,8 +352,8 @@ static void run_one_phase(struct run *run, size_t p)
 		run_barrier(run, p);
 		if (run->barriers[p].state == BARRIER_FAILED)
 			run->stopped = 1;
-	} else if (ph->barrier) {
-		run->barriers[p].state = BARRIER_SKIPPED;
+	} else if (ph->barrier && run->opts->apply) {
+		run->barriers[p].state = BARRIER_SKIPPED;	/* plan runs none: not-run */
 	}
 	free(hosts);
 }

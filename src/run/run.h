@@ -326,6 +326,18 @@ void run_describe_change(const struct host_phase *hp, size_t k, struct strbuf *o
 void run_format_plan(const struct run *run, const struct run_host *h, size_t p, int diffs,
 		     struct strbuf *out);
 
+/* ---- json.c ---- */
+
+/* The version of the JSON run_json() writes (docs/json.md). */
+#define RUN_JSON_VERSION 1
+
+/*
+ * The run's results as one JSON object (docs/json.md, docs/run.schema.json):
+ * per phase its barrier and per host every change and its result (diffs
+ * of what is not secret when `diffs`), then a summary per host.
+ */
+void run_json(const struct run *run, int diffs, struct strbuf *out);
+
 /* ---- phases.c ---- */
 
 /* plan and apply: facts, then every converge phase with its barrier. */
