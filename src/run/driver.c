@@ -386,10 +386,10 @@ int run_phases(struct run *run, const struct run_phase *phases, size_t nr,
 		run_one_phase(run, p);
 	}
 	if (run->stopped && !run->interrupted) {
-		/* what the later phases would have done on each host was not started */
+		/* what the later phases would have changed on each host was not started */
 		for (size_t p = run->phase + 1; p < nr; p++)
 			for (size_t i = 0; i < run->nr; i++)
-				if (in_phase(run, p, &run->hosts[i]))
+				if (phases[p].kind == PHASE_CONVERGE && in_phase(run, p, &run->hosts[i]))
 					run->hosts[i].ph[p].state = HP_CANCELLED;
 	}
 	run_close_sessions(run);

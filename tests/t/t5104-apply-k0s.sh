@@ -108,4 +108,32 @@ test_expect_success SANDBOX 'kubeconfig --local -o FILE: 127.0.0.1, mode 0600, a
 	test_must_fail grep -rq --exclude-dir=cache a2NmZy10ZXN0LWFkbWluLWtleQ .kcfg
 '
 
+test_expect_success SANDBOX 'an Exascaler StorageClass gets its project id from the first worker in the same apply' '
+	# a stand-in lfs on the worker (no Lustre servers here: the boundary is
+	# lfs-project(1), which prints "PROJID P DIR"), and a stand-in driver archive
+	printf "#!/bin/sh\necho \"\$*\" >>/var/log/lfs-standin.log\necho \"4242 P \$3\"\n" >lfs-standin &&
+	sb_on 4 "cat >/usr/local/bin/lfs && chmod +x /usr/local/bin/lfs" <lfs-standin &&
+	mkdir -p exa/exa-csi-driver-2.3.5/deploy/kubernetes &&
+	printf "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: exascaler-csi-node\n" \
+		>exa/exa-csi-driver-2.3.5/deploy/kubernetes/exascaler-csi-file-driver.yaml &&
+	tar -czf mirror/exa-csi-driver-2.3.5.tar.gz -C exa exa-csi-driver-2.3.5 &&
+	cp cluster.yaml storage.yaml &&
+	cat >>storage.yaml <<-EOF &&
+	  exascaler_csi_sha256: $(sha256sum mirror/exa-csi-driver-2.3.5.tar.gz | cut -c1-64)
+	storage:
+	  filesystems:
+	    - storage_class: exascaler-sc-fast
+	      default: true
+	      exa_fs: 172.17.8.40@o2ib10:/fast
+	      mount_point: /fast
+	EOF
+	"$KCFG" -c storage.yaml fetch -C exascaler-csi --from mirror >out &&
+	"$KCFG" -c storage.yaml apply -C exascaler-csi >out 2>err &&
+	sb_on 3 "cat /var/lib/k0s/manifests/exascaler/30-storageclasses.yaml" >classes &&
+	test_grep "projectId: '"'"'4242'"'"'" classes &&
+	test "$(sb_on 4 "cat /var/log/lfs-standin.log")" = "project -d /fast" &&
+	# a second apply reads it again, finds the file as it should be
+	"$KCFG" -c storage.yaml plan -C exascaler-csi --detailed-exitcode >out 2>err
+'
+
 test_done
