@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/setup.h"
 #include "util/log.h"
 #include "util/suggest.h"
 #include "util/xalloc.h"
@@ -114,12 +115,13 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	static const struct cmd_entry global_entry = {
-		"", NULL, "", global_usage, ""
+		"", NULL, 0, "", global_usage, ""
 	};
 	struct kcfg_opts opts = { "inventory.ini", "cluster.yaml", 0, 0, 0 };
 	const struct cmd_entry *cmd;
+	struct cmd_ctx ctx;
 	const char *env;
-	int c;
+	int c, ret;
 
 	signal(SIGPIPE, SIG_IGN);	/* EPIPE is an ordinary error here */
 	if ((env = getenv("KCFG_INVENTORY")) && *env)
@@ -159,5 +161,10 @@ int main(int argc, char **argv)
 	if (!cmd)
 		return unknown_command(argv[0]);
 	cli_getopt_reset();
-	return cmd->fn(argc, argv, &opts);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.opts = &opts;
+	ctx.cmd = cmd;
+	ret = cmd->fn(argc, argv, &ctx);
+	cli_teardown(&ctx);
+	return ret;
 }

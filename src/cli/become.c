@@ -11,26 +11,12 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/run-cmd.h"
-#include "run/run.h"
+#include "cli/setup.h"
 #include "vault/password.h"
 #include "vault/secret.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
-
-int cli_parse_become_option(struct cli_become *b, int c, const char *arg)
-{
-	switch (c) {
-	case 'K':
-		b->ask = 1;
-		return 1;
-	case CLI_OPT_BECOME_FILE:
-		b->file = arg;
-		return 1;
-	}
-	return 0;
-}
 
 int cli_read_become_password(const char *file, int ask, struct strbuf *out)
 {
@@ -66,18 +52,4 @@ int cli_read_become_password(const char *file, int ask, struct strbuf *out)
 		strbuf_release(&err);
 	}
 	return 0;
-}
-
-int cli_setup_become(struct run *run, const struct cli_become *b)
-{
-	struct strbuf pw = STRBUF_INIT;
-
-	if (!b->ask && !b->file)
-		return KCFG_EXIT_OK;
-	if (cli_read_become_password(b->file, b->ask, &pw) < 0) {
-		strbuf_release_wiped(&pw);
-		return KCFG_EXIT_FAILURE;
-	}
-	run_give_become_password(run, strbuf_detach(&pw, NULL));
-	return KCFG_EXIT_OK;
 }

@@ -4,7 +4,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/run-cmd.h"
+#include "cli/setup.h"
+#include "cli/setup.h"
 #include "run/model.h"
 #include "config/settings.h"
 #include "config/settings-schema.h"
@@ -198,8 +199,9 @@ static int config_keys(int argc, char **argv)
 	return fflush(stdout) ? KCFG_EXIT_FAILURE : KCFG_EXIT_OK;
 }
 
-static int cmd_config(int argc, char **argv, struct kcfg_opts *opts)
+static int cmd_config(int argc, char **argv, struct cmd_ctx *ctx)
 {
+	struct kcfg_opts *opts = ctx->opts;
 	const char *sub;
 
 	if (argc < 2)
@@ -223,7 +225,7 @@ static int cmd_config(int argc, char **argv, struct kcfg_opts *opts)
 }
 
 const struct cmd_entry cmd_config_entry = {
-	"config", cmd_config, "show or check the cluster.yaml settings",
+	"config", cmd_config, 0, "show or check the cluster.yaml settings",
 	"kcfg [-c CLUSTER_YAML] config show [--defaults] [VAULT OPTIONS]\n"
 	"       kcfg [-c CLUSTER_YAML] config check\n"
 	"       kcfg config keys",
@@ -240,7 +242,7 @@ const struct cmd_entry cmd_config_entry = {
 	"  keys         list every key with its type and default\n"
 	"\n"
 	"Vault options:\n"
-	MODEL_VAULT_HELP
+	CLI_VAULT_HELP
 	"\n"
 	"docs/cluster-yaml.md describes every key.\n",
 };

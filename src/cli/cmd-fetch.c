@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/run-cmd.h"
+#include "cli/setup.h"
 #include "run/model.h"
 #include "run/run.h"
 #include "util/diag.h"
@@ -154,32 +154,39 @@ static int fetch_all(struct model *m, const struct run_fetch_opts *fo)
 	return n.failed ? KCFG_EXIT_FAILURE : KCFG_EXIT_OK;
 }
 
-static int cmd_fetch(int argc, char **argv, struct kcfg_opts *opts)
+static int own(struct cmd_ctx *ctx, int c, const char *arg)
 {
-	static const struct option longopts[] = {
+	struct run_fetch_opts *fo = ctx->data;
+
+	switch (c) {
+	case 'C': fo->components = arg; break;
+	case OPT_FROM: fo->from = arg; break;
+	case OPT_LIST: fo->list = 1; break;
+	default: return KCFG_EXIT_USAGE;
+	}
+	return KCFG_EXIT_OK;
+}
+
+static int cmd_fetch(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	static const struct option options[] = {
 		{ "component", required_argument, NULL, 'C' },
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "list", no_argument, NULL, OPT_LIST },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct model_request mr = { 0, NULL, VAULT_PASSWORD_SOURCE_INIT, NULL, NULL };
 	struct run_fetch_opts fo = { NULL, NULL, 0 };
 	struct diag_list dl = DIAG_LIST_INIT;
-	struct model m;
-	int c, ret;
+	int ret;
 
-	while ((c = cli_getopt(argc, argv, "C:", longopts, &cmd_fetch_entry)) != -1) {
-		switch (c) {
-		case 'C': fo.components = optarg; break;
-		case OPT_FROM: fo.from = optarg; break;
-		case OPT_LIST: fo.list = 1; break;
-		default: return KCFG_EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		cli_error("'kcfg fetch' takes no arguments, got '%s'", argv[optind]);
+	ctx->data = &fo;
+	ret = cli_parse(ctx, argc, argv, "C:", options, own);
+	if (ret != KCFG_EXIT_OK)
+		return ret;
+	if (ctx->argc) {
+		cli_error("'kcfg fetch' takes no arguments, got '%s'", ctx->argv[0]);
 		cli_hint("name components with -C NAME[,NAME...]");
-		return cli_usage(&cmd_fetch_entry);
+		return cli_usage(ctx->cmd);
 	}
 	if (fo.from && !strstr(fo.from, "://") && !is_dir(fo.from)) {
 		cli_error("--from '%s' is neither a directory nor a URL", fo.from);
@@ -192,16 +199,14 @@ static int cmd_fetch(int argc, char **argv, struct kcfg_opts *opts)
 		diag_release(&dl);
 		return KCFG_EXIT_USAGE;
 	}
-	ret = cli_model_load(opts, &mr, &m);
+	ret = cli_setup(ctx);
 	if (ret == KCFG_EXIT_OK)
-		ret = fetch_all(&m, &fo);
-	model_release(&m);
-	model_request_release(&mr);
+		ret = fetch_all(&ctx->m, &fo);
 	return ret;
 }
 
 const struct cmd_entry cmd_fetch_entry = {
-	"fetch", cmd_fetch,
+	"fetch", cmd_fetch, NEED_MODEL,
 	"download the release files apply uploads into the local cache",
 	"kcfg [-i INVENTORY] [-c CLUSTER_YAML] fetch [-C COMPONENTS] [--from DIR|URL] [--list]",
 	"Downloads every release file the components upload to the hosts (the\n"

@@ -12,7 +12,7 @@
 #include "cli/cli.h"
 #include "run/model.h"
 #include "run/run.h"
-#include "cli/run-cmd.h"
+#include "cli/setup.h"
 #include "components/cluster-values.h"
 #include "components/component.h"
 #include "util/fs.h"
@@ -20,7 +20,8 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-enum { OPT_LOCAL = 0x200, OPT_TIMEOUT };
+/* its --local is a tunnel through the bastion, not the host options' --local */
+enum { OPT_LOCAL_TUNNEL = 0x280 };
 
 static void tunnel_hint(struct run *run, const struct run_host *ctl)
 {
@@ -74,69 +75,52 @@ out:
 	return ret;
 }
 
-static int cmd_kubeconfig(int argc, char **argv, struct kcfg_opts *opts)
+struct kubeconfig_opts {
+	int local;
+	const char *output;
+};
+
+static int own(struct cmd_ctx *ctx, int c, const char *arg)
 {
-	static const struct option longopts[] = {
-		{ "local", no_argument, NULL, OPT_LOCAL },
+	struct kubeconfig_opts *ko = ctx->data;
+
+	switch (c) {
+	case OPT_LOCAL_TUNNEL: ko->local = 1; break;
+	case 'o': ko->output = arg; break;
+	default: return KCFG_EXIT_USAGE;
+	}
+	return KCFG_EXIT_OK;
+}
+
+static int cmd_kubeconfig(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	static const struct option options[] = {
+		{ "local", no_argument, NULL, OPT_LOCAL_TUNNEL },
 		{ "output", required_argument, NULL, 'o' },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		CLI_BECOME_LONGOPTS,
-		MODEL_VAULT_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	struct model_request mr = { 0, NULL, VAULT_PASSWORD_SOURCE_INIT, NULL, NULL };
-	struct cli_become become = { 0, NULL };
-	struct run_opts ro;
-	struct model m;
-	struct run run;
-	const char *output = NULL;
-	long v;
-	int c, local = 0, ret = KCFG_EXIT_OK, loaded = 0;
+	struct kubeconfig_opts ko = { 0, NULL };
+	int ret;
 
-	memset(&ro, 0, sizeof(ro));
-	ro.command = "kubeconfig";
-	ro.forks = 1;
-	ro.timeout_s = 180;
-	while ((c = cli_getopt(argc, argv, "o:K", longopts, &cmd_kubeconfig_entry)) != -1) {
-		switch (c) {
-		case OPT_LOCAL: local = 1; break;
-		case 'o': output = optarg; break;
-		case OPT_TIMEOUT:
-			if (run_cmd_number("--timeout", optarg, 1, 86400, &v) < 0)
-				return cli_usage(&cmd_kubeconfig_entry);
-			ro.timeout_s = (unsigned)v;
-			break;
-		default:
-			if ((ret = run_cmd_option(&become, &mr, c, optarg)) == KCFG_EXIT_OK)
-				break;
-			if (ret < 0)
-				ret = KCFG_EXIT_USAGE;
-			goto out;
-		}
-	}
-	if (optind < argc) {
-		cli_error("'kcfg kubeconfig' takes no arguments, got '%s'", argv[optind]);
-		ret = cli_usage(&cmd_kubeconfig_entry);
-		goto out;
-	}
-	ret = run_cmd_load(opts, &mr, &m);
-	loaded = 1;
+	ctx->ro.command = "kubeconfig";
+	ctx->ro.forks = 1;
+	ctx->ro.timeout_s = 180;
+	ctx->data = &ko;
+	ret = cli_parse(ctx, argc, argv, "o:", options, own);
 	if (ret != KCFG_EXIT_OK)
-		goto out;
-	run_init(&run, &m, &ro);
-	ret = cli_setup_become(&run, &become);
+		return ret;
+	if (ctx->argc) {
+		cli_error("'kcfg kubeconfig' takes no arguments, got '%s'", ctx->argv[0]);
+		return cli_usage(ctx->cmd);
+	}
+	ret = cli_setup(ctx);
 	if (ret == KCFG_EXIT_OK)
-		ret = print_kubeconfig(&run, local, output);
-	run_release(&run);
-out:
-	if (loaded)
-		model_release(&m);
-	model_request_release(&mr);
+		ret = print_kubeconfig(&ctx->run, ko.local, ko.output);
 	return ret;
 }
 
 const struct cmd_entry cmd_kubeconfig_entry = {
-	"kubeconfig", cmd_kubeconfig,
+	"kubeconfig", cmd_kubeconfig, NEED_MODEL | NEED_VAULT | NEED_HOSTS,
 	"print the cluster admin's kubeconfig, read from the controller",
 	"kcfg [-i INVENTORY] [-c CLUSTER_YAML] kubeconfig [--local] [-o FILE]\n"
 	"                   [--timeout SECONDS] [-K] [VAULT OPTIONS]",
@@ -154,7 +138,7 @@ const struct cmd_entry cmd_kubeconfig_entry = {
 	"  -o, --output FILE          write it to FILE (0600) instead of stdout\n"
 	"      --timeout SECONDS      how long to wait for the API (default 180)\n"
 	CLI_BECOME_HELP
-	MODEL_VAULT_HELP
+	CLI_VAULT_HELP
 	"\n"
 	"Exit status: 0 printed, 1 the controller could not give it, 65 invalid input.\n",
 };

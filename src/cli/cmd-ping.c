@@ -9,7 +9,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/run-cmd.h"
+#include "cli/setup.h"
+#include "cli/setup.h"
 #include "run/ping.h"
 #include "util/diag.h"
 #include "util/strbuf.h"
@@ -66,8 +67,9 @@ static void print_results(const struct run_ping *p, unsigned count)
 	}
 }
 
-static int cmd_ping(int argc, char **argv, struct kcfg_opts *opts)
+static int cmd_ping(int argc, char **argv, struct cmd_ctx *ctx)
 {
+	struct kcfg_opts *opts = ctx->opts;
 	enum { OPT_KEY = 256, OPT_PORT, OPT_SSH_ARGS, OPT_PWFILE, OPT_COUNT,
 	       OPT_TIMEOUT, OPT_FAIL_FAST, OPT_LOCAL };
 	static const struct option longopts[] = {
@@ -216,7 +218,7 @@ out:
 }
 
 const struct cmd_entry cmd_ping_entry = {
-	"ping", cmd_ping,
+	"ping", cmd_ping, 0,
 	"check that kcfg can reach hosts and run commands on them",
 	"kcfg [-i INVENTORY] ping [--host NAME[=ADDRESS]...] [-u USER] [--key FILE] [--port PORT]\n"
 	"                 [--ssh-args ARGS] [-b] [-K | --become-password-file FILE]\n"

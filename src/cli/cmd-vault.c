@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/setup.h"
 #include "util/diag.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -887,7 +888,7 @@ static int unknown_sub(const char *name)
 	return KCFG_EXIT_USAGE;
 }
 
-static int cmd_vault(int argc, char **argv, struct kcfg_opts *opts)
+static int cmd_vault(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct vault_args a;
 	struct strbuf name = STRBUF_INIT;
@@ -966,7 +967,7 @@ static const char vault_help[] =
 	"vault.yaml (check) 65, usage errors 64. More in docs/vault.md.\n";
 
 const struct cmd_entry cmd_vault_entry = {
-	"vault", cmd_vault,
+	"vault", cmd_vault, 0,
 	"encrypt, decrypt and edit Ansible Vault files (ansible-vault compatible)",
 	"kcfg vault create|encrypt|decrypt|view|edit|rekey|encrypt-string|check "
 	"[OPTIONS] [FILE...]",

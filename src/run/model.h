@@ -115,11 +115,4 @@ int model_parse_vault_option(struct model_request *mo, int c, const char *arg, i
 	{ "vault-id", required_argument, NULL, 0x102 }, \
 	{ "ask-vault-password", no_argument, NULL, 0x103 }, \
 	{ "ask-vault-pass", no_argument, NULL, 0x103 }
-#define MODEL_VAULT_HELP \
-	"  --vault FILE           the vault (default: vault.yaml beside the inventory)\n" \
-	"  --vault-password-file FILE, --vault-id [LABEL@]SOURCE, --ask-vault-password\n" \
-	"                         where the vault password comes from, as with ansible-vault;\n" \
-	"                         else $KCFG_VAULT_PASSWORD_FILE or $ANSIBLE_VAULT_PASSWORD_FILE,\n" \
-	"                         else a prompt on the terminal\n"
-
 #endif

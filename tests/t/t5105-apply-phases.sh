@@ -138,11 +138,32 @@ test_expect_success SANDBOX '--batch 40%: batches of two of five, all applied wh
 	      - run: "date +%s.%N >/tmp/kcfg-turn; sleep 1; date +%s.%N >>/tmp/kcfg-turn"
 	        creates: /tmp/kcfg-turn
 	EOF
-	"$KCFG" apply -C extras --batch 40% >out 2>err &&
+	"$KCFG" apply -C extras --batch 40% --json >apply.json 2>err &&
 	hosts_timeline timeline &&
 	test_line_count = 5 timeline &&
 	# at most two at once: the third to start began after the first ended
 	awk "{ s[NR] = \$2; e[NR] = \$3 } END { exit !(s[3] >= e[1] && s[5] >= e[3]) }" timeline
+'
+
+test_expect_success SANDBOX 'apply --json says what was done, valid against docs/run.schema.json' '
+	python3 -c "import jsonschema" 2>/dev/null || { echo "# no python3-jsonschema"; exit 0; }
+	"$SRCDIR/tests/tools/check-json-schema" "$SRCDIR/docs/run.schema.json" apply.json &&
+	python3 - apply.json >got <<-\EOF &&
+	import json, sys
+	d = json.load(open(sys.argv[1]))
+	print(d["command"], d["apply"], d["ok"], d["changes"])
+	for h in d["hosts"]:
+	    print(h["result"], h["changed"])
+	EOF
+	cat >expect <<-\EOF &&
+	apply True True 5
+	changed 1
+	changed 1
+	changed 1
+	changed 1
+	changed 1
+	EOF
+	test_cmp expect got
 '
 
 test_done
