@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/setup.h"
 #include "util/log.h"
 #include "util/proc.h"
 #include "util/suggest.h"
@@ -119,12 +120,13 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	static const struct cmd_entry global_entry = {
-		"", NULL, "", global_usage, ""
+		"", NULL, 0, "", global_usage, ""
 	};
 	struct kcfg_opts opts = { "inventory.ini", "cluster.yaml", 0, 0, 0, 0, NULL };
 	const struct cmd_entry *cmd;
+	struct cmd_ctx ctx;
 	const char *env;
-	int c;
+	int c, ret;
 
 	/* every command may read a secret: no core dump, no ptrace, from the start */
 	if (proc_forbid_dumps() < 0) {
@@ -151,12 +153,8 @@ int main(int argc, char **argv)
 		default: return KCFG_EXIT_USAGE;
 		}
 	}
-	if (opts.verbosity < 0)
-		log_set_stderr_level(LOG_ERROR);
-	else if (opts.verbosity == 0)
-		log_set_stderr_level(LOG_WARNING);
-	else
-		log_set_stderr_level(opts.verbosity == 1 ? LOG_INFO : LOG_DEBUG);
+	cli_apply_verbosity(&opts);
+	cli_set_globals(&opts);
 
 	if (optind >= argc) {
 		list_commands(stderr);
@@ -175,5 +173,10 @@ int main(int argc, char **argv)
 		return unknown_command(argv[0]);
 	opts.command = cmd->name;
 	cli_getopt_reset();
-	return cmd->fn(argc, argv, &opts);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.opts = &opts;
+	ctx.cmd = cmd;
+	ret = cmd->fn(argc, argv, &ctx);
+	cli_teardown(&ctx);
+	return ret;
 }

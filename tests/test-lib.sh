@@ -89,3 +89,11 @@ test_done() {
 	echo "# $test_name: passed $test_passed failed $test_failed skipped $test_skipped"
 	[ $test_failed -eq 0 ]
 }
+
+# test_line_count OP N FILE: the number of lines of FILE compared with N
+# (OP as test(1) takes it: =, -ge, ...).
+test_line_count() {
+	local n
+	n=$(wc -l <"$3")
+	test "$n" "$1" "$2" || { echo "test_line_count: $3 has $n lines, want $1 $2:" >&2; cat "$3" >&2; return 1; }
+}

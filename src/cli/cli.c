@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "util/diag.h"
+#include "util/log.h"
 #include "util/strbuf.h"
 #include "util/suggest.h"
 #include "util/visible.h"
@@ -66,10 +67,15 @@ int cli_report_diags(struct diag_list *dl)
 	struct strbuf out = STRBUF_INIT;
 	size_t warnings = dl->nr - dl->errors;
 
+	int in_file = 0;
+
+	for (size_t i = 0; i < dl->nr; i++)
+		in_file |= dl->d[i].file != NULL;
 	diag_sort(dl);
 	diag_format(dl, &out);
 	cli_write_visible(stderr, out.buf, out.len);
-	if (dl->errors)
+	/* a count after problems in the input files; one without a place needs none */
+	if (dl->errors && in_file)
 		fprintf(stderr, "%zu error%s%s\n", dl->errors,
 			dl->errors == 1 ? "" : "s",
 			warnings ? (warnings == 1 ? ", 1 warning" : ", some warnings") : "");
@@ -110,21 +116,123 @@ static void suggest_option(const char *bad, const struct option *longopts)
 	free(trimmed);
 }
 
+static struct kcfg_opts *globals;
+
+void cli_set_globals(struct kcfg_opts *opts)
+{
+	globals = opts;
+}
+
+void cli_apply_verbosity(const struct kcfg_opts *opts)
+{
+	if (opts->verbosity < 0)
+		log_set_stderr_level(LOG_ERROR);
+	else if (opts->verbosity == 0)
+		log_set_stderr_level(LOG_WARNING);
+	else
+		log_set_stderr_level(opts->verbosity == 1 ? LOG_INFO : LOG_DEBUG);
+}
+
+/* The global options, taken after a command's name too: codes outside any command's. */
+enum { GLOBAL_INVENTORY = 0x7f00, GLOBAL_CONFIG, GLOBAL_VERBOSE, GLOBAL_QUIET };
+
+#define MAX_OPTIONS 96
+
+/* 1 when the command has an option (short, or a long one's code) that is `c`. */
+static int command_uses(int c, const char *shortopts, const struct option *longopts)
+{
+	if (strchr(shortopts, c))
+		return 1;
+	for (const struct option *o = longopts; o && o->name; o++)
+		if (!o->flag && o->val == c)
+			return 1;
+	return 0;
+}
+
+/*
+ * The command's long options plus the global ones it does not define
+ * itself, into `all`; the same for the short options into `spec`.
+ */
+static void merge_globals(const char *shortopts, const struct option *longopts,
+			  struct option *all, char *spec, size_t spec_len)
+{
+	static const struct option global_long[] = {
+		{ "inventory", required_argument, NULL, GLOBAL_INVENTORY },
+		{ "config", required_argument, NULL, GLOBAL_CONFIG },
+		{ "verbose", no_argument, NULL, GLOBAL_VERBOSE },
+		{ "quiet", no_argument, NULL, GLOBAL_QUIET },
+	};
+	static const struct { char c; const char *arg; } global_short[] = {
+		{ 'i', ":" }, { 'c', ":" }, { 'v', "" }, { 'q', "" },
+	};
+	size_t n = 0, len;
+
+	for (const struct option *o = longopts; o && o->name && n < MAX_OPTIONS - 5; o++)
+		all[n++] = *o;
+	for (size_t g = 0; g < ARRAY_SIZE(global_long); g++) {
+		size_t k;
+
+		for (k = 0; k < n && strcmp(all[k].name, global_long[g].name); k++)
+			;
+		if (k == n)
+			all[n++] = global_long[g];
+	}
+	memset(&all[n], 0, sizeof(all[n]));
+	/* a leading ':' makes getopt tell a missing value (':') from an unknown option ('?'),
+	 * after a leading '+', which glibc only honours as the first character */
+	if (*shortopts == '+')
+		xsnprintf(spec, spec_len, "+:%s", shortopts + 1);
+	else
+		xsnprintf(spec, spec_len, ":%s", shortopts);
+	len = strlen(spec);
+	for (size_t g = 0; g < ARRAY_SIZE(global_short) && len + 3 < spec_len; g++) {
+		if (command_uses(global_short[g].c, shortopts, longopts))
+			continue;	/* the command's own meaning wins */
+		spec[len++] = global_short[g].c;
+		len += (size_t)xsnprintf(spec + len, spec_len - len, "%s", global_short[g].arg);
+	}
+	spec[len] = '\0';
+}
+
+/* Takes global option `c` (a short one the command does not define, or a long one). */
+static int take_global(int c, const char *shortopts, const struct option *longopts,
+		       const char *arg)
+{
+	int mine = c < 0x100 && command_uses(c, shortopts, longopts);
+
+	if (!globals || mine)
+		return 0;
+	if (c == GLOBAL_INVENTORY || c == 'i') {
+		globals->inventory = arg;
+		globals->inventory_given = 1;
+	} else if (c == GLOBAL_CONFIG || c == 'c') {
+		globals->config = arg;
+		globals->config_given = 1;
+	} else if (c == GLOBAL_VERBOSE || c == 'v') {
+		globals->verbosity++;
+	} else if (c == GLOBAL_QUIET || c == 'q') {
+		globals->verbosity--;
+	} else {
+		return 0;
+	}
+	cli_apply_verbosity(globals);
+	return 1;
+}
+
 int cli_getopt(int argc, char **argv, const char *shortopts,
 	       const struct option *longopts, const struct cmd_entry *cmd)
 {
-	char spec[128];
+	struct option all[MAX_OPTIONS];
+	char spec[160];
 	const char *bad;
 	int c;
 
-	/* a leading ':' makes getopt tell a missing value (':') from an unknown option ('?') */
-	/* ...after a leading '+', which glibc only honours as the first character */
-	if (*shortopts == '+')
-		xsnprintf(spec, sizeof(spec), "+:%s", shortopts + 1);
-	else
-		xsnprintf(spec, sizeof(spec), ":%s", shortopts);
+	merge_globals(shortopts, longopts, all, spec, sizeof(spec));
 	opterr = 0;
-	c = getopt_long(argc, argv, spec, longopts, NULL);
+	do {
+		c = getopt_long(argc, argv, spec, all, NULL);
+	} while (c != -1 && c != '?' && c != ':' && *cmd->name &&
+		 take_global(c, shortopts, longopts, optarg));
 	if (c != '?' && c != ':')
 		return c;
 
@@ -134,7 +242,7 @@ int cli_getopt(int argc, char **argv, const char *shortopts,
 	else if (bad[0] == '-' && bad[1] == '-') {
 		cli_error("unknown option '%s' for 'kcfg%s%s'", bad,
 			  *cmd->name ? " " : "", cmd->name);
-		suggest_option(bad, longopts);
+		suggest_option(bad, all);
 	} else
 		cli_error("unknown option '-%c' for 'kcfg%s%s'", optopt,
 			  *cmd->name ? " " : "", cmd->name);

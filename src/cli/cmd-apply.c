@@ -3,23 +3,29 @@
  * changes plan shows, over one ssh session per host.
  */
 #include "cli/cli.h"
-#include "cli/model.h"
-#include "cli/run.h"
-#include "cli/run-cmd.h"
+#include "cli/plan-apply.h"
 #include "util/banned.h"
 
-static int cmd_apply(int argc, char **argv, struct kcfg_opts *opts)
+static int cmd_apply(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	return run_cmd(argc, argv, opts, 1, &cmd_apply_entry);
+	return plan_apply_cmd(argc, argv, ctx, 1);
 }
 
 const struct cmd_entry cmd_apply_entry = {
-	"apply", cmd_apply,
+	"apply", cmd_apply, NEED_MODEL | NEED_VAULT | NEED_HOSTS,
 	"make the hosts what the inventory and cluster.yaml say",
 	"kcfg [-i INVENTORY] [-c CLUSTER_YAML] apply [-l HOSTS] [-C COMPONENTS] [-f FORKS]\n"
-	"                   [--diff] [--timeout SECONDS] [--facts-max-age SECONDS]\n"
+	"                   [--batch N|N%] [--diff] [--json] [--timeout SECONDS]\n"
+	"                   [--wait-timeout SECONDS] [--facts-max-age SECONDS]\n"
 	"                   [--fail-fast] [-K] [VAULT OPTIONS]",
-	"Plans each host as 'kcfg plan' does and, over the same session, makes\n"
+	"Goes through the phases of a cluster (docs/engine.md): facts, preflight,\n"
+	"hosts (common, registry, bastion, containerd, the controller) then waits\n"
+	"until the API server is ready, workers (they join with a token from the\n"
+	"controller) then waits until every node is Ready, nodes (node\n"
+	"configuration), add-ons then waits until they are deployed, verify. A\n"
+	"barrier that does not hold in its time stops the run, saying what is not\n"
+	"ready and where to look; applying again goes on from there. In each phase\n"
+	"it plans each host as 'kcfg plan' does and, over the same session, makes\n"
 	"exactly the planned changes, in order: files written to a temporary file\n"
 	"beside the target and renamed over it (never half-written, the first\n"
 	"original kept as FILE.kcfg-orig when the component asks), directories,\n"
@@ -43,14 +49,19 @@ const struct cmd_entry cmd_apply_entry = {
 	"  -l, --limit HOSTS          only these hosts or groups (comma separated)\n"
 	"  -C, --component NAMES      only these components (comma separated)\n"
 	"  -f, --forks N              hosts at once (default 50)\n"
+	"      --batch N|N%           in each phase, N hosts (or N % of them) at a time;\n"
+	"                             a host that fails stops the later batches\n"
 	"      --diff                 show the diff of each file changed\n"
+	"      --json                 what was done as JSON on stdout (docs/json.md)\n"
+	"      --wait-timeout SECONDS how long each barrier waits (default: the API\n"
+	"                             300, the nodes 600, the add-ons 1200)\n"
 	"      --timeout SECONDS      per step on a host (default 3600)\n"
 	"      --facts-max-age SECONDS\n"
 	"                             gather facts again when the cache is older\n"
 	"                             (default 86400; 0: always)\n"
 	"      --fail-fast            stop every host when one fails\n"
-	RUN_BECOME_HELP
-	MODEL_VAULT_HELP
+	CLI_BECOME_HELP
+	CLI_VAULT_HELP
 	"\n"
 	"Exit status: 0 every host done, 1 a host failed, 130 interrupted,\n"
 	"65 invalid input.\n",

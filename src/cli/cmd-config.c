@@ -4,7 +4,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/model.h"
+#include "cli/setup.h"
+#include "run/model.h"
 #include "config/settings.h"
 #include "config/settings-schema.h"
 #include "config/yaml.h"
@@ -22,11 +23,16 @@
  */
 static int load_settings(struct kcfg_opts *opts, struct settings *s)
 {
+	struct model_inputs in;
 	struct diag_list dl = DIAG_LIST_INIT;
-	int use_defaults, ret = model_settings_source(opts, &use_defaults);
+	int use_defaults, ret = KCFG_EXIT_OK;
 
-	if (ret != KCFG_EXIT_OK)
-		return ret;
+	cli_model_inputs(opts, &in);
+	if (model_settings_source(&in, &use_defaults, &dl) != MODEL_OK) {
+		cli_report_diags(&dl);
+		diag_release(&dl);
+		return KCFG_EXIT_FAILURE;
+	}
 	if (use_defaults) {
 		if (opts->verbosity >= 0)	/* -q: only warnings and errors */
 			fprintf(stderr, "note: no %s here; using the defaults\n", SETTINGS_FILE);
@@ -58,7 +64,14 @@ static int load_vault_secrets(struct kcfg_opts *opts, struct model_request *mr,
 	int ret = KCFG_EXIT_OK;
 
 	if (asked || (env && path_exists(path))) {
-		ret = model_load_secrets(path, &mr->pw, &kr, cs);
+		struct diag_list dl = DIAG_LIST_INIT;
+		enum model_status st = model_load_secrets(path, &mr->pw, &kr, cs, &dl);
+
+		if (dl.nr)
+			cli_report_diags(&dl);
+		diag_release(&dl);
+		ret = st == MODEL_OK ? KCFG_EXIT_OK :
+		      st == MODEL_INVALID ? KCFG_EXIT_INVALID : KCFG_EXIT_FAILURE;
 		*loaded = ret == KCFG_EXIT_OK;
 	}
 	vault_keyring_release(&kr);
@@ -118,7 +131,7 @@ static int config_show(int argc, char **argv, struct kcfg_opts *opts)
 	while ((c = cli_getopt(argc, argv, "", longopts, &cmd_config_entry)) != -1) {
 		if (c == 'd')
 			defaults = 1;
-		else if (c < 0x100 || !model_parse_vault_option(&mr, c, optarg, &ret))
+		else if (!cli_vault_option(&mr, c, optarg, &ret))
 			ret = KCFG_EXIT_USAGE;
 		if (ret != KCFG_EXIT_OK)
 			goto out;
@@ -186,8 +199,9 @@ static int config_keys(int argc, char **argv)
 	return fflush(stdout) ? KCFG_EXIT_FAILURE : KCFG_EXIT_OK;
 }
 
-static int cmd_config(int argc, char **argv, struct kcfg_opts *opts)
+static int cmd_config(int argc, char **argv, struct cmd_ctx *ctx)
 {
+	struct kcfg_opts *opts = ctx->opts;
 	const char *sub;
 
 	if (argc < 2)
@@ -211,7 +225,7 @@ static int cmd_config(int argc, char **argv, struct kcfg_opts *opts)
 }
 
 const struct cmd_entry cmd_config_entry = {
-	"config", cmd_config, "show or check the cluster.yaml settings",
+	"config", cmd_config, 0, "show or check the cluster.yaml settings",
 	"kcfg [-c CLUSTER_YAML] config show [--defaults] [VAULT OPTIONS]\n"
 	"       kcfg [-c CLUSTER_YAML] config check\n"
 	"       kcfg config keys",
@@ -228,7 +242,7 @@ const struct cmd_entry cmd_config_entry = {
 	"  keys         list every key with its type and default\n"
 	"\n"
 	"Vault options:\n"
-	MODEL_VAULT_HELP
+	CLI_VAULT_HELP
 	"\n"
 	"docs/cluster-yaml.md describes every key.\n",
 };

@@ -9,128 +9,67 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/model.h"
-#include "cli/run.h"
-#include "cli/run-cmd.h"
-#include "engine/facts.h"
-#include "util/json.h"
+#include "run/model.h"
+#include "run/run.h"
+#include "cli/report.h"
+#include "cli/setup.h"
 #include "util/strbuf.h"
 #include "util/banned.h"
 
-enum { OPT_LOCAL = 0x200, OPT_FAIL_FAST };
-
-/* Facts of each gathered host, as members of one object. */
 static void print_json(const struct run *run)
 {
-	struct strbuf out = STRBUF_INIT, one = STRBUF_INIT;
-	int first = 1;
+	struct strbuf out = STRBUF_INIT;
 
-	strbuf_addstr(&out, "{");
-	for (size_t i = 0; i < run->nr; i++) {
-		const struct run_host *h = &run->hosts[i];
-
-		if (h->state != RUN_WAITING || !run->m->have_facts[i])
-			continue;
-		strbuf_reset(&one);
-		facts_to_json(&run->m->facts[i], &one);
-		strbuf_rtrim(&one);
-		strbuf_addstr(&out, first ? "\n  " : ",\n  ");
-		json_quote(&out, h->name, strlen(h->name));
-		strbuf_addstr(&out, ": ");
-		for (const char *p = one.buf; *p; p++) {
-			strbuf_addch(&out, *p);
-			if (*p == '\n')
-				strbuf_addstr(&out, "  ");
-		}
-		first = 0;
-	}
-	strbuf_addstr(&out, first ? "}\n" : "\n}\n");
+	run_facts_json(run, &out);
 	fputs(out.buf, stdout);
 	fflush(stdout);
 	strbuf_release(&out);
-	strbuf_release(&one);
 }
 
-static int cmd_facts(int argc, char **argv, struct kcfg_opts *opts)
+static int cmd_facts(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	static const struct option longopts[] = {
-		{ "limit", required_argument, NULL, 'l' },
-		{ "forks", required_argument, NULL, 'f' },
-		{ "fail-fast", no_argument, NULL, OPT_FAIL_FAST },
-		{ "local", no_argument, NULL, OPT_LOCAL },
-		RUN_BECOME_LONGOPTS,
-		MODEL_VAULT_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
-	struct model_request mr = { 0, NULL, VAULT_PASSWORD_SOURCE_INIT, NULL, NULL };
-	struct run_opts ro;
-	struct model m;
-	struct run run;
-	long v;
-	int c, ret = KCFG_EXIT_OK, loaded = 0, failed = 0;
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct report rep;
+	size_t failed = 0;
+	int ret, interrupted;
 
-	memset(&ro, 0, sizeof(ro));
-	ro.command = "facts";
-	ro.forks = 50;
-	ro.timeout_s = 60;
-	while ((c = cli_getopt(argc, argv, "l:f:K", longopts, &cmd_facts_entry)) != -1) {
-		switch (c) {
-		case 'l': ro.limit = optarg; break;
-		case 'f':
-			if (run_cmd_number("--forks", optarg, 1, 1000, &v) < 0) {
-				ret = cli_usage(&cmd_facts_entry);
-				goto out;
-			}
-			ro.forks = (unsigned)v;
-			break;
-		case OPT_FAIL_FAST: ro.fail_fast = 1; break;
-		case OPT_LOCAL: ro.local = 1; break;
-		default:
-			if ((ret = run_cmd_option(&ro, &mr, c, optarg)) == KCFG_EXIT_OK)
-				break;
-			if (ret < 0)
-				ret = KCFG_EXIT_USAGE;
-			goto out;
-		}
-	}
-	if (ro.limit && optind < argc) {
-		cli_error("name hosts either as arguments or with --limit, not both");
-		ret = cli_usage(&cmd_facts_entry);
-		goto out;
-	}
-	ret = run_cmd_load(opts, &mr, &m);
-	loaded = 1;
+	ctx->ro.command = "facts";
+	ctx->ro.forks = 50;
+	ctx->ro.timeout_s = 60;
+	ret = cli_parse(ctx, argc, argv, "", NULL, NULL);
 	if (ret != KCFG_EXIT_OK)
-		goto out;
-	run_init(&run, &m, &ro);
-	ret = run_pick(&run, ro.limit, argv + optind, (size_t)(argc - optind));
-	if (ret == KCFG_EXIT_OK)
-		ret = run_setup_become(&run);
-	if (ret == KCFG_EXIT_OK) {
-		int interrupted = run_gather_facts(&run, 1) < 0;
-
-		print_json(&run);
-		for (size_t i = 0; i < run.nr; i++) {
-			const struct run_host *h = &run.hosts[i];
-			if (h->state != RUN_FAILED)
-				continue;
-			failed++;
-			cli_error("%s", h->error.buf);
-			if (h->hint.len)
-				cli_hint("%s", h->hint.buf);
-		}
-		ret = interrupted ? 130 : failed ? KCFG_EXIT_FAILURE : KCFG_EXIT_OK;
+		return ret;
+	if (ctx->ro.limit && ctx->argc) {
+		cli_error("name hosts either as arguments or with --limit, not both");
+		return cli_usage(ctx->cmd);
 	}
-	run_release(&run);
-out:
-	if (loaded)
-		model_release(&m);
-	model_request_release(&mr);
-	return ret;
+	ret = cli_setup(ctx);
+	if (ret == KCFG_EXIT_OK)
+		ret = cli_pick(ctx, ctx->argv, (size_t)ctx->argc);
+	if (ret != KCFG_EXIT_OK)
+		return ret;
+	report_init(&rep);
+	rep.tty = 0;	/* no live display: the output is the JSON */
+	interrupted = run_phases(&ctx->run, run_facts_phases, run_facts_phases_nr, &rep.ev,
+				 &dl) < 0;
+	report_release(&rep);
+	diag_release(&dl);
+	print_json(&ctx->run);
+	for (size_t i = 0; i < ctx->run.nr; i++) {
+		const struct run_host *h = &ctx->run.hosts[i];
+
+		if (h->state != RUN_FAILED)
+			continue;
+		failed++;
+		cli_error("%s", h->error.buf);
+		if (h->hint.len)
+			cli_hint("%s", h->hint.buf);
+	}
+	return interrupted ? 130 : failed ? KCFG_EXIT_FAILURE : KCFG_EXIT_OK;
 }
 
 const struct cmd_entry cmd_facts_entry = {
-	"facts", cmd_facts,
+	"facts", cmd_facts, NEED_MODEL | NEED_VAULT | NEED_HOSTS,
 	"gather the hosts' facts and cache them for render, plan and apply",
 	"kcfg [-i INVENTORY] [-c CLUSTER_YAML] facts [HOST...] [-l HOSTS] [-f FORKS]\n"
 	"                   [--fail-fast] [-K] [VAULT OPTIONS]",
@@ -147,10 +86,11 @@ const struct cmd_entry cmd_facts_entry = {
 	"  HOST...                    only these hosts (default: every host with a role)\n"
 	"  -l, --limit HOSTS          only these hosts or groups (comma separated)\n"
 	"  -f, --forks N              hosts at once (default 50)\n"
+	"      --timeout SECONDS      for the probe on a host (default 60)\n"
 	"      --fail-fast            stop every host when one fails\n"
 	"      --local                probe this machine through /bin/sh, not ssh\n"
-	RUN_BECOME_HELP
-	MODEL_VAULT_HELP
+	CLI_BECOME_HELP
+	CLI_VAULT_HELP
 	"\n"
 	"Exit status: 0 every host answered, 1 some did not (the others are still\n"
 	"printed and cached), 65 invalid input.\n",

@@ -9,42 +9,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/model.h"
-#include "cli/run.h"
-#include "components/component.h"
-#include "components/downloads.h"
-#include "config/settings.h"
-#include "transport/fetch.h"
-#include "transport/upload.h"
-#include "util/fs.h"
-#include "util/state-dir.h"
+#include "cli/setup.h"
+#include "run/model.h"
+#include "run/run.h"
+#include "util/diag.h"
+#include "run/fetch.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
 enum { OPT_FROM = 0x200, OPT_LIST };
 
-struct fetch_opts {
-	const char *components;	/* -C, or NULL: every component */
-	const char *from;	/* --from DIR or URL, or NULL: upstream */
-	int list;		/* --list: say what and where, fetch nothing */
-};
-
-struct fetch_counts {
-	size_t fetched, cached, failed;
-};
-
 /* The live line on a terminal: "  fetching NAME  12.3 of 250.0 MiB (4%)". */
 struct progress {
-	const char *name;
 	int tty;
 	uint64_t last_us;
+	int drawn;
 };
 
 static uint64_t now_us(void)
@@ -66,7 +51,8 @@ static void human_size(uint64_t n, struct strbuf *out)
 		strbuf_addf(out, "%.1f MiB", (double)n / 1048576.0);
 }
 
-static void on_progress(uint64_t now, uint64_t total, void *data)
+static void on_progress(const struct run_fetch_item *it, uint64_t now, uint64_t total,
+			void *data)
 {
 	struct progress *p = data;
 	uint64_t t = now_us();
@@ -74,14 +60,65 @@ static void on_progress(uint64_t now, uint64_t total, void *data)
 	if (!p->tty || t - p->last_us < 200000)
 		return;
 	p->last_us = t;
+	p->drawn = 1;
 	if (total)
-		fprintf(stderr, "\r\033[2K  fetching %s  %.1f of %.1f MiB (%u%%)", p->name,
+		fprintf(stderr, "\r\033[2K  fetching %s  %.1f of %.1f MiB (%u%%)", it->d.name,
 			(double)now / 1048576.0, (double)total / 1048576.0,
 			(unsigned)(now * 100 / total));
 	else
-		fprintf(stderr, "\r\033[2K  fetching %s  %.1f MiB", p->name,
+		fprintf(stderr, "\r\033[2K  fetching %s  %.1f MiB", it->d.name,
 			(double)now / 1048576.0);
 	fflush(stderr);
+}
+
+static void on_list(const struct run_fetch_item *it, void *data)
+{
+	printf("%-14s %-38s %s\n", it->d.component, it->d.name,
+	       it->state == RUN_FETCH_NO_PIN ? "no pin" :
+	       it->state == RUN_FETCH_CACHED ? "cached" : "missing");
+	printf("%-14s   from %s\n", "", it->source);
+	fflush(stdout);
+}
+
+static void on_done(const struct run_fetch_item *it, void *data)
+{
+	struct progress *p = data;
+	struct strbuf size = STRBUF_INIT;
+
+	if (p->drawn)
+		fputs("\r\033[2K", stderr);
+	p->drawn = 0;
+	switch (it->state) {
+	case RUN_FETCH_NO_PIN:
+		printf("  failed   %s (no pin)\n", it->d.name);
+		fflush(stdout);
+		if (it->pin_file)
+			fprintf(stderr, "%s:%u:%u: ", it->pin_file, it->pin_line, it->pin_col);
+		fprintf(stderr, "error: '%s' is empty, so kcfg cannot check %s %s\n",
+			it->d.pin_key, it->d.what, it->d.version);
+		cli_hint("download %s yourself, check it against its publisher, and set '%s' "
+			 "to its sha256 (sha256sum FILE)", it->source, it->d.pin_key);
+		break;
+	case RUN_FETCH_CACHED:
+		printf("  ok       %s (in the cache)\n", it->d.name);
+		break;
+	case RUN_FETCH_FAILED:
+		printf("  failed   %s\n", it->d.name);
+		fflush(stdout);
+		cli_error("%s", it->err.buf);
+		if (it->hint.len)
+			cli_hint("%s", it->hint.buf);
+		break;
+	case RUN_FETCH_DONE:
+		human_size(it->bytes, &size);
+		printf("  fetched  %s (%s%s)\n", it->d.name, size.buf,
+		       it->replaced ? ", replacing a copy that did not match its pin" : "");
+		break;
+	case RUN_FETCH_MISSING:
+		break;
+	}
+	fflush(stdout);
+	strbuf_release(&size);
 }
 
 static int is_dir(const char *path)
@@ -91,174 +128,65 @@ static int is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* Where download `d` comes from: upstream, or NAME on the mirror or in the directory. */
-static char *source_of(const struct fetch_opts *fo, const struct download *d)
+static int fetch_all(struct model *m, const struct run_fetch_opts *fo)
 {
-	char *abs, *url;
-
-	if (!fo->from)
-		return xstrdup(d->url);
-	if (strstr(fo->from, "://"))
-		return xstrfmt("%s%s%s", fo->from,
-			       fo->from[strlen(fo->from) - 1] == '/' ? "" : "/", d->name);
-	abs = realpath(fo->from, NULL);
-	url = xstrfmt("file://%s/%s", abs ? abs : fo->from, d->name);
-	free(abs);
-	return url;
-}
-
-static void pin_error(const struct settings *s, const struct download *d, const char *src)
-{
-	unsigned line = 0, col = 0;
-	const char *file = settings_origin(s, d->pin_key, &line, &col);
-
-	if (file)
-		fprintf(stderr, "%s:%u:%u: ", file, line, col);
-	fprintf(stderr, "error: '%s' is empty, so kcfg cannot check %s %s\n", d->pin_key,
-		d->what, d->version);
-	cli_hint("download %s yourself, check it against its publisher, and set '%s' "
-		 "to its sha256 (sha256sum FILE)", src, d->pin_key);
-}
-
-/* 1 when the cache holds `d` with the pinned digest already. */
-static int cached(const struct download *d)
-{
-	char hex[UPLOAD_SHA_HEX + 1];
-	struct strbuf why = STRBUF_INIT;
-	uint64_t size;
-	struct stat st;
-	int rc;
-
-	/* a link planted at the name is fetched over, not trusted */
-	if (lstat(d->cache_path, &st) < 0 || !S_ISREG(st.st_mode))
-		return 0;
-	rc = upload_sha256_file(d->cache_path, hex, &size, &why);
-
-	strbuf_release(&why);
-	return rc == 0 && !strcasecmp(hex, d->sha256);
-}
-
-static void fetch_one(const struct settings *s, const struct fetch_opts *fo,
-		      const struct download *d, struct fetch_counts *n)
-{
-	struct strbuf err = STRBUF_INIT, hint = STRBUF_INIT;
-	struct progress p = { d->name, isatty(2), 0 };
-	struct fetch_result res;
-	char *src = source_of(fo, d);
-	int have = access(d->cache_path, F_OK) == 0;
-
-	/* the name comes from settings: it must stay one name in the cache */
-	if (!fs_name_ok(d->name)) {
-		printf("  failed   %s\n", d->name);
-		cli_error("refusing to cache '%s': it is no file name", d->name);
-		n->failed++;
-	} else if (!*d->sha256) {
-		printf("  failed   %s (no pin)\n", d->name);
-		pin_error(s, d, src);
-		n->failed++;
-	} else if (cached(d)) {
-		printf("  ok       %s (in the cache)\n", d->name);
-		n->cached++;
-	} else if (fetch_file(src, d->cache_path, d->sha256, on_progress, &p, &res,
-			      &err, &hint) < 0) {
-		if (p.tty)
-			fputs("\r\033[2K", stderr);
-		printf("  failed   %s\n", d->name);
-		fflush(stdout);
-		cli_error("%s", err.buf);
-		if (hint.len)
-			cli_hint("%s", hint.buf);
-		n->failed++;
-	} else {
-		struct strbuf size = STRBUF_INIT;
-
-		if (p.tty)
-			fputs("\r\033[2K", stderr);
-		human_size(res.bytes, &size);
-		printf("  fetched  %s (%s%s)\n", d->name, size.buf,
-		       have ? ", replacing a copy that did not match its pin" : "");
-		strbuf_release(&size);
-		n->fetched++;
-	}
-	fflush(stdout);
-	free(src);
-	strbuf_release(&err);
-	strbuf_release(&hint);
-}
-
-static void list_one(const struct fetch_opts *fo, const struct download *d)
-{
-	char *src = source_of(fo, d);
-
-	printf("%-14s %-38s %s\n", d->component, d->name,
-	       !*d->sha256 ? "no pin" : cached(d) ? "cached" : "missing");
-	printf("%-14s   from %s\n", "", src);
-	free(src);
-}
-
-static int fetch_all(struct model *m, const struct fetch_opts *fo)
-{
-	struct fetch_counts n = { 0, 0, 0 };
+	struct progress p = { isatty(2), 0, 0 };
+	struct run_fetch_events ev = { on_progress, fo->list ? on_list : on_done, &p };
+	struct run_fetch_counts n;
 	struct strbuf err = STRBUF_INIT;
-	size_t wanted = 0;
 
-	if (!fo->list && state_dir_check(m->cache_dir, 1, &err) < 0) {
+	if (!fo->list)
+		printf("fetching into %s/\n", m->cache_dir);
+	if (run_fetch(m, fo, &ev, &n, &err) < 0) {
 		cli_error_buf(&err);
 		strbuf_release(&err);
 		return KCFG_EXIT_FAILURE;
 	}
 	strbuf_release(&err);
-	if (!fo->list)
-		printf("fetching into %s/\n", m->cache_dir);
-	for (int id = 0; id < DL__NR && !fetch_interrupted(); id++) {
-		struct download d;
-
-		download_get(&m->ctx, (enum download_id)id, &d);
-		if (d.needed && run_component_wanted(fo->components, d.component)) {
-			wanted++;
-			if (fo->list)
-				list_one(fo, &d);
-			else
-				fetch_one(&m->settings, fo, &d, &n);
-		}
-		download_release(&d);
-	}
 	if (fo->list)
 		return KCFG_EXIT_OK;
-	if (fetch_interrupted()) {
+	if (n.interrupted) {
 		printf("fetch: interrupted; what was fetched so far is kept\n");
 		return 130;
 	}
-	printf("fetch: %zu file%s: %zu fetched, %zu already cached, %zu failed\n", wanted,
-	       wanted == 1 ? "" : "s", n.fetched, n.cached, n.failed);
+	printf("fetch: %zu file%s: %zu fetched, %zu already cached, %zu failed\n", n.wanted,
+	       n.wanted == 1 ? "" : "s", n.fetched, n.cached, n.failed);
 	return n.failed ? KCFG_EXIT_FAILURE : KCFG_EXIT_OK;
 }
 
-static int cmd_fetch(int argc, char **argv, struct kcfg_opts *opts)
+static int own(struct cmd_ctx *ctx, int c, const char *arg)
 {
-	static const struct option longopts[] = {
+	struct run_fetch_opts *fo = ctx->data;
+
+	switch (c) {
+	case 'C': fo->components = arg; break;
+	case OPT_FROM: fo->from = arg; break;
+	case OPT_LIST: fo->list = 1; break;
+	default: return KCFG_EXIT_USAGE;
+	}
+	return KCFG_EXIT_OK;
+}
+
+static int cmd_fetch(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	static const struct option options[] = {
 		{ "component", required_argument, NULL, 'C' },
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "list", no_argument, NULL, OPT_LIST },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct model_request mr = { 0, NULL, VAULT_PASSWORD_SOURCE_INIT, NULL, NULL };
-	struct fetch_opts fo = { NULL, NULL, 0 };
-	struct model m;
-	int c, ret;
+	struct run_fetch_opts fo = { NULL, NULL, 0 };
+	struct diag_list dl = DIAG_LIST_INIT;
+	int ret;
 
-	while ((c = cli_getopt(argc, argv, "C:", longopts, &cmd_fetch_entry)) != -1) {
-		switch (c) {
-		case 'C': fo.components = optarg; break;
-		case OPT_FROM: fo.from = optarg; break;
-		case OPT_LIST: fo.list = 1; break;
-		default: return KCFG_EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		cli_error("'kcfg fetch' takes no arguments, got '%s'", argv[optind]);
+	ctx->data = &fo;
+	ret = cli_parse(ctx, argc, argv, "C:", options, own);
+	if (ret != KCFG_EXIT_OK)
+		return ret;
+	if (ctx->argc) {
+		cli_error("'kcfg fetch' takes no arguments, got '%s'", ctx->argv[0]);
 		cli_hint("name components with -C NAME[,NAME...]");
-		return cli_usage(&cmd_fetch_entry);
+		return cli_usage(ctx->cmd);
 	}
 	if (fo.from && !strstr(fo.from, "://") && !is_dir(fo.from)) {
 		cli_error("--from '%s' is neither a directory nor a URL", fo.from);
@@ -266,20 +194,21 @@ static int cmd_fetch(int argc, char **argv, struct kcfg_opts *opts)
 			 "https://mirror.example/kcfg/");
 		return KCFG_EXIT_USAGE;
 	}
-	if ((ret = run_check_components(fo.components)) != KCFG_EXIT_OK)
-		return ret;
+	if (run_check_components(fo.components, &dl) < 0) {
+		cli_report_diags(&dl);
+		diag_release(&dl);
+		return KCFG_EXIT_USAGE;
+	}
 	if (fo.list)
-		mr.need |= MODEL_READ_ONLY;
-	ret = model_load(&m, opts, &mr);
+		ctx->mr.need |= MODEL_READ_ONLY;	/* --list only reads: no lock */
+	ret = cli_setup(ctx);
 	if (ret == KCFG_EXIT_OK)
-		ret = fetch_all(&m, &fo);
-	model_release(&m);
-	model_request_release(&mr);
+		ret = fetch_all(&ctx->m, &fo);
 	return ret;
 }
 
 const struct cmd_entry cmd_fetch_entry = {
-	"fetch", cmd_fetch,
+	"fetch", cmd_fetch, NEED_MODEL,
 	"download the release files apply uploads into the local cache",
 	"kcfg [-i INVENTORY] [-c CLUSTER_YAML] fetch [-C COMPONENTS] [--from DIR|URL] [--list]",
 	"Downloads every release file the components upload to the hosts (the\n"

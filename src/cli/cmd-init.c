@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/setup.h"
 #include "config/templates.h"
 #include "util/fs.h"
 #include "util/strbuf.h"
@@ -24,7 +25,7 @@ static char *path_in(const char *dir, const char *name)
 	return xstrfmt("%s%s%s", dir, ends_with(dir, "/") ? "" : "/", name);
 }
 
-static int cmd_init(int argc, char **argv, struct kcfg_opts *opts)
+static int cmd_init(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	static const struct option longopts[] = {
 		{ "force", no_argument, NULL, 'f' },
@@ -94,7 +95,7 @@ out:
 }
 
 const struct cmd_entry cmd_init_entry = {
-	"init", cmd_init, "write inventory.ini, cluster.yaml and vault.yaml templates",
+	"init", cmd_init, 0, "write inventory.ini, cluster.yaml and vault.yaml templates",
 	"kcfg init [--force] [DIR]",
 	"\n"
 	"Writes, in DIR (default: the current directory, created if needed):\n"

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/setup.h"
 #include "config/inventory.h"
 #include "config/roles.h"
 #include "util/diag.h"
@@ -130,8 +131,9 @@ static int check(const struct inventory *inv, int rdma)
 	return fflush(stdout) ? KCFG_EXIT_FAILURE : KCFG_EXIT_OK;
 }
 
-static int cmd_inventory(int argc, char **argv, struct kcfg_opts *opts)
+static int cmd_inventory(int argc, char **argv, struct cmd_ctx *ctx)
 {
+	struct kcfg_opts *opts = ctx->opts;
 	static const struct option longopts[] = {
 		{ "list", no_argument, NULL, 'l' },
 		{ "graph", no_argument, NULL, 'g' },
@@ -215,7 +217,7 @@ static int cmd_inventory(int argc, char **argv, struct kcfg_opts *opts)
 }
 
 const struct cmd_entry cmd_inventory_entry = {
-	"inventory", cmd_inventory,
+	"inventory", cmd_inventory, 0,
 	"show or check the inventory as Ansible reads it",
 	"kcfg [-i INVENTORY] inventory --list [--export]\n"
 	"       kcfg [-i INVENTORY] inventory --graph [--vars] [GROUP]\n"

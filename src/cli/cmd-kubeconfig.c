@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/model.h"
-#include "cli/run.h"
-#include "cli/run-cmd.h"
+#include "run/model.h"
+#include "run/run.h"
+#include "cli/setup.h"
 #include "components/cluster-values.h"
 #include "components/component.h"
 #include "config/names.h"
@@ -20,7 +20,8 @@
 #include "vault/io.h"
 #include "util/banned.h"
 
-enum { OPT_LOCAL = 0x200, OPT_TIMEOUT };
+/* its --local is a tunnel through the bastion, not the host options' --local */
+enum { OPT_LOCAL_TUNNEL = 0x280 };
 
 static void tunnel_hint(struct run *run, const struct run_host *ctl)
 {
@@ -40,20 +41,18 @@ static void tunnel_hint(struct run *run, const struct run_host *ctl)
 static int print_kubeconfig(struct run *run, int local, const char *output)
 {
 	const struct run_host *ctl = run_first_host(run, COMP_ROLE_MASTER);
-	struct strvec names = STRVEC_INIT;
-	struct strbuf err = STRBUF_INIT, hint = STRBUF_INIT, out = STRBUF_INIT;
-	struct run_values vals;
+	const struct cluster_value *cv = cluster_value_find(CV_KUBECONFIG_ADMIN);
+	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
+	const char *kubeconfig = run_value_get(run, CV_KUBECONFIG_ADMIN);
 	int ret = KCFG_EXIT_FAILURE;
 
-	strvec_push(&names, CV_KUBECONFIG_ADMIN);
-	if (run_read_values(run, &names, &vals, &err, &hint) < 0) {
-		cli_error("%s", err.buf);
-		if (hint.len)
-			cli_hint("%s", hint.buf);
+	run_close_sessions(run);
+	if (!kubeconfig) {
+		cli_error("%s", run_value_why(run, CV_KUBECONFIG_ADMIN));
+		cli_hint("%s", cv->hint);
 		goto out;
 	}
-	cluster_kubeconfig_set_server(run_value(&vals, CV_KUBECONFIG_ADMIN),
-				      local ? "127.0.0.1" : ctl->t.address, &out);
+	cluster_kubeconfig_set_server(kubeconfig, local ? "127.0.0.1" : ctl->t.address, &out);
 	strbuf_addch(&out, '\n');
 	/* straight to the file or fd 1: no stdio buffer keeps the client key */
 	strbuf_reset(&err);
@@ -65,76 +64,57 @@ static int print_kubeconfig(struct run *run, int local, const char *output)
 		tunnel_hint(run, ctl);
 	ret = KCFG_EXIT_OK;
 out:
-	run_values_release(&vals);
-	strvec_clear(&names);
 	strbuf_release_wiped(&out);	/* the admin's client key */
 	strbuf_release(&err);
-	strbuf_release(&hint);
 	return ret;
 }
 
-static int cmd_kubeconfig(int argc, char **argv, struct kcfg_opts *opts)
+struct kubeconfig_opts {
+	int local;
+	const char *output;
+};
+
+static int own(struct cmd_ctx *ctx, int c, const char *arg)
 {
-	static const struct option longopts[] = {
-		{ "local", no_argument, NULL, OPT_LOCAL },
+	struct kubeconfig_opts *ko = ctx->data;
+
+	switch (c) {
+	case OPT_LOCAL_TUNNEL: ko->local = 1; break;
+	case 'o': ko->output = arg; break;
+	default: return KCFG_EXIT_USAGE;
+	}
+	return KCFG_EXIT_OK;
+}
+
+static int cmd_kubeconfig(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	static const struct option options[] = {
+		{ "local", no_argument, NULL, OPT_LOCAL_TUNNEL },
 		{ "output", required_argument, NULL, 'o' },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		RUN_BECOME_LONGOPTS,
-		MODEL_VAULT_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	struct model_request mr = { 0, NULL, VAULT_PASSWORD_SOURCE_INIT, NULL, NULL };
-	struct run_opts ro;
-	struct model m;
-	struct run run;
-	const char *output = NULL;
-	long v;
-	int c, local = 0, ret = KCFG_EXIT_OK, loaded = 0;
+	struct kubeconfig_opts ko = { 0, NULL };
+	int ret;
 
-	memset(&ro, 0, sizeof(ro));
-	ro.command = "kubeconfig";
-	ro.forks = 1;
-	ro.timeout_s = 180;
-	while ((c = cli_getopt(argc, argv, "o:K", longopts, &cmd_kubeconfig_entry)) != -1) {
-		switch (c) {
-		case OPT_LOCAL: local = 1; break;
-		case 'o': output = optarg; break;
-		case OPT_TIMEOUT:
-			if (run_cmd_number("--timeout", optarg, 1, 86400, &v) < 0)
-				return cli_usage(&cmd_kubeconfig_entry);
-			ro.timeout_s = (unsigned)v;
-			break;
-		default:
-			if ((ret = run_cmd_option(&ro, &mr, c, optarg)) == KCFG_EXIT_OK)
-				break;
-			if (ret < 0)
-				ret = KCFG_EXIT_USAGE;
-			goto out;
-		}
-	}
-	if (optind < argc) {
-		cli_error("'kcfg kubeconfig' takes no arguments, got '%s'", argv[optind]);
-		ret = cli_usage(&cmd_kubeconfig_entry);
-		goto out;
-	}
-	ret = run_cmd_load(opts, &mr, &m);
-	loaded = 1;
+	ctx->ro.command = "kubeconfig";
+	ctx->ro.forks = 1;
+	ctx->ro.timeout_s = 180;
+	ctx->data = &ko;
+	ret = cli_parse(ctx, argc, argv, "o:", options, own);
 	if (ret != KCFG_EXIT_OK)
-		goto out;
-	run_init(&run, &m, &ro);
-	ret = run_setup_become(&run);
+		return ret;
+	if (ctx->argc) {
+		cli_error("'kcfg kubeconfig' takes no arguments, got '%s'", ctx->argv[0]);
+		return cli_usage(ctx->cmd);
+	}
+	ret = cli_setup(ctx);
 	if (ret == KCFG_EXIT_OK)
-		ret = print_kubeconfig(&run, local, output);
-	run_release(&run);
-out:
-	if (loaded)
-		model_release(&m);
-	model_request_release(&mr);
+		ret = print_kubeconfig(&ctx->run, ko.local, ko.output);
 	return ret;
 }
 
 const struct cmd_entry cmd_kubeconfig_entry = {
-	"kubeconfig", cmd_kubeconfig,
+	"kubeconfig", cmd_kubeconfig, NEED_MODEL | NEED_VAULT | NEED_HOSTS,
 	"print the cluster admin's kubeconfig, read from the controller",
 	"kcfg [-i INVENTORY] [-c CLUSTER_YAML] kubeconfig [--local] [-o FILE]\n"
 	"                   [--timeout SECONDS] [-K] [VAULT OPTIONS]",
@@ -151,8 +131,8 @@ const struct cmd_entry cmd_kubeconfig_entry = {
 	"      --local                server https://127.0.0.1:6443, and the tunnel to run\n"
 	"  -o, --output FILE          write it to FILE (0600) instead of stdout\n"
 	"      --timeout SECONDS      how long to wait for the API (default 180)\n"
-	RUN_BECOME_HELP
-	MODEL_VAULT_HELP
+	CLI_BECOME_HELP
+	CLI_VAULT_HELP
 	"\n"
 	"Exit status: 0 printed, 1 the controller could not give it, 65 invalid input.\n",
 };

@@ -9,36 +9,13 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/run.h"
-#include "config/inventory.h"
-#include "config/value.h"
-#include "transport/runner.h"
+#include "cli/setup.h"
+#include "cli/setup.h"
+#include "run/ping.h"
 #include "util/diag.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
-
-struct ping_host {
-	struct session_target t;
-	char *name;
-	char *vars[5];	/* from the inventory: address, user, port, key, ssh args */
-	uint64_t rtt_min, rtt_sum;
-	unsigned rtts;
-};
-
-static int on_step(struct runner_host *h, size_t step, const struct runner_result *res,
-		   void *data)
-{
-	struct ping_host *p = h->data;
-
-	if (runner_step_ok(res) < 0)
-		return -1;
-	if (!p->rtts || res->duration_us < p->rtt_min)
-		p->rtt_min = res->duration_us;
-	p->rtt_sum += res->duration_us;
-	p->rtts++;
-	return 0;
-}
 
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
@@ -53,37 +30,36 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return 0;
 }
 
-static void print_results(struct runner *r, unsigned count)
+static void print_results(const struct run_ping *p, unsigned count)
 {
 	size_t width = 4;
 
-	for (size_t i = 0; i < r->nr; i++)
-		if (strlen(r->hosts[i]->target->name) > width)
-			width = strlen(r->hosts[i]->target->name);
-	for (size_t i = 0; i < r->nr; i++) {
-		struct runner_host *h = r->hosts[i];
-		struct ping_host *p = h->data;
+	for (size_t i = 0; i < p->nr; i++)
+		if (strlen(p->hosts[i].name) > width)
+			width = strlen(p->hosts[i].name);
+	for (size_t i = 0; i < p->nr; i++) {
+		const struct run_ping_host *h = &p->hosts[i];
 
-		printf("%-*s  ", (int)width, h->target->name);
-		if (h->state == RUNNER_OK) {
-			printf("ok  rtt %.2f ms", (double)p->rtt_min / 1000.0);
+		printf("%-*s  ", (int)width, h->name);
+		if (h->state == RUN_PING_OK) {
+			printf("ok  rtt %.2f ms", (double)h->rtt_min / 1000.0);
 			if (count > 1)
-				printf(" (avg %.2f ms)", (double)p->rtt_sum / p->rtts / 1000.0);
+				printf(" (avg %.2f ms)", (double)h->rtt_sum / h->rtts / 1000.0);
 			printf("  connect %.0f ms  uid %d\n", (double)h->connect_us / 1000.0,
 			       h->remote_uid);
-		} else if (h->state == RUNNER_CANCELLED) {
+		} else if (h->state == RUN_PING_CANCELLED) {
 			printf("cancelled\n");
-		} else if (h->error != SESSION_ERR_NONE) {
-			printf("%s\n", session_error_name(h->error));
+		} else if (h->error_kind) {
+			printf("%s\n", h->error_kind);
 		} else {
 			printf("failed\n");
 		}
 	}
 	fflush(stdout);
-	for (size_t i = 0; i < r->nr; i++) {
-		struct runner_host *h = r->hosts[i];
+	for (size_t i = 0; i < p->nr; i++) {
+		const struct run_ping_host *h = &p->hosts[i];
 
-		if (h->state == RUNNER_OK || !h->errmsg.len)
+		if (h->state == RUN_PING_OK || !h->errmsg.len)
 			continue;
 		cli_error("%s", h->errmsg.buf);
 		if (h->hint.len)
@@ -91,83 +67,9 @@ static void print_results(struct runner *r, unsigned count)
 	}
 }
 
-/* A resolved inventory variable as a new string, or NULL when unset or empty. */
-static char *host_var(const struct inventory *inv, size_t h, const char *key)
+static int cmd_ping(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	const struct inv_var *v = inventory_host_var(inv, h, key);
-	struct strbuf sb = STRBUF_INIT;
-
-	if (!v)
-		return NULL;
-	value_str(v->val, &sb);
-	if (!sb.len) {
-		strbuf_release(&sb);
-		return NULL;
-	}
-	return strbuf_detach(&sb, NULL);
-}
-
-/*
- * Every host of the inventory, with its connection variables; those the
- * inventory sets win over the command line's, as in Ansible.
- */
-static int load_inventory_hosts(const char *path, const struct session_target *defaults,
-				struct ping_host **out, size_t *nr)
-{
-	static const char *const keys[] = {
-		"ansible_host", "ansible_user", "ansible_port",
-		"ansible_ssh_private_key_file", "ansible_ssh_common_args",
-	};
-	struct inventory inv;
-	struct diag_list dl = DIAG_LIST_INIT;
-	struct strbuf err = STRBUF_INIT;
-	size_t *hosts = NULL, n = 0;
-	int ret;
-
-	inventory_init(&inv, path);
-	ret = inventory_load(&inv, path, &dl, &err);
-	if (ret < 0) {
-		cli_error("%s", err.buf);
-		cli_hint("give the inventory with -i FILE, or hosts with --host NAME=ADDRESS");
-		ret = KCFG_EXIT_FAILURE;
-		goto out;
-	}
-	if (ret > 0) {
-		ret = cli_report_diags(&dl);
-		goto out;
-	}
-	inventory_group_hosts(&inv, INV_ALL, &hosts, &n);
-	*out = xcalloc(n ? n : 1, sizeof(**out));
-	for (size_t i = 0; i < n; i++) {
-		struct ping_host *p = &(*out)[i];
-
-		p->t = *defaults;
-		p->name = xstrdup(inv.host[hosts[i]].name);
-		for (size_t k = 0; k < ARRAY_SIZE(keys); k++)
-			p->vars[k] = host_var(&inv, hosts[i], keys[k]);
-		p->t.name = p->name;
-		p->t.address = p->vars[0] ? p->vars[0] : p->name;
-		if (p->vars[1])
-			p->t.user = p->vars[1];
-		if (p->vars[2])
-			p->t.port = p->vars[2];
-		if (p->vars[3])
-			p->t.key_file = p->vars[3];
-		if (p->vars[4])
-			p->t.ssh_args = p->vars[4];
-	}
-	*nr = n;
-	ret = 0;
-out:
-	free(hosts);
-	diag_release(&dl);
-	strbuf_release(&err);
-	inventory_release(&inv);
-	return ret;
-}
-
-static int cmd_ping(int argc, char **argv, struct kcfg_opts *opts)
-{
+	struct kcfg_opts *opts = ctx->opts;
 	enum { OPT_KEY = 256, OPT_PORT, OPT_SSH_ARGS, OPT_PWFILE, OPT_COUNT,
 	       OPT_TIMEOUT, OPT_FAIL_FAST, OPT_LOCAL };
 	static const struct option longopts[] = {
@@ -191,16 +93,14 @@ static int cmd_ping(int argc, char **argv, struct kcfg_opts *opts)
 	const char *user = NULL, *key = NULL, *port = NULL, *ssh_args = NULL;
 	const char *pwfile = NULL;
 	char **hostspecs = NULL;
-	size_t nr_specs = 0, alloc_specs = 0, nr_hosts = 0;
+	size_t nr_specs = 0, alloc_specs = 0;
 	struct session_target defaults;
 	unsigned long forks = 20, count = 3, timeout = SESSION_CONNECT_TIMEOUT;
 	int become = 0, ask_become = 0, fail_fast = 0, local = 0, c, ret = KCFG_EXIT_USAGE, failed;
 	struct secret password = SECRET_INIT;
-	struct ping_host *hosts = NULL;
-	struct runner r;
+	struct run_ping ping = { NULL, 0, 0, 0 };
 
 	memset(&defaults, 0, sizeof(defaults));
-	runner_init(&r, &transport_ssh);
 	while ((c = cli_getopt(argc, argv, "H:u:bKf:h", longopts, &cmd_ping_entry)) != -1) {
 		switch (c) {
 		case 'H':
@@ -248,7 +148,7 @@ static int cmd_ping(int argc, char **argv, struct kcfg_opts *opts)
 		cli_usage(&cmd_ping_entry);
 		goto out;
 	}
-	if (run_read_become_password(pwfile, ask_become, &password) < 0) {
+	if (cli_read_become_password(pwfile, ask_become, &password) < 0) {
 		ret = KCFG_EXIT_FAILURE;
 		goto out;
 	}
@@ -261,74 +161,64 @@ static int cmd_ping(int argc, char **argv, struct kcfg_opts *opts)
 	defaults.connect_timeout_s = (unsigned)timeout;
 
 	if (!nr_specs) {
+		struct diag_list dl = DIAG_LIST_INIT;
+		struct strbuf err = STRBUF_INIT;
+		int rc;
+
 		if (!opts->inventory_given && access(opts->inventory, F_OK) < 0) {
 			cli_error("no hosts to ping");
 			cli_hint("name them with --host NAME=ADDRESS (repeat for more hosts), "
 				 "or give an inventory with -i FILE");
 			goto out;
 		}
-		ret = load_inventory_hosts(opts->inventory, &defaults, &hosts, &nr_hosts);
-		if (ret)
+		rc = run_ping_inventory(&ping, opts->inventory, &defaults, &dl, &err);
+		if (rc < 0) {
+			cli_error("%s", err.buf);
+			cli_hint("give the inventory with -i FILE, or hosts with --host NAME=ADDRESS");
+			ret = KCFG_EXIT_FAILURE;
+		} else if (rc > 0) {
+			ret = cli_report_diags(&dl);
+		}
+		diag_release(&dl);
+		strbuf_release(&err);
+		if (rc)
 			goto out;
-		ret = KCFG_EXIT_USAGE;
-		if (!nr_hosts) {
+		if (!ping.nr) {
 			cli_error("no hosts in '%s'", opts->inventory);
 			goto out;
 		}
-	} else {
-		hosts = xcalloc(nr_specs, sizeof(*hosts));
-		nr_hosts = nr_specs;
 	}
 	for (size_t i = 0; i < nr_specs; i++) {
-		struct ping_host *p = &hosts[i];
 		const char *eq = strchr(hostspecs[i], '=');
+		char *name = xstrndup(hostspecs[i], eq ? (size_t)(eq - hostspecs[i])
+						       : strlen(hostspecs[i]));
 
-		p->name = xstrndup(hostspecs[i], eq ? (size_t)(eq - hostspecs[i])
-						    : strlen(hostspecs[i]));
-		if (!*p->name || (eq && !eq[1])) {
+		if (!*name || (eq && !eq[1])) {
 			cli_error("--host wants NAME=ADDRESS or NAME, not '%s'", hostspecs[i]);
+			free(name);
 			goto out;
 		}
-		p->t = defaults;
-		p->t.name = p->name;
-		p->t.address = eq ? eq + 1 : p->name;
+		run_ping_add(&ping, name, eq ? eq + 1 : NULL, &defaults);
+		free(name);
 	}
-	if (local)
-		r.tr = &transport_local;
-	r.forks = (unsigned)forks;
-	r.fail_fast = fail_fast;
-	r.on_step = on_step;
-	for (size_t i = 0; i < nr_hosts; i++) {
-		struct runner_host *h = runner_add_host(&r, &hosts[i].t);
-
-		h->data = &hosts[i];
-		for (unsigned long k = 0; k < count; k++)
-			runner_add_step(h, "ping", ":", (unsigned)timeout * 1000u);
-	}
-	failed = runner_run(&r);
-	print_results(&r, (unsigned)count);
+	failed = run_ping_run(&ping, local, (unsigned)forks, fail_fast, (unsigned)count,
+			      (unsigned)timeout);
+	print_results(&ping, (unsigned)count);
 	if (failed)
-		fprintf(stderr, "%zu of %zu host%s answered\n", r.nr - (size_t)failed, r.nr,
-			r.nr == 1 ? "" : "s");
+		fprintf(stderr, "%zu of %zu host%s answered\n", ping.nr - (size_t)failed, ping.nr,
+			ping.nr == 1 ? "" : "s");
 	ret = failed ? KCFG_EXIT_FAILURE : KCFG_EXIT_OK;
-	if (runner_interrupted())
+	if (ping.interrupted)
 		ret = 130;
 out:
-	runner_release(&r);
-	if (hosts)
-		for (size_t i = 0; i < nr_hosts; i++) {
-			free(hosts[i].name);
-			for (size_t k = 0; k < ARRAY_SIZE(hosts[i].vars); k++)
-				free(hosts[i].vars[k]);
-		}
-	free(hosts);
+	run_ping_release(&ping);
 	free(hostspecs);
 	secret_release(&password);
 	return ret;
 }
 
 const struct cmd_entry cmd_ping_entry = {
-	"ping", cmd_ping,
+	"ping", cmd_ping, 0,
 	"check that kcfg can reach hosts and run commands on them",
 	"kcfg [-i INVENTORY] ping [--host NAME[=ADDRESS]...] [-u USER] [--key FILE] [--port PORT]\n"
 	"                 [--ssh-args ARGS] [-b] [-K | --become-password-file FILE]\n"

@@ -3,30 +3,33 @@
  * in one round trip each; nothing is changed.
  */
 #include "cli/cli.h"
-#include "cli/model.h"
-#include "cli/run.h"
-#include "cli/run-cmd.h"
+#include "cli/plan-apply.h"
 #include "util/banned.h"
 
-static int cmd_plan(int argc, char **argv, struct kcfg_opts *opts)
+static int cmd_plan(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	return run_cmd(argc, argv, opts, 0, &cmd_plan_entry);
+	return plan_apply_cmd(argc, argv, ctx, 0);
 }
 
 const struct cmd_entry cmd_plan_entry = {
-	"plan", cmd_plan,
+	"plan", cmd_plan, NEED_MODEL | NEED_VAULT | NEED_HOSTS,
 	"show what apply would change on each host",
 	"kcfg [-i INVENTORY] [-c CLUSTER_YAML] plan [-l HOSTS] [-C COMPONENTS] [-f FORKS]\n"
-	"                   [--detailed-exitcode] [--no-diff] [--timeout SECONDS]\n"
+	"                   [--detailed-exitcode] [--no-diff] [--json] [--timeout SECONDS]\n"
 	"                   [--facts-max-age SECONDS] [--fail-fast] [-K] [VAULT OPTIONS]",
-	"Reads, in one round trip per host over its ssh session, the state of every\n"
-	"file, directory, block, package, service, command guard and upload the\n"
-	"components want there, and prints per host what apply would change: '+'\n"
-	"create, '~' change, '-' remove, '!' run, '>' send, '*' handler, each with\n"
-	"the component that wants it, files and blocks with a unified diff (secrets\n"
-	"show as 'content changed (secret)'), then a summary line per host and one\n"
-	"for the whole plan. Facts are gathered first for hosts whose cached facts\n"
-	"(.kcfg/facts/) are missing or stale. Nothing on the hosts is changed.\n"
+	"Goes through the phases apply would (facts, preflight, hosts, workers, nodes,\n"
+	"add-ons, verify: docs/engine.md) and reads, in one round trip per host and\n"
+	"phase over its one ssh session, the state of every file, directory, block,\n"
+	"package, service, command guard and upload the components of that phase\n"
+	"want there. Prints per phase (with more than one) and host what apply would\n"
+	"change: '+' create, '~' change, '-' remove, '!' run, '>' send, '*' handler,\n"
+	"'?' waits for a value only a host can tell (with why it is not known yet),\n"
+	"each with the component that wants it, files and blocks with a unified\n"
+	"diff (secrets show as 'content changed (secret)'), then a summary line per\n"
+	"host and one for the whole plan; where apply would wait between phases.\n"
+	"Facts are gathered first for hosts whose cached facts (.kcfg/facts/) are\n"
+	"missing or stale. Nothing on the hosts is changed; plan waits for no\n"
+	"barrier.\n"
 	"\n"
 	"Options:\n"
 	"  -l, --limit HOSTS          only these hosts or groups (comma separated)\n"
@@ -35,14 +38,15 @@ const struct cmd_entry cmd_plan_entry = {
 	"  -f, --forks N              hosts at once (default 50)\n"
 	"      --detailed-exitcode    exit 2 when there are changes, 0 when none\n"
 	"      --no-diff              no file diffs, one line per change\n"
+	"      --json                 the plan as JSON on stdout (docs/json.md)\n"
 	"      --timeout SECONDS      per step on a host (default 3600)\n"
 	"      --facts-max-age SECONDS\n"
 	"                             gather facts again when the cache is older\n"
 	"                             (default 86400; 0: always)\n"
 	"      --fail-fast            stop every host when one fails\n"
 	"      --local                plan this machine through /bin/sh, not ssh\n"
-	RUN_BECOME_HELP
-	MODEL_VAULT_HELP
+	CLI_BECOME_HELP
+	CLI_VAULT_HELP
 	"\n"
 	"Exit status: 0 planned (no changes with --detailed-exitcode), 2 changes\n"
 	"(with --detailed-exitcode), 1 a host failed, 65 invalid input.\n",

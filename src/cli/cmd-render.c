@@ -8,77 +8,76 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/model.h"
+#include "cli/setup.h"
+#include "run/model.h"
 #include "components/render.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-static const struct cmd_entry *self(void);
-
-static int cmd_render(int argc, char **argv, struct kcfg_opts *opts)
+static int own(struct cmd_ctx *ctx, int c, const char *arg)
 {
-	static const struct option longopts[] = {
+	struct render_opts *ro = ctx->data;
+
+	switch (c) {
+	case 'o': ro->out_dir = arg; break;
+	case 'f': ctx->mr.facts_dir = arg; break;
+	case 'H': ro->only_host = arg; break;
+	case 'C': ro->only_component = arg; break;
+	default: return KCFG_EXIT_USAGE;
+	}
+	return KCFG_EXIT_OK;
+}
+
+static int cmd_render(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	static const struct option options[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "facts", required_argument, NULL, 'f' },
 		{ "host", required_argument, NULL, 'H' },
 		{ "component", required_argument, NULL, 'C' },
-		MODEL_VAULT_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	struct model_request mr = { MODEL_SECRETS | MODEL_FACTS | MODEL_PKI, NULL,
-				    VAULT_PASSWORD_SOURCE_INIT, NULL, NULL };
 	struct render_opts ro = { NULL, NULL, NULL };
 	struct render_stats st;
 	struct strbuf err = STRBUF_INIT;
-	struct model m;
-	int c, ret = KCFG_EXIT_OK;
+	int ret;
 
-	while ((c = cli_getopt(argc, argv, "o:f:", longopts, self())) != -1) {
-		switch (c) {
-		case 'o': ro.out_dir = optarg; break;
-		case 'f': mr.facts_dir = optarg; break;
-		case 'H': ro.only_host = optarg; break;
-		case 'C': ro.only_component = optarg; break;
-		default:
-			if (c >= 0x100 && model_parse_vault_option(&mr, c, optarg, &ret)) {
-				if (ret != KCFG_EXIT_OK)
-					goto out;
-				break;
-			}
-			ret = KCFG_EXIT_USAGE;
-			goto out;
-		}
-	}
-	if (optind < argc) {
-		cli_error("'kcfg render' takes no arguments, got '%s'", argv[optind]);
-		ret = cli_usage(self());
-		goto out;
+	ctx->mr.need = MODEL_FACTS;
+	ctx->data = &ro;
+	ret = cli_parse(ctx, argc, argv, "o:f:", options, own);
+	if (ret != KCFG_EXIT_OK)
+		return ret;
+	if (ctx->argc) {
+		cli_error("'kcfg render' takes no arguments, got '%s'", ctx->argv[0]);
+		return cli_usage(ctx->cmd);
 	}
 	if (!ro.out_dir) {
 		cli_error("'kcfg render' needs an output directory");
 		cli_hint("kcfg render -o rendered --facts DIR");
-		ret = cli_usage(self());
-		goto out;
+		return cli_usage(ctx->cmd);
 	}
-	ret = model_load(&m, opts, &mr);
-	if (ret == KCFG_EXIT_OK) {
-		if (render_tree(&m.ctx, &ro, &st, &err) < 0) {
-			cli_error_buf(&err);
-			ret = KCFG_EXIT_FAILURE;
-		} else
-			fprintf(stderr, "rendered %zu files and %zu resources for %zu hosts into %s\n",
-				st.files, st.resources, st.hosts, ro.out_dir);
+	ret = cli_setup(ctx);
+	if (ret != KCFG_EXIT_OK)
+		return ret;
+	if (render_tree(&ctx->m.ctx, &ro, &st, &err) < 0) {
+		cli_error_buf(&err);
+		ret = KCFG_EXIT_FAILURE;
+	} else {
+		fprintf(stderr, "rendered %zu files and %zu resources for %zu hosts into %s\n",
+			st.files, st.resources, st.hosts, ro.out_dir);
+		if (st.pending)
+			fprintf(stderr, "note: %zu file%s for values only the hosts can tell "
+				"(a Lustre project id): not rendered, marked pending in "
+				"RESOURCES; plan shows them with the value read\n",
+				st.pending, st.pending == 1 ? " waits" : "s wait");
 	}
-	model_release(&m);
-out:
-	model_request_release(&mr);
 	strbuf_release(&err);
 	return ret;
 }
 
 const struct cmd_entry cmd_render_entry = {
-	"render", cmd_render,
+	"render", cmd_render, NEED_MODEL | NEED_SECRETS,
 	"write every file kcfg would put on every host, for review",
 	"kcfg [-i INVENTORY] [-c CLUSTER_YAML] render -o DIR [--facts DIR] [--host NAME]\n"
 	"                   [--component NAME] [VAULT OPTIONS]",
@@ -100,10 +99,5 @@ const struct cmd_entry cmd_render_entry = {
 	"                         the inventory, as 'kcfg facts' leaves them)\n"
 	"      --host NAME        only this host\n"
 	"      --component NAME   only this component\n"
-	MODEL_VAULT_HELP,
+	CLI_VAULT_HELP,
 };
-
-static const struct cmd_entry *self(void)
-{
-	return &cmd_render_entry;
-}

@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "cli/vault-pki.h"
+#include "cli/setup.h"
 #include "util/diag.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -980,7 +981,7 @@ static int unknown_sub(const char *name)
 	return KCFG_EXIT_USAGE;
 }
 
-static int cmd_vault(int argc, char **argv, struct kcfg_opts *opts)
+static int cmd_vault(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct vault_args a;
 	struct strbuf name = STRBUF_INIT;
@@ -998,7 +999,7 @@ static int cmd_vault(int argc, char **argv, struct kcfg_opts *opts)
 		return KCFG_EXIT_OK;
 	}
 	memset(&a, 0, sizeof(a));
-	a.opts = opts;
+	a.opts = ctx->opts;
 	a.sub = find_sub(argv[1]);
 	if (!a.sub)
 		return unknown_sub(argv[1]);
@@ -1058,7 +1059,7 @@ static const char vault_help[] =
 	"vault.yaml (check) 65, usage errors 64. More in docs/vault.md.\n";
 
 const struct cmd_entry cmd_vault_entry = {
-	"vault", cmd_vault,
+	"vault", cmd_vault, 0,
 	"encrypt, decrypt and edit Ansible Vault files (ansible-vault compatible)",
 	"kcfg vault create|encrypt|decrypt|view|edit|rekey|encrypt-string|check "
 	"[OPTIONS] [FILE...]",

@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/model.h"
+#include "cli/setup.h"
+#include "run/model.h"
+#include "util/diag.h"
 #include "cli/vault-pki.h"
 #include "pki/pki.h"
 #include "util/fs.h"
@@ -80,8 +82,17 @@ int vault_pki_prepare(struct vault_pki *vp, const struct kcfg_opts *opts,
 	vp->dir = xstrfmt("%s/pki", state);
 	/* no .kcfg, no keys: nothing to lock or change */
 	rc = state_dir_check(state, 0, &err);
-	if (rc == 0 && model_lock_state(state, opts, &vp->lock) < 0)
-		goto out;
+	if (rc == 0) {
+		struct model_inputs in;
+		struct diag_list dl = DIAG_LIST_INIT;
+
+		cli_model_inputs(opts, &in);
+		if (model_lock_state(state, &in, &vp->lock, &dl) < 0) {
+			cli_report_diags(&dl);
+			diag_release(&dl);
+			goto out;
+		}
+	}
 	if (rc == 0)
 		rc = state_dir_check(vp->dir, 0, &err);
 	if (rc < 0) {

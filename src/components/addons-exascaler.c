@@ -18,14 +18,18 @@
  * /var/lib/kubelet (k0s's kubelet lives in /var/lib/k0s/kubelet), so a
  * small awk program, written beside it, fixes both while extracting it.
  *
- * Each StorageClass carries the Lustre project id of its filesystem,
- * known only on a worker: it is rendered as a placeholder the engine
- * fills at apply time (addons.h).
+ * Each StorageClass carries the Lustre project id of its filesystem:
+ * storage.filesystems[].project_id, or else a cluster value read on the
+ * first worker once the nodes phase has mounted the filesystem
+ * (cluster-values.h). Until it is known the StorageClasses' file waits
+ * for it (a pending resource: plan says so, render leaves it out).
  */
 #include <string.h>
 
 #include "components/addons.h"
+#include "components/addon.h"
 #include "components/chart.h"
+#include "components/cluster-values.h"
 #include "components/component.h"
 #include "components/downloads.h"
 #include "config/settings.h"
@@ -145,7 +149,8 @@ static int render_config(const struct settings *s, struct strbuf *out, struct st
 	return ret;
 }
 
-static void storage_class(struct yemit *e, const struct settings *s, const struct storage_fs *fs)
+static void storage_class(struct yemit *e, const struct settings *s, const struct storage_fs *fs,
+			  const char *project_id)
 {
 	struct strbuf v = STRBUF_INIT;
 
@@ -190,12 +195,7 @@ static void storage_class(struct yemit *e, const struct settings *s, const struc
 	strbuf_addf(&v, "%lld", s->storage.mount_uid);
 	yemit_str(e, v.buf);
 	yemit_key(e, "projectId");
-	strbuf_reset(&v);
-	if (fs->project_id && *fs->project_id)
-		strbuf_addstr(&v, fs->project_id);
-	else	/* plan and apply stop on it: see check_placeholders() in cli/run.c */
-		addons_project_id_placeholder(&v, fs->mount_point);
-	yemit_str(e, v.buf);
+	yemit_str(e, project_id);
 	yemit_map_end(e);
 	yemit_key(e, "reclaimPolicy");
 	yemit_str(e, "Delete");
@@ -205,20 +205,62 @@ static void storage_class(struct yemit *e, const struct settings *s, const struc
 	strbuf_release(&v);
 }
 
-static int render_classes(const struct settings *s, struct strbuf *out, struct strbuf *err)
+/*
+ * The project id of `fs`: its setting, or the value read on a worker;
+ * NULL with what it waits for in `pending` when not known yet.
+ */
+static const char *project_id_of(const struct comp_ctx *ctx, const struct storage_fs *fs,
+				 struct strbuf *pending, struct strbuf *value)
 {
-	struct yemit e;
+	struct strbuf name = STRBUF_INIT;
+	const char *id;
 
-	strbuf_addstr(out, "# Written by kcfg from storage.filesystems: one StorageClass per\n"
+	if (fs->project_id && *fs->project_id)
+		return fs->project_id;
+	cluster_value_name(&name, CV_LUSTRE_PROJECT_ID, fs->mount_point);
+	id = comp_value(ctx, name.buf);
+	if (!id && !pending->len) {	/* the first one it waits for */
+		cluster_value_what(name.buf, pending);
+		strbuf_addbuf(value, &name);
+	}
+	strbuf_release(&name);
+	return id;
+}
+
+static int add_classes(const struct comp_ctx *ctx, struct resource_list *out,
+		       struct strbuf *err)
+{
+	const struct settings *s = ctx->settings;
+	struct strbuf file = STRBUF_INIT, pending = STRBUF_INIT, value = STRBUF_INIT;
+	struct resource *r;
+	struct yemit e;
+	int ret;
+
+	strbuf_addstr(&file, "# Written by kcfg from storage.filesystems: one StorageClass per\n"
 		      "# Exascaler filesystem. Each projectId is the Lustre project of the\n"
-		      "# filesystem on the first worker, filled in when kcfg applies this file.\n");
-	yemit_init(&e, out);
+		      "# filesystem (project_id, or what 'lfs project -d' says on a worker).\n");
+	yemit_init(&e, &file);
 	for (size_t i = 0; i < s->storage.filesystems.nr; i++) {
+		const struct storage_fs *fs = &s->storage.filesystems.v[i];
+		const char *id = project_id_of(ctx, fs, &pending, &value);
+
 		if (i)
 			yemit_next_doc(&e);
-		storage_class(&e, s, &s->storage.filesystems.v[i]);
+		storage_class(&e, s, fs, id ? id : "");
 	}
-	return yemit_finish(&e, err);
+	ret = yemit_finish(&e, err);
+	if (!ret) {
+		r = manifest_add(out, COMP, STACK, "30-storageclasses.yaml",
+				 pending.len ? NULL : &file);
+		if (pending.len) {
+			r->pending = strbuf_detach(&pending, NULL);
+			r->pending_value = strbuf_detach(&value, NULL);
+		}
+	}
+	strbuf_release(&file);
+	strbuf_release(&pending);
+	strbuf_release(&value);
+	return ret;
 }
 
 /* The stamp line that says which release and namespace 20-driver.yaml was made for. */
@@ -273,20 +315,19 @@ static void add_driver(const struct comp_ctx *ctx, struct resource_list *out)
 	strbuf_release(&stamp);
 }
 
-static int exascaler_desired(const struct comp_ctx *ctx, const struct comp_host *h,
-			     struct resource_list *out, struct strbuf *err)
+static int enabled(const struct settings *s)
+{
+	return s->addons.storage;
+}
+
+/* the namespace, the driver's config, the driver, the StorageClasses */
+static int stack(const struct comp_ctx *ctx, const struct comp_host *h,
+		 struct resource_list *out, struct strbuf *err)
 {
 	const struct settings *s = ctx->settings;
 	struct strbuf file = STRBUF_INIT;
 	int ret = -1;
 
-	if (!s->addons.storage) {
-		struct resource *r;
-		manifest_stack_absent(out, COMP, STACK);
-		r = resource_add(out, RES_ABSENT, COMP);
-		r->path = xstrdup(WORK_DIR);
-		return 0;
-	}
 	if (render_namespace(s, &file, err) < 0)
 		goto out;
 	manifest_add(out, COMP, STACK, "00-namespace.yaml", &file);
@@ -295,17 +336,25 @@ static int exascaler_desired(const struct comp_ctx *ctx, const struct comp_host 
 		goto out;
 	manifest_add(out, COMP, STACK, "10-config.yaml", &file);
 	add_driver(ctx, out);
-	strbuf_reset(&file);
-	if (render_classes(s, &file, err) < 0)
-		goto out;
-	manifest_add(out, COMP, STACK, "30-storageclasses.yaml", &file);
-	ret = 0;
+	ret = add_classes(ctx, out, err);
 out:
 	strbuf_release(&file);
 	return ret;
 }
 
-const struct component component_exascaler_csi = {
-	"exascaler-csi", "Exascaler CSI driver and storage classes (add-on)",
-	COMP_ROLE_MASTER, exascaler_desired,
+static void remove_work_dir(struct resource_list *out, const char *component)
+{
+	struct resource *r = resource_add(out, RES_ABSENT, component);
+
+	r->path = xstrdup(WORK_DIR);
+}
+
+static const struct addon exascaler = {
+	.enabled = enabled,
+	.stack = STACK,
+	.before = stack,
+	.off = remove_work_dir,
 };
+
+const struct component component_exascaler_csi = ADDON_COMPONENT(
+	"exascaler-csi", "Exascaler CSI driver and storage classes (add-on)", &exascaler);

@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "components/addon.h"
 #include "components/chart.h"
 #include "components/component.h"
 #include "config/settings.h"
@@ -52,8 +53,9 @@ static void toolkit_values(struct yemit *e, const struct settings *s)
 	strbuf_release(&conf);
 }
 
-static int values(const struct settings *s, struct strbuf *out, struct strbuf *err)
+static int values(const struct comp_ctx *ctx, struct strbuf *out, struct strbuf *err)
 {
+	const struct settings *s = ctx->settings;
 	struct yemit e;
 
 	chart_values_begin(&e, out);
@@ -88,39 +90,26 @@ static int values(const struct settings *s, struct strbuf *out, struct strbuf *e
 	return chart_values_end(&e, err);
 }
 
-static int gpu_operator_desired(const struct comp_ctx *ctx, const struct comp_host *h,
-				struct resource_list *out, struct strbuf *err)
+static int enabled(const struct settings *s)
 {
-	const struct settings *s = ctx->settings;
-	struct strbuf vals = STRBUF_INIT, file = STRBUF_INIT;
-	struct chart_spec c;
-	int ret = -1;
-
-	if (!s->addons.gpu_operator) {
-		manifest_stack_absent(out, COMP, STACK);
-		return 0;
-	}
-	if (values(s, &vals, err) < 0)
-		goto out;
-	memset(&c, 0, sizeof(c));
-	c.release = "gpu-operator";
-	c.chart = "gpu-operator";
-	c.repo_url = s->gpu_operator.repo;
-	c.version = s->versions.gpu_operator;
-	c.ns = s->gpu_operator.namespace;
-	c.values = vals.buf;
-	if (chart_render(&c, "Written by kcfg: NVIDIA's GPU operator, installed by k0s.",
-			 &file, err) < 0)
-		goto out;
-	manifest_add(out, COMP, STACK, "10-chart.yaml", &file);
-	ret = 0;
-out:
-	strbuf_release(&vals);
-	strbuf_release(&file);
-	return ret;
+	return s->addons.gpu_operator;
 }
 
-const struct component component_gpu_operator = {
-	"gpu-operator", "NVIDIA GPU operator chart (add-on)",
-	COMP_ROLE_MASTER, gpu_operator_desired,
+static void source(const struct settings *s, struct chart_spec *c)
+{
+	c->repo_url = s->gpu_operator.repo;
+	c->version = s->versions.gpu_operator;
+	c->ns = s->gpu_operator.namespace;
+}
+
+static const struct addon gpu_operator = {
+	.enabled = enabled,
+	.stack = STACK,
+	.chart = "gpu-operator",
+	.comment = "Written by kcfg: NVIDIA's GPU operator, installed by k0s.",
+	.source = source,
+	.values = values,
 };
+
+const struct component component_gpu_operator = ADDON_COMPONENT(
+	"gpu-operator", "NVIDIA GPU operator chart (add-on)", &gpu_operator);

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "components/addon.h"
 #include "components/chart.h"
 #include "components/component.h"
 #include "config/settings.h"
@@ -19,7 +20,7 @@
 #define STACK "metallb"
 #define POOL_STACK "metallb-pool"
 
-static int values(struct strbuf *out, struct strbuf *err)
+static int values(const struct comp_ctx *ctx, struct strbuf *out, struct strbuf *err)
 {
 	struct yemit e;
 
@@ -66,49 +67,53 @@ static int render_pool(const struct settings *s, struct strbuf *out, struct strb
 	return yemit_finish(&e, err);
 }
 
-static int metallb_desired(const struct comp_ctx *ctx, const struct comp_host *h,
+static int enabled(const struct settings *s)
+{
+	return s->addons.metallb;
+}
+
+static void source(const struct settings *s, struct chart_spec *c)
+{
+	c->repo_url = s->metallb.repo;
+	c->version = s->versions.metallb;
+	c->ns = s->metallb.namespace;
+}
+
+static int check_addresses(const struct comp_ctx *ctx, const struct comp_host *h,
 			   struct resource_list *out, struct strbuf *err)
 {
-	const struct settings *s = ctx->settings;
-	struct strbuf vals = STRBUF_INIT, file = STRBUF_INIT;
-	struct chart_spec c;
-	int ret = -1;
-
-	if (!s->addons.metallb) {
-		manifest_stack_absent(out, COMP, STACK);
-		manifest_stack_absent(out, COMP, POOL_STACK);
+	if (ctx->settings->metallb.addresses.nr)
 		return 0;
-	}
-	if (!s->metallb.addresses.nr) {
-		strbuf_addstr(err, "'metallb.addresses' is empty, but 'addons.metallb' is on: "
-			      "set it in cluster.yaml to a range like 10.18.20.200-10.18.20.210, "
-			      "or turn 'addons.metallb' off");
-		return -1;
-	}
-	if (values(&vals, err) < 0)
-		goto out;
-	memset(&c, 0, sizeof(c));
-	c.release = "metallb";
-	c.chart = "metallb";
-	c.repo_url = s->metallb.repo;
-	c.version = s->versions.metallb;
-	c.ns = s->metallb.namespace;
-	c.values = vals.buf;
-	if (chart_render(&c, "Written by kcfg: MetalLB, installed by k0s.", &file, err) < 0)
-		goto out;
-	manifest_add(out, COMP, STACK, "10-chart.yaml", &file);
-	strbuf_reset(&file);
-	if (render_pool(s, &file, err) < 0)
-		goto out;
-	manifest_add(out, COMP, POOL_STACK, "10-pool.yaml", &file);
-	ret = 0;
-out:
-	strbuf_release(&vals);
+	strbuf_addstr(err, "'metallb.addresses' is empty, but 'addons.metallb' is on: "
+		      "set it in cluster.yaml to a range like 10.18.20.200-10.18.20.210, "
+		      "or turn 'addons.metallb' off");
+	return -1;
+}
+
+/* the pool and its advertisement need the chart's CRDs: a stack of their own */
+static int pool(const struct comp_ctx *ctx, const struct comp_host *h,
+		struct resource_list *out, struct strbuf *err)
+{
+	struct strbuf file = STRBUF_INIT;
+	int ret = render_pool(ctx->settings, &file, err);
+
+	if (!ret)
+		manifest_add(out, COMP, POOL_STACK, "10-pool.yaml", &file);
 	strbuf_release(&file);
 	return ret;
 }
 
-const struct component component_metallb = {
-	"metallb", "MetalLB chart, address pool and L2 advertisement (add-on)",
-	COMP_ROLE_MASTER, metallb_desired,
+static const struct addon metallb = {
+	.enabled = enabled,
+	.stack = STACK,
+	.other_stacks = { POOL_STACK },
+	.chart = "metallb",
+	.comment = "Written by kcfg: MetalLB, installed by k0s.",
+	.source = source,
+	.values = values,
+	.before = check_addresses,
+	.after = pool,
 };
+
+const struct component component_metallb = ADDON_COMPONENT(
+	"metallb", "MetalLB chart, address pool and L2 advertisement (add-on)", &metallb);

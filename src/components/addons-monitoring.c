@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "components/addon.h"
 #include "components/chart.h"
 #include "components/component.h"
 #include "config/settings.h"
@@ -27,7 +28,7 @@
 #define PASSWORD_KEY "admin-password"
 #define ADMIN_USER "admin"
 
-static int values(struct strbuf *out, struct strbuf *err)
+static int values(const struct comp_ctx *ctx, struct strbuf *out, struct strbuf *err)
 {
 	struct yemit e;
 
@@ -89,58 +90,58 @@ static int render_secret(const struct comp_ctx *ctx, struct strbuf *out, struct 
 	return yemit_finish(&e, err);
 }
 
-static int monitoring_desired(const struct comp_ctx *ctx, const struct comp_host *h,
-			      struct resource_list *out, struct strbuf *err)
+static int enabled(const struct settings *s)
 {
-	const struct settings *s = ctx->settings;
-	struct strbuf vals = STRBUF_INIT, file = STRBUF_INIT, secret = STRBUF_INIT;
-	struct chart_spec c;
+	return s->addons.monitoring;
+}
+
+static void source(const struct settings *s, struct chart_spec *c)
+{
+	c->repo_url = s->monitoring.repo;
+	c->version = s->versions.kube_prometheus_stack;
+	c->ns = s->monitoring.namespace;
+}
+
+/* the namespace and Grafana's admin Secret, which the chart's values name */
+static int namespace_and_secret(const struct comp_ctx *ctx, const struct comp_host *h,
+				struct resource_list *out, struct strbuf *err)
+{
+	struct strbuf file = STRBUF_INIT, secret = STRBUF_INIT;
 	struct resource *r;
 	int ret = -1;
 
-	if (!s->addons.monitoring) {
-		manifest_stack_absent(out, COMP, STACK);
-		return 0;
-	}
 	if (!ctx->secrets || !secret_is_set(&ctx->secrets->grafana_password)) {
 		strbuf_addstr(err, "'grafana_password' is not set in the vault, but "
 			      "'addons.monitoring' is on: add it with 'kcfg vault edit', "
 			      "or turn 'addons.monitoring' off");
 		return -1;
 	}
-	if (render_namespace(s, &file, err) < 0)
+	if (render_namespace(ctx->settings, &file, err) < 0)
 		goto out;
 	manifest_add(out, COMP, STACK, "00-namespace.yaml", &file);
-
 	if (render_secret(ctx, &secret, err) < 0)
 		goto out;
 	r = manifest_add(out, COMP, STACK, "10-grafana-admin.yaml", &secret);
 	r->secret = 1;
 	r->mode = 0600;
-
-	if (values(&vals, err) < 0)
-		goto out;
-	memset(&c, 0, sizeof(c));
-	c.release = "kube-prometheus-stack";
-	c.chart = "kube-prometheus-stack";
-	c.repo_url = s->monitoring.repo;
-	c.version = s->versions.kube_prometheus_stack;
-	c.ns = s->monitoring.namespace;
-	c.values = vals.buf;
-	strbuf_reset(&file);
-	if (chart_render(&c, "Written by kcfg: kube-prometheus-stack (Prometheus, Grafana), "
-			 "installed by k0s.", &file, err) < 0)
-		goto out;
-	manifest_add(out, COMP, STACK, "20-chart.yaml", &file);
 	ret = 0;
 out:
-	strbuf_release(&vals);
 	strbuf_release(&file);
 	strbuf_release_wiped(&secret);
 	return ret;
 }
 
-const struct component component_monitoring = {
-	"monitoring", "kube-prometheus-stack chart and Grafana's admin Secret (add-on)",
-	COMP_ROLE_MASTER, monitoring_desired,
+static const struct addon monitoring = {
+	.enabled = enabled,
+	.stack = STACK,
+	.chart = "kube-prometheus-stack",
+	.comment = "Written by kcfg: kube-prometheus-stack (Prometheus, Grafana), installed by k0s.",
+	.chart_file = "20-chart.yaml",
+	.source = source,
+	.values = values,
+	.before = namespace_and_secret,
 };
+
+const struct component component_monitoring = ADDON_COMPONENT(
+	"monitoring", "kube-prometheus-stack chart and Grafana's admin Secret (add-on)",
+	&monitoring);

@@ -7,6 +7,7 @@
  * uploaded into the operator's stack as is.
  */
 #include "components/addons.h"
+#include "components/addon.h"
 #include "components/chart.h"
 #include "components/component.h"
 #include "components/downloads.h"
@@ -19,25 +20,28 @@
 #define COMP "mpi-operator"
 #define STACK "mpi-operator"
 
-static int mpi_operator_desired(const struct comp_ctx *ctx, const struct comp_host *h,
-				struct resource_list *out, struct strbuf *err)
+static int enabled(const struct settings *s)
 {
-	const struct settings *s = ctx->settings;
+	return s->addons.mpi_operator;
+}
+
+/* the release manifest as is, checked against its pin */
+static int release_manifest(const struct comp_ctx *ctx, const struct comp_host *h,
+			    struct resource_list *out, struct strbuf *err)
+{
 	struct strbuf path = STRBUF_INIT;
 
-	if (!s->addons.mpi_operator) {
-		manifest_stack_absent(out, COMP, STACK);
-		return 0;
-	}
 	manifest_path(&path, STACK, "10-mpi-operator.yaml");
-	/* the pin ships empty: plan and apply stop until it is set */
 	download_upload(ctx, DL_MPI_OPERATOR, out, path.buf, 0644);
 	strbuf_release(&path);
-	(void)err;
 	return 0;
 }
 
-const struct component component_mpi_operator = {
-	"mpi-operator", "Kubeflow MPI operator at a pinned release (add-on)",
-	COMP_ROLE_MASTER, mpi_operator_desired,
+static const struct addon mpi_operator = {
+	.enabled = enabled,
+	.stack = STACK,
+	.before = release_manifest,
 };
+
+const struct component component_mpi_operator = ADDON_COMPONENT(
+	"mpi-operator", "Kubeflow MPI operator at a pinned release (add-on)", &mpi_operator);

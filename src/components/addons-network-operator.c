@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "components/addon.h"
 #include "components/chart.h"
 #include "components/component.h"
 #include "config/settings.h"
@@ -39,8 +40,9 @@ static int nfd_here(const struct settings *s)
 	return !(s->addons.gpu_operator && s->gpu_operator.nfd);
 }
 
-static int values(const struct settings *s, struct strbuf *out, struct strbuf *err)
+static int values(const struct comp_ctx *ctx, struct strbuf *out, struct strbuf *err)
 {
+	const struct settings *s = ctx->settings;
 	struct yemit e;
 
 	chart_values_begin(&e, out);
@@ -154,44 +156,42 @@ static int render_policy(const struct settings *s, struct strbuf *out, struct st
 	return ret;
 }
 
-static int network_operator_desired(const struct comp_ctx *ctx, const struct comp_host *h,
-				    struct resource_list *out, struct strbuf *err)
+static int enabled(const struct settings *s)
 {
-	const struct settings *s = ctx->settings;
-	struct strbuf vals = STRBUF_INIT, file = STRBUF_INIT;
-	struct chart_spec c;
-	int ret = -1;
+	return s->addons.network_operator;
+}
 
-	if (!s->addons.network_operator) {
-		manifest_stack_absent(out, COMP, STACK);
-		manifest_stack_absent(out, COMP, POLICY_STACK);
-		return 0;
-	}
-	if (values(s, &vals, err) < 0)
-		goto out;
-	memset(&c, 0, sizeof(c));
-	c.release = "network-operator";
-	c.chart = "network-operator";
-	c.repo_url = s->network_operator.repo;
-	c.version = s->versions.network_operator;
-	c.ns = s->network_operator.namespace;
-	c.values = vals.buf;
-	if (chart_render(&c, "Written by kcfg: NVIDIA's network operator, installed by k0s.",
-			 &file, err) < 0)
-		goto out;
-	manifest_add(out, COMP, STACK, "10-chart.yaml", &file);
-	strbuf_reset(&file);
-	if (render_policy(s, &file, err) < 0)
-		goto out;
-	manifest_add(out, COMP, POLICY_STACK, "10-nicclusterpolicy.yaml", &file);
-	ret = 0;
-out:
-	strbuf_release(&vals);
+static void source(const struct settings *s, struct chart_spec *c)
+{
+	c->repo_url = s->network_operator.repo;
+	c->version = s->versions.network_operator;
+	c->ns = s->network_operator.namespace;
+}
+
+/* the NicClusterPolicy needs the chart's CRD: a stack of its own (chart.h) */
+static int policy(const struct comp_ctx *ctx, const struct comp_host *h,
+		  struct resource_list *out, struct strbuf *err)
+{
+	struct strbuf file = STRBUF_INIT;
+	int ret = render_policy(ctx->settings, &file, err);
+
+	if (!ret)
+		manifest_add(out, COMP, POLICY_STACK, "10-nicclusterpolicy.yaml", &file);
 	strbuf_release(&file);
 	return ret;
 }
 
-const struct component component_network_operator = {
-	"network-operator", "NVIDIA network operator chart and NicClusterPolicy (add-on)",
-	COMP_ROLE_MASTER, network_operator_desired,
+static const struct addon network_operator = {
+	.enabled = enabled,
+	.stack = STACK,
+	.other_stacks = { POLICY_STACK },
+	.chart = "network-operator",
+	.comment = "Written by kcfg: NVIDIA's network operator, installed by k0s.",
+	.source = source,
+	.values = values,
+	.after = policy,
 };
+
+const struct component component_network_operator = ADDON_COMPONENT(
+	"network-operator", "NVIDIA network operator chart and NicClusterPolicy (add-on)",
+	&network_operator);

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "components/addon.h"
 #include "components/chart.h"
 #include "components/component.h"
 #include "config/settings.h"
@@ -18,8 +19,9 @@
 #define COMP "spark-operator"
 #define STACK "spark-operator"
 
-static int values(const struct settings *s, struct strbuf *out, struct strbuf *err)
+static int values(const struct comp_ctx *ctx, struct strbuf *out, struct strbuf *err)
 {
+	const struct settings *s = ctx->settings;
 	struct yemit e;
 
 	chart_values_begin(&e, out);
@@ -51,45 +53,42 @@ static int render_job_namespace(const struct settings *s, struct strbuf *out,
 	return yemit_finish(&e, err);
 }
 
-static int spark_operator_desired(const struct comp_ctx *ctx, const struct comp_host *h,
-				  struct resource_list *out, struct strbuf *err)
+static int enabled(const struct settings *s)
 {
-	const struct settings *s = ctx->settings;
-	struct strbuf vals = STRBUF_INIT, file = STRBUF_INIT;
-	struct chart_spec c;
-	int ret = -1;
+	return s->addons.spark_operator;
+}
 
-	if (!s->addons.spark_operator) {
-		manifest_stack_absent(out, COMP, STACK);
-		return 0;
+static void source(const struct settings *s, struct chart_spec *c)
+{
+	c->repo_url = s->spark_operator.repo;
+	c->version = s->versions.spark_operator;
+	c->ns = s->spark_operator.namespace;
+}
+
+static int job_namespace(const struct comp_ctx *ctx, const struct comp_host *h,
+			 struct resource_list *out, struct strbuf *err)
+{
+	struct strbuf file = STRBUF_INIT;
+	int ret = 0;
+
+	if (strcmp(ctx->settings->spark_operator.job_namespace, "default")) {
+		ret = render_job_namespace(ctx->settings, &file, err);
+		if (!ret)
+			manifest_add(out, COMP, STACK, "00-job-namespace.yaml", &file);
 	}
-	if (strcmp(s->spark_operator.job_namespace, "default")) {
-		if (render_job_namespace(s, &file, err) < 0)
-			goto out;
-		manifest_add(out, COMP, STACK, "00-job-namespace.yaml", &file);
-		strbuf_reset(&file);
-	}
-	if (values(s, &vals, err) < 0)
-		goto out;
-	memset(&c, 0, sizeof(c));
-	c.release = "spark-operator";
-	c.chart = "spark-operator";
-	c.repo_url = s->spark_operator.repo;
-	c.version = s->versions.spark_operator;
-	c.ns = s->spark_operator.namespace;
-	c.values = vals.buf;
-	if (chart_render(&c, "Written by kcfg: the Kubeflow Spark operator, installed by k0s.",
-			 &file, err) < 0)
-		goto out;
-	manifest_add(out, COMP, STACK, "10-chart.yaml", &file);
-	ret = 0;
-out:
-	strbuf_release(&vals);
 	strbuf_release(&file);
 	return ret;
 }
 
-const struct component component_spark_operator = {
-	"spark-operator", "Kubeflow Spark operator chart (add-on)",
-	COMP_ROLE_MASTER, spark_operator_desired,
+static const struct addon spark_operator = {
+	.enabled = enabled,
+	.stack = STACK,
+	.chart = "spark-operator",
+	.comment = "Written by kcfg: the Kubeflow Spark operator, installed by k0s.",
+	.source = source,
+	.values = values,
+	.before = job_namespace,
 };
+
+const struct component component_spark_operator = ADDON_COMPONENT(
+	"spark-operator", "Kubeflow Spark operator chart (add-on)", &spark_operator);

@@ -104,6 +104,21 @@ static void add_helm(const struct comp_ctx *ctx, struct resource_list *out)
 	strbuf_release(&qbin);
 }
 
+static void add_kube_dir(const struct comp_ctx *ctx, struct resource_list *out)
+{
+	const char *user = ctx->settings->cluster.ansible_user;
+	struct strbuf kube = STRBUF_INIT;
+	struct resource *r;
+
+	comp_user_home(user, &kube);
+	strbuf_addstr(&kube, "/.kube");
+	r = resource_add(out, RES_DIR, "bastion");
+	r->path = strbuf_detach(&kube, NULL);
+	r->mode = 0700;
+	r->owner = xstrdup(user);
+	r->group = xstrdup(user);
+}
+
 static void add_kubeconfig(const struct comp_ctx *ctx, struct resource_list *out)
 {
 	const char *user = ctx->settings->cluster.ansible_user;
@@ -113,11 +128,6 @@ static void add_kubeconfig(const struct comp_ctx *ctx, struct resource_list *out
 
 	comp_user_home(user, &kube);
 	strbuf_addstr(&kube, "/.kube");
-	r = resource_add(out, RES_DIR, "bastion");
-	r->path = xstrdup(kube.buf);
-	r->mode = 0700;
-	r->owner = xstrdup(user);
-	r->group = xstrdup(user);
 
 	/*
 	 * k0s makes it on the controller once it runs: apply reads it there
@@ -140,8 +150,8 @@ static void add_kubeconfig(const struct comp_ctx *ctx, struct resource_list *out
 	r->fill_arg = xstrdup(ctl ? ctl->address : "localhost");
 }
 
-static int bastion_desired(const struct comp_ctx *ctx, const struct comp_host *h,
-			   struct resource_list *out, struct strbuf *err)
+static int check_bastion(const struct comp_ctx *ctx, const struct comp_host *h,
+			 struct strbuf *err)
 {
 	if (!ctx->registry_ca_pem) {
 		strbuf_addf(err, "host '%s': the registry CA is not available; it is made "
@@ -153,14 +163,37 @@ static int bastion_desired(const struct comp_ctx *ctx, const struct comp_host *h
 			    "linux-amd64 builds: use an x86_64 bastion", h->name, h->facts->arch);
 		return -1;
 	}
+	return 0;
+}
+
+static int bastion_desired(const struct component *self, const struct comp_ctx *ctx,
+			   const struct comp_host *h, struct resource_list *out,
+			   struct strbuf *err)
+{
+	if (check_bastion(ctx, h, err) < 0)
+		return -1;
 	add_docker(ctx, out);
 	add_kubectl(ctx, out);
 	add_helm(ctx, out);
+	add_kube_dir(ctx, out);
+	return 0;
+}
+
+/* the kubeconfig exists once the controller runs: the workers phase */
+static int kubeconfig_desired(const struct component *self, const struct comp_ctx *ctx,
+			      const struct comp_host *h, struct resource_list *out,
+			      struct strbuf *err)
+{
 	add_kubeconfig(ctx, out);
 	return 0;
 }
 
 const struct component component_bastion = {
 	"bastion", "docker trusting the registry, kubectl, helm, the admin kubeconfig",
-	COMP_ROLE_BASTION, bastion_desired,
+	COMP_ROLE_BASTION, COMP_PHASE_HOSTS, bastion_desired,
+};
+
+const struct component component_bastion_kubeconfig = {
+	"bastion", "the admin kubeconfig, once the controller runs",
+	COMP_ROLE_BASTION, COMP_PHASE_WORKERS, kubeconfig_desired,
 };

@@ -26,7 +26,8 @@ struct resource *manifest_add(struct resource_list *rl, const char *component,
 	struct resource *r;
 
 	manifest_path(&path, stack, file);
-	r = resource_add_file(rl, component, path.buf, content->buf, content->len, 0644);
+	r = resource_add_file(rl, component, path.buf, content ? content->buf : "",
+			      content ? content->len : 0, 0644);
 	strbuf_release(&path);
 	return r;
 }

@@ -30,8 +30,9 @@ struct yemit;
 void manifest_path(struct strbuf *out, const char *stack, const char *file);
 
 /*
- * Adds a 0644 file resource for <stack>/<file> with `content` (copied).
- * Returns it, e.g. for the caller to set `secret`.
+ * Adds a 0644 file resource for <stack>/<file> with `content` (copied;
+ * NULL: none yet, for a resource the caller makes pending). Returns it,
+ * e.g. for the caller to set `secret`.
  */
 struct resource *manifest_add(struct resource_list *rl, const char *component,
 			      const char *stack, const char *file,

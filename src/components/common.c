@@ -80,7 +80,7 @@ static void render_hosts_file(const struct comp_ctx *ctx, struct strbuf *out)
 	}
 }
 
-static int common_desired(const struct comp_ctx *ctx, const struct comp_host *h,
+static int common_desired(const struct component *self, const struct comp_ctx *ctx, const struct comp_host *h,
 			  struct resource_list *out, struct strbuf *err)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -119,5 +119,5 @@ static int common_desired(const struct comp_ctx *ctx, const struct comp_host *h,
 
 const struct component component_common = {
 	"common", "hostname, /etc/hosts, no unattended-upgrades, fresh apt cache",
-	COMP_ROLE_ALL, common_desired,
+	COMP_ROLE_ALL, COMP_PHASE_HOSTS, common_desired,
 };

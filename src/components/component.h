@@ -42,6 +42,17 @@ struct comp_host {
 /* 1 when `h` is in inventory group `group` ('all' included). */
 int comp_host_in_group(const struct comp_host *h, const char *group);
 
+struct comp_ctx;
+
+/*
+ * A value only a host can tell (components/cluster-values.h): a Lustre
+ * project id read on a worker, the join token a controller makes. A
+ * component asks with comp_value(); NULL means not known (yet): render
+ * and unit tests know none, and plan knows only what it may read.
+ */
+typedef const char *(*comp_value_fn)(const struct comp_ctx *ctx, const char *name,
+				     void *data);
+
 struct comp_ctx {
 	const struct settings *settings;
 	const struct cluster_secrets *secrets;	/* NULL when no vault was given */
@@ -55,18 +66,65 @@ struct comp_ctx {
 	/* where downloaded artifacts are cached: <state dir>/cache beside the
 	 * inventory; NULL: COMP_CACHE_DIR, relative (render, unit tests) */
 	const char *cache_dir;
+	comp_value_fn value;	/* NULL: no value is known */
+	void *value_data;
 };
 
 #define COMP_CACHE_DIR ".kcfg/cache"
 
+/* The value called `name`, or NULL when it is not known (yet). */
+const char *comp_value(const struct comp_ctx *ctx, const char *name);
 
+/*
+ * Where a component's changes belong in a run (docs/engine.md): the run
+ * engine converges the components of one phase on every host that has
+ * them before the next phase starts, with a barrier between some
+ * (the API answers, every node is Ready, the add-ons are deployed).
+ */
+enum comp_phase {
+	COMP_PHASE_HOSTS,	/* every host: common, registry, bastion, containerd,
+				 * the controller; then: the API is ready */
+	COMP_PHASE_WORKERS,	/* the workers join (and what needs the running API);
+				 * then: every node is Ready */
+	COMP_PHASE_NODES,	/* node configuration: storage, what needs joined nodes */
+	COMP_PHASE_ADDONS,	/* add-ons on the controller; then: they are deployed */
+	COMP_PHASE_NR
+};
+
+/* "hosts", "workers", "nodes", "add-ons". */
+const char *comp_phase_name(enum comp_phase p);
+
+struct diag_list;
+
+/*
+ * A component (one table entry): the hosts it applies to, its phase,
+ * and three hooks. desired() is what the hosts must have; check()
+ * (preflight) and verify() (status) say what must be true on a host
+ * before and after, each problem as a diagnostic naming the host, with
+ * a hint. check and verify may be NULL. A component whose parts belong
+ * to different phases has one entry per phase under one name (-C picks
+ * them together); `data` is the entry's own (add-ons use it).
+ */
 struct component {
 	const char *name;
 	const char *summary;
 	unsigned roles;		/* hosts it applies to (any bit matches) */
-	int (*desired)(const struct comp_ctx *ctx, const struct comp_host *host,
-		       struct resource_list *out, struct strbuf *err);
+	enum comp_phase phase;
+	int (*desired)(const struct component *self, const struct comp_ctx *ctx,
+		       const struct comp_host *host, struct resource_list *out,
+		       struct strbuf *err);
+	int (*check)(const struct component *self, const struct comp_ctx *ctx,
+		     const struct comp_host *host, struct diag_list *found);
+	int (*verify)(const struct component *self, const struct comp_ctx *ctx,
+		      const struct comp_host *host, struct diag_list *found);
+	const void *data;
 };
+
+/* self->desired(self, ...): what `c` wants on `host`. */
+int comp_desired(const struct component *c, const struct comp_ctx *ctx,
+		 const struct comp_host *host, struct resource_list *out, struct strbuf *err);
+/* 1 when `c` applies to `host` (its roles). */
+int comp_applies(const struct component *c, const struct comp_host *host);
 
 extern const struct component *const components[];
 extern const size_t nr_components;
@@ -79,9 +137,11 @@ void comp_cache_path(const struct comp_ctx *ctx, struct strbuf *out, const char 
 
 extern const struct component component_common;
 extern const struct component component_k0s;
+extern const struct component component_k0s_worker;
 extern const struct component component_containerd;
 extern const struct component component_harbor;
 extern const struct component component_bastion;
+extern const struct component component_bastion_kubeconfig;
 extern const struct component component_lustre;
 extern const struct component component_gpu_operator;
 extern const struct component component_network_operator;

@@ -96,7 +96,7 @@ static void nvidia_dropin(int version, struct strbuf *out)
 	strbuf_addch(out, '\n');
 }
 
-static int containerd_desired(const struct comp_ctx *ctx, const struct comp_host *h,
+static int containerd_desired(const struct component *self, const struct comp_ctx *ctx, const struct comp_host *h,
 			      struct resource_list *out, struct strbuf *err)
 {
 	const struct settings *s = ctx->settings;
@@ -138,5 +138,5 @@ static int containerd_desired(const struct comp_ctx *ctx, const struct comp_host
 
 const struct component component_containerd = {
 	"containerd", "registry trust and the NVIDIA runtime in k0s's containerd",
-	COMP_ROLE_CLUSTER, containerd_desired,
+	COMP_ROLE_CLUSTER, COMP_PHASE_HOSTS, containerd_desired,
 };

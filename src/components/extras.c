@@ -154,7 +154,7 @@ static int add_entry(const struct comp_host *h, const struct extras_entry *e,
 	return 0;
 }
 
-static int extras_desired(const struct comp_ctx *ctx, const struct comp_host *h,
+static int extras_desired(const struct component *self, const struct comp_ctx *ctx, const struct comp_host *h,
 			  struct resource_list *out, struct strbuf *err)
 {
 	const struct extras_list *l = &ctx->settings->extras;
@@ -171,5 +171,5 @@ static int extras_desired(const struct comp_ctx *ctx, const struct comp_host *h,
 
 const struct component component_extras = {
 	COMP, "your own files, packages, services and commands (cluster.yaml extras)",
-	COMP_ROLE_ALL, extras_desired,
+	COMP_ROLE_ALL, COMP_PHASE_HOSTS, extras_desired,
 };

@@ -344,7 +344,7 @@ static void add_install(const struct comp_ctx *ctx, const struct harbor_paths *p
 	strbuf_release(&dir);
 }
 
-static int harbor_desired(const struct comp_ctx *ctx, const struct comp_host *h,
+static int harbor_desired(const struct component *self, const struct comp_ctx *ctx, const struct comp_host *h,
 			  struct resource_list *out, struct strbuf *err)
 {
 	const struct settings *s = ctx->settings;
@@ -401,5 +401,5 @@ static int harbor_desired(const struct comp_ctx *ctx, const struct comp_host *h,
 
 const struct component component_harbor = {
 	"harbor", "the Harbor registry: docker, installer, harbor.yml, certificate",
-	COMP_ROLE_REGISTRY, harbor_desired,
+	COMP_ROLE_REGISTRY, COMP_PHASE_HOSTS, harbor_desired,
 };

@@ -227,48 +227,64 @@ static void add_binary(const struct comp_ctx *ctx, struct resource_list *out)
 	download_upload(ctx, DL_K0S, out, K0S_BIN, 0755);
 }
 
-static int k0s_desired(const struct comp_ctx *ctx, const struct comp_host *h,
-		       struct resource_list *out, struct strbuf *err)
+static int k0s_desired(const struct component *self, const struct comp_ctx *ctx,
+		       const struct comp_host *h, struct resource_list *out, struct strbuf *err)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct resource *r;
 
 	add_binary(ctx, out);
-	if (h->roles & COMP_ROLE_MASTER) {
-		if (render_cluster_config(ctx, h, &sb, err) < 0) {
-			strbuf_release(&sb);
-			return -1;
-		}
-		r = resource_add_file(out, "k0s", K0S_CONFIG, sb.buf, sb.len, 0644);
-		r->notify = xstrdup("restart k0scontroller");
-		r = resource_add(out, RES_COMMAND, "k0s");
-		r->command = xstrdup(K0S_BIN " install controller --config " K0S_CONFIG);
-		r->creates = xstrdup("/etc/systemd/system/k0scontroller.service");
-		r = resource_add(out, RES_SERVICE, "k0s");
-		r->unit = xstrdup("k0scontroller");
-		r->enabled = r->started = 1;
-	} else {
-		if (k0s_profile_name(ctx, h, &sb, err) < 0) {
-			strbuf_release(&sb);
-			return -1;
-		}
-		r = resource_add(out, RES_COMMAND, "k0s");
-		/* the join token comes from the controller at apply time, into a 0600 file */
-		r->command = xstrfmt("umask 077 && mkdir -p /etc/k0s && printf '%%s\\n' "
-				     CLUSTER_VALUE_REF(CV_WORKER_TOKEN) " >" WORKER_TOKEN " && "
-				     K0S_BIN " install worker --token-file " WORKER_TOKEN
-				     " --profile %s", sb.buf);
-		r->needs = CV_WORKER_TOKEN;
-		r->creates = xstrdup("/etc/systemd/system/k0sworker.service");
-		r = resource_add(out, RES_SERVICE, "k0s");
-		r->unit = xstrdup("k0sworker");
-		r->enabled = r->started = 1;
+	if (!(h->roles & COMP_ROLE_MASTER))
+		return 0;	/* a worker joins in the next phase */
+	if (render_cluster_config(ctx, h, &sb, err) < 0) {
+		strbuf_release(&sb);
+		return -1;
 	}
+	r = resource_add_file(out, "k0s", K0S_CONFIG, sb.buf, sb.len, 0644);
+	r->notify = xstrdup("restart k0scontroller");
+	r = resource_add(out, RES_COMMAND, "k0s");
+	r->command = xstrdup(K0S_BIN " install controller --config " K0S_CONFIG);
+	r->creates = xstrdup("/etc/systemd/system/k0scontroller.service");
+	r = resource_add(out, RES_SERVICE, "k0s");
+	r->unit = xstrdup("k0scontroller");
+	r->enabled = r->started = 1;
+	strbuf_release(&sb);
+	return 0;
+}
+
+/* once the API answers: join with a token from the controller */
+static int k0s_worker_desired(const struct component *self, const struct comp_ctx *ctx,
+			      const struct comp_host *h, struct resource_list *out,
+			      struct strbuf *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct resource *r;
+
+	if (k0s_profile_name(ctx, h, &sb, err) < 0) {
+		strbuf_release(&sb);
+		return -1;
+	}
+	r = resource_add(out, RES_COMMAND, "k0s");
+	/* the join token comes from the controller at apply time, into a 0600 file */
+	r->command = xstrfmt("umask 077 && mkdir -p /etc/k0s && printf '%%s\\n' "
+			     CLUSTER_VALUE_REF(CV_WORKER_TOKEN) " >" WORKER_TOKEN " && "
+			     K0S_BIN " install worker --token-file " WORKER_TOKEN
+			     " --profile %s", sb.buf);
+	r->needs = CV_WORKER_TOKEN;
+	r->creates = xstrdup("/etc/systemd/system/k0sworker.service");
+	r = resource_add(out, RES_SERVICE, "k0s");
+	r->unit = xstrdup("k0sworker");
+	r->enabled = r->started = 1;
 	strbuf_release(&sb);
 	return 0;
 }
 
 const struct component component_k0s = {
 	"k0s", "k0s controller and workers, NUMA worker profiles",
-	COMP_ROLE_CLUSTER, k0s_desired,
+	COMP_ROLE_CLUSTER, COMP_PHASE_HOSTS, k0s_desired,
+};
+
+const struct component component_k0s_worker = {
+	"k0s", "k0s workers joining the controller",
+	COMP_ROLE_WORKER, COMP_PHASE_WORKERS, k0s_worker_desired,
 };

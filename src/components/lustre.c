@@ -222,7 +222,7 @@ static void add_mounts(const struct settings *s, struct resource_list *out)
 	strbuf_release(&q);
 }
 
-static int lustre_desired(const struct comp_ctx *ctx, const struct comp_host *h,
+static int lustre_desired(const struct component *self, const struct comp_ctx *ctx, const struct comp_host *h,
 			  struct resource_list *out, struct strbuf *err)
 {
 	const struct settings *s = ctx->settings;
@@ -252,5 +252,5 @@ static int lustre_desired(const struct comp_ctx *ctx, const struct comp_host *h,
 
 const struct component component_lustre = {
 	"lustre", "the Lustre client: LNet over RoCE, fstab entries, mounts",
-	COMP_ROLE_WORKER, lustre_desired,
+	COMP_ROLE_WORKER, COMP_PHASE_NODES, lustre_desired,
 };

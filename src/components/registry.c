@@ -2,16 +2,25 @@
 #include <string.h>
 
 #include "components/component.h"
+#include "engine/resource.h"
 #include "util/strbuf.h"
 #include "util/banned.h"
 
+/* In phase order (enum comp_phase), and within a phase in apply order. */
 const struct component *const components[] = {
+	/* hosts */
 	&component_common,
 	&component_harbor,
 	&component_bastion,
 	&component_containerd,
 	&component_k0s,
+	&component_extras,
+	/* workers */
+	&component_k0s_worker,
+	&component_bastion_kubeconfig,
+	/* nodes */
 	&component_lustre,
+	/* add-ons */
 	&component_gpu_operator,
 	&component_network_operator,
 	&component_metallb,
@@ -19,7 +28,6 @@ const struct component *const components[] = {
 	&component_mpi_operator,
 	&component_spark_operator,
 	&component_exascaler_csi,
-	&component_extras,
 };
 
 const size_t nr_components = sizeof(components) / sizeof(components[0]);
@@ -53,4 +61,29 @@ const struct comp_host *comp_first_host(const struct comp_ctx *ctx, unsigned rol
 		if (ctx->hosts[i].roles & roles)
 			return &ctx->hosts[i];
 	return NULL;
+}
+
+const char *comp_phase_name(enum comp_phase p)
+{
+	static const char *const names[COMP_PHASE_NR] = {
+		"hosts", "workers", "nodes", "add-ons",
+	};
+
+	return (unsigned)p < COMP_PHASE_NR ? names[p] : "?";
+}
+
+const char *comp_value(const struct comp_ctx *ctx, const char *name)
+{
+	return ctx->value ? ctx->value(ctx, name, ctx->value_data) : NULL;
+}
+
+int comp_desired(const struct component *c, const struct comp_ctx *ctx,
+		 const struct comp_host *host, struct resource_list *out, struct strbuf *err)
+{
+	return c->desired(c, ctx, host, out, err);
+}
+
+int comp_applies(const struct component *c, const struct comp_host *host)
+{
+	return (c->roles & host->roles) != 0;
 }

@@ -160,6 +160,8 @@ static void describe_line(const struct resource *r, struct strbuf *out)
 	}
 	if (r->notify)
 		strbuf_addf(out, " notify=%s", r->notify);
+	if (r->pending)
+		strbuf_addf(out, " pending (waits for %s)", r->pending);
 	strbuf_addch(out, '\n');
 	if (r->kind == RES_COMMAND) {
 		strbuf_addf(out, "    run: %s\n", r->command);
@@ -182,7 +184,7 @@ static int render_host(const struct comp_ctx *ctx, const struct comp_host *h,
 			continue;
 		if (opts->only_component && strcmp(opts->only_component, comp->name))
 			continue;
-		if (comp->desired(ctx, h, &rl, err) < 0) {
+		if (comp_desired(comp, ctx, h, &rl, err) < 0) {
 			if (!err->len)
 				strbuf_addf(err, "component '%s' failed for host '%s'", comp->name, h->name);
 			ret = -1;
@@ -192,7 +194,9 @@ static int render_host(const struct comp_ctx *ctx, const struct comp_host *h,
 		const struct resource *r = &rl.items[i];
 		describe_line(r, &list);
 		stats->resources++;
-		if (r->kind == RES_FILE && !r->needs) {	/* else made at apply time */
+		if (r->pending) {
+			stats->pending++;	/* its content is not known: not written */
+		} else if (r->kind == RES_FILE && !r->needs) {	/* else made at apply time */
 			ret = write_one(root, h->name, r->path, &r->content,
 					r->secret ? 0600 : (r->mode ? r->mode : 0644), err);
 			stats->files++;

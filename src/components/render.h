@@ -25,6 +25,7 @@ struct render_opts {
 
 struct render_stats {
 	size_t hosts, files, resources;
+	size_t pending;	/* files not written: they wait for a value only a host can tell */
 };
 
 int render_tree(const struct comp_ctx *ctx, const struct render_opts *opts,

@@ -397,6 +397,12 @@ int apply_build_range(const struct resource_list *rl, const struct host_plan *pl
 		const struct resource *r = c->res != CHANGE_NO_RESOURCE ? &rl->items[c->res] : NULL;
 		struct strbuf *s;
 
+		if (c->kind == CH_PENDING) {
+			strbuf_addf(err, "cannot write '%s' (from component '%s'): it waits for %s",
+				    r->path, r->component, r->pending);
+			apply_steps_release(&steps);
+			return -1;
+		}
 		if (c->kind == CH_UPLOAD) {
 			if (check_upload(r, err) < 0) {
 				apply_steps_release(&steps);
@@ -463,6 +469,7 @@ int apply_build_range(const struct resource_list *rl, const struct host_plan *pl
 			strbuf_addstr(s, "hm\nif systemctl daemon-reload 2>\"$W/e\" </dev/null");
 			break;
 		case CH_UPLOAD:
+		case CH_PENDING:
 			break;
 		}
 		add_outcome(s, r, ci);

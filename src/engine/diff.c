@@ -564,6 +564,11 @@ int diff_host(const char *host, const struct resource_list *rl,
 		const struct obs_item *it = &obs->items[i];
 		int changed = 0;
 
+		if (r->pending) {	/* what it will be is not known yet */
+			add_change(&p, CH_PENDING, i);
+			p.resources++;
+			continue;
+		}
 		switch (r->kind) {
 		case RES_FILE:
 			changed = diff_file(host, r, it, i, &p);

@@ -30,6 +30,7 @@ enum change_kind {
 	CH_UPLOAD,		/* send a local file */
 	CH_DAEMON_RELOAD,	/* systemctl daemon-reload */
 	CH_HANDLER,		/* run a notified handler */
+	CH_PENDING,		/* a resource whose content waits for a value: never applied */
 };
 
 /* What a change does, in `what`. */

@@ -95,6 +95,10 @@ void plan_describe_change(const struct resource_list *rl, const struct change *c
 	case CH_DAEMON_RELOAD:
 		strbuf_addstr(out, "* systemctl daemon-reload (unit files changed)");
 		break;
+	case CH_PENDING:
+		strbuf_addf(out, "? %s %s: waits for %s", resource_kind_name(r->kind), r->path,
+			    r->pending);
+		break;
 	case CH_HANDLER:
 		strbuf_addf(out, "* handler '%s'", c->handler);
 		if (c->notified_by)

@@ -52,6 +52,8 @@ static void resource_release(struct resource *r)
 	free(r->local_path);
 	free(r->sha256);
 	free(r->notify);
+	free(r->pending);
+	free(r->pending_value);
 	free(r->name);
 }
 

@@ -56,6 +56,13 @@ struct resource {
 	const char *pin_key;	/* RES_UPLOAD of a download: the cluster.yaml key of its
 				 * sha256 pin (static); an empty pin is then an error */
 	char *notify;		/* handler to run once when this changes, or NULL */
+	/*
+	 * What its content waits for, e.g. "the Lustre project id of /fast":
+	 * a value not known yet (components/cluster-values.h). Plan shows the
+	 * change as waiting; it is never applied (and render leaves it out).
+	 */
+	char *pending;
+	char *pending_value;	/* the cluster value's name, e.g. "lustre-project-id:/fast" */
 	char *name;		/* RES_HANDLER: the name resources notify; runs `command` */
 };
 

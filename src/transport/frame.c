@@ -53,7 +53,14 @@ void frame_release(struct frame_parser *fp)
 
 static void emit(struct frame_parser *fp, const char *data, size_t n)
 {
-	size_t room = fp->out.len < fp->cap ? fp->cap - fp->out.len : 0;
+	size_t room;
+
+	if (fp->sink) {
+		if (n)
+			fp->sink(fp->sink_arg, data, n);
+		return;
+	}
+	room = fp->out.len < fp->cap ? fp->cap - fp->out.len : 0;
 
 	if (n > room) {
 		fp->dropped += n - room;

@@ -42,6 +42,10 @@ struct frame_parser {
 	struct strbuf out;	/* this frame's output, at most `cap` bytes */
 	size_t cap;
 	size_t dropped;		/* bytes past the cap, not stored */
+	/* when set, output goes here instead of `out`, uncapped (a file pulled
+	 * from the host, streamed to a local file) */
+	void (*sink)(void *arg, const char *data, size_t len);
+	void *sink_arg;
 };
 
 struct frame_end {

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "transport/pull.h"
 #include "transport/runner.h"
 #include "transport/upload.h"
 #include "util/proc.h"
@@ -44,7 +45,11 @@ static void step_release(struct runner_step *st)
 	free(st->src);
 	free(st->dest);
 	free(st->owner);
+	free(st->pull_from);
+	free(st->pull_to);
 }
+
+static void restore_signals(struct runner *r);
 
 void runner_release(struct runner *r)
 {
@@ -59,9 +64,13 @@ void runner_release(struct runner *r)
 		strbuf_release(&h->hint);
 		if (h->upload_fd >= 0)
 			close(h->upload_fd);
+		if (h->pull)
+			pull_sink_abort(h->pull);
+		free(h->pull);
 		free(h);
 	}
 	free(r->hosts);
+	restore_signals(r);
 	for (size_t i = 0; i < r->sums_nr; i++)
 		free(r->sums[i].path);
 	free(r->sums);
@@ -98,15 +107,16 @@ static struct runner_step *new_step(struct runner_host *h, const char *name,
 	return st;
 }
 
-void runner_add_step(struct runner_host *h, const char *name, const char *script,
-		     unsigned timeout_ms)
+size_t runner_add_step(struct runner_host *h, const char *name, const char *script,
+		       unsigned timeout_ms)
 {
 	new_step(h, name, timeout_ms)->script = xstrdup(script);
+	return h->nr - 1;
 }
 
-void runner_add_upload(struct runner_host *h, const char *name, const char *src,
-		       const char *dest, unsigned mode, const char *owner,
-		       unsigned timeout_ms)
+size_t runner_add_upload(struct runner_host *h, const char *name, const char *src,
+			 const char *dest, unsigned mode, const char *owner,
+			 unsigned timeout_ms)
 {
 	struct runner_step *st = new_step(h, name, timeout_ms);
 
@@ -114,6 +124,23 @@ void runner_add_upload(struct runner_host *h, const char *name, const char *src,
 	st->dest = xstrdup(dest);
 	st->mode = mode;
 	st->owner = owner ? xstrdup(owner) : NULL;
+	return h->nr - 1;
+}
+
+size_t runner_add_pull(struct runner_host *h, const char *name, const char *remote,
+		       const char *local, unsigned timeout_ms)
+{
+	struct runner_step *st = new_step(h, name, timeout_ms);
+
+	st->pull_from = xstrdup(remote);
+	st->pull_to = xstrdup(local);
+	return h->nr - 1;
+}
+
+void runner_step_on_done(struct runner_host *h, size_t step, runner_step_fn fn, void *data)
+{
+	h->steps[step].fn = fn;
+	h->steps[step].fn_data = data;
 }
 
 int runner_step_ok(const struct runner_result *res)
@@ -199,6 +226,22 @@ static void send_next(struct runner *r, struct runner_host *h)
 
 	if (st->script) {
 		session_run(s, st->script, strlen(st->script), st->timeout_ms, -1, 0, now);
+	} else if (st->pull_from && h->upload_phase == 0) {
+		pull_probe_script(st->pull_from, &script);
+		h->upload_us = 0;
+		session_run(s, script.buf, script.len, st->timeout_ms, -1, 0, now);
+	} else if (st->pull_from) {
+		h->pull = xcalloc(1, sizeof(*h->pull));
+		if (pull_sink_open(h->pull, st->pull_to, &err) < 0) {
+			free(h->pull);
+			h->pull = NULL;
+			fail_host(r, h, "check the local directory", "cannot pull '%s' from '%s': %s",
+				  st->pull_from, h->target->name, err.buf);
+			goto out;
+		}
+		pull_send_script(st->pull_from, &script);
+		session_set_sink(s, pull_sink_write, h->pull);
+		session_run(s, script.buf, script.len, st->timeout_ms, -1, 0, now);
 	} else if (h->upload_phase == 0) {
 		if (!local_sum(r, st->src, &err)) {
 			fail_host(r, h, "check the local file", "cannot upload to '%s': %s",
@@ -232,6 +275,7 @@ static void step_done(struct runner *r, struct runner_host *h, struct session_re
 	struct runner_result res;
 	int verdict;
 
+	memset(&res, 0, sizeof(res));
 	if (st->src && h->upload_phase == 0) {
 		const struct upload_sum *u = local_sum(r, st->src, &h->errmsg);
 
@@ -241,21 +285,49 @@ static void step_done(struct runner *r, struct runner_host *h, struct session_re
 			return;
 		}
 	}
-	memset(&res, 0, sizeof(res));
+	if (st->pull_from && h->upload_phase == 0 && !sr->status) {
+		if (!sr->out_dropped && !pull_probe_parse(sr->out.buf, &h->pull_size, h->pull_sha)) {
+			h->upload_us = sr->duration_us;
+			h->upload_phase = 1;	/* the probe told size and digest: stream it */
+			return;
+		}
+		sr->status = 1;
+		strbuf_reset(&sr->err);
+		strbuf_addstr(&sr->err, "the host gave no size and sha256 for the file");
+	}
+	if (st->pull_from && h->upload_phase == 1) {
+		struct strbuf err = STRBUF_INIT;
+
+		if (pull_sink_finish(h->pull, !sr->status, h->pull_sha, h->pull_size,
+				     st->pull_to, res.pulled_sha, &err) < 0 && !sr->status) {
+			/* the host said it sent the file, but it did not arrive whole */
+			sr->status = 1;
+			strbuf_reset(&sr->err);
+			strbuf_addbuf(&sr->err, &err);
+		}
+		res.pulled_bytes = h->pull_size;
+		free(h->pull);
+		h->pull = NULL;
+		strbuf_release(&err);
+	}
 	res.status = sr->status;
 	res.timed_out = sr->timed_out;
 	res.truncated = sr->out_dropped || sr->err_dropped;
 	res.skipped = st->src && h->upload_phase == 0;
 	res.out = sr->out;
 	res.err = sr->err;
-	res.duration_us = sr->duration_us + (st->src && h->upload_phase ? h->upload_us : 0);
+	res.duration_us = sr->duration_us +
+		((st->src || st->pull_from) && h->upload_phase ? h->upload_us : 0);
 	if (h->upload_fd >= 0) {
 		close(h->upload_fd);
 		h->upload_fd = -1;
 	}
 	h->upload_phase = 0;
 
-	verdict = r->on_step ? r->on_step(h, h->next, &res, r->data) : runner_step_ok(&res);
+	if (st->fn)
+		verdict = st->fn(h, h->next, &res, st->fn_data);
+	else
+		verdict = r->on_step ? r->on_step(h, h->next, &res, r->data) : runner_step_ok(&res);
 	if (verdict < 0) {
 		if (!h->errmsg.len)
 			runner_step_error(h, h->next, &res, &h->errmsg);
@@ -292,6 +364,11 @@ static void advance(struct runner *r, struct runner_host *h)
 			close(h->upload_fd);
 			h->upload_fd = -1;
 		}
+		if (h->pull) {
+			pull_sink_abort(h->pull);
+			free(h->pull);
+			h->pull = NULL;
+		}
 		proc_release(&s->proc);
 		r->active--;
 		return;
@@ -311,6 +388,11 @@ static void advance(struct runner *r, struct runner_host *h)
 	if (signals_seen)
 		r->stopping = 1;
 	if (h->next >= h->nr) {
+		if (r->keep_open) {
+			h->state = RUNNER_IDLE;	/* open for the steps of a later phase */
+			r->active--;
+			return;
+		}
 		finish_host(r, h, RUNNER_OK);
 	} else if (r->stopping) {
 		strbuf_addf(&h->errmsg, "'%s' stopped before step '%s'%s", h->target->name,
@@ -332,19 +414,23 @@ static void start_hosts(struct runner *r)
 			connecting++;
 	for (size_t i = 0; i < r->nr && !r->stopping; i++) {
 		struct runner_host *h = r->hosts[i];
+		int idle = h->state == RUNNER_IDLE && h->next < h->nr;
 
 		if (r->forks && r->active >= r->forks)
 			break;
-		if (connecting >= most)
-			break;
-		if (h->state != RUNNER_WAITING)
+		if (h->state != RUNNER_WAITING && !idle)
+			continue;
+		/* a host whose session is open needs no turn to connect */
+		if (!idle && connecting >= most)
 			continue;
 		h->state = RUNNER_ACTIVE;
 		r->active++;
 		if (r->active > r->max_active)
 			r->max_active = r->active;
-		session_start(&h->sess, r->tr, h->target, session_now_us());
-		connecting += session_connecting(&h->sess);
+		if (!idle) {
+			session_start(&h->sess, r->tr, h->target, session_now_us());
+			connecting += session_connecting(&h->sess);
+		}
 		advance(r, h);
 	}
 }
@@ -370,21 +456,55 @@ static void on_signals(struct runner *r, int *handled)
 	}
 }
 
-int runner_run(struct runner *r)
-{
-	struct sigaction sa, old_int, old_term;
-	struct pollfd *pfd = NULL;
-	size_t *owner = NULL, pfd_alloc = 0, owner_alloc = 0;
-	int handled = 0, failed = 0;
+static struct sigaction saved_int, saved_term;
 
-	proc_fd_limit_raise((unsigned long)(r->forks && r->forks < r->nr ? r->forks : r->nr) *
-			    RUNNER_FILES_PER_HOST + RUNNER_FILES_SPARE);
+/* SIGINT and SIGTERM stop the run cleanly; kept for all of a keep_open run. */
+static void install_signals(struct runner *r)
+{
+	struct sigaction sa;
+
+	if (r->signals_installed)
+		return;
 	signals_seen = 0;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;	/* no SA_RESTART: poll() must return */
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGINT, &sa, &saved_int);
+	sigaction(SIGTERM, &sa, &saved_term);
+	r->signals_installed = 1;
+}
+
+static void restore_signals(struct runner *r)
+{
+	if (!r->signals_installed)
+		return;
+	sigaction(SIGINT, &saved_int, NULL);
+	sigaction(SIGTERM, &saved_term, NULL);
+	r->signals_installed = 0;
+}
+
+int runner_sleep(struct runner *r, unsigned ms)
+{
+	uint64_t until = session_now_us() + (uint64_t)ms * 1000u;
+
+	install_signals(r);
+	for (;;) {
+		uint64_t now = session_now_us();
+
+		if (signals_seen)
+			return -1;
+		if (now >= until)
+			return 0;
+		poll(NULL, 0, (int)((until - now + 999) / 1000));
+	}
+}
+
+/* The poll() loop: until no host has work. Returns how many hosts failed. */
+static int run_loop(struct runner *r)
+{
+	struct pollfd *pfd = NULL;
+	size_t *owner = NULL, pfd_alloc = 0, owner_alloc = 0;
+	int handled = signals_seen ? -1 : 0, failed = 0;
 
 	for (;;) {
 		uint64_t now, wake = UINT64_MAX;
@@ -437,20 +557,54 @@ int runner_run(struct runner *r)
 			advance(r, h);
 		}
 	}
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
 	for (size_t i = 0; i < r->nr; i++) {
 		struct runner_host *h = r->hosts[i];
 
-		if (h->state == RUNNER_WAITING) {
+		if (h->state == RUNNER_WAITING ||
+		    (h->state == RUNNER_IDLE && h->next < h->nr && r->stopping)) {
+			if (h->state == RUNNER_IDLE)
+				h->verdict = RUNNER_CANCELLED;
 			h->state = RUNNER_CANCELLED;
 			strbuf_addf(&h->errmsg, "'%s' was not started%s", h->target->name,
 				    signals_seen ? " (interrupted)" : " (another host failed)");
 		}
-		if (h->state != RUNNER_OK)
+		if (h->state == RUNNER_FAILED || h->state == RUNNER_CANCELLED)
 			failed++;
 	}
 	free(pfd);
 	free(owner);
 	return failed;
+}
+
+int runner_run(struct runner *r)
+{
+	int failed;
+
+	proc_fd_limit_raise((unsigned long)(r->forks && r->forks < r->nr ? r->forks : r->nr) *
+			    RUNNER_FILES_PER_HOST + RUNNER_FILES_SPARE);
+	install_signals(r);
+	failed = run_loop(r);
+	if (!r->keep_open)
+		restore_signals(r);
+	return failed;
+}
+
+void runner_close(struct runner *r)
+{
+	int any = 0;
+
+	for (size_t i = 0; i < r->nr; i++) {
+		struct runner_host *h = r->hosts[i];
+
+		if (h->state != RUNNER_IDLE)
+			continue;
+		h->state = RUNNER_ACTIVE;
+		r->active++;
+		finish_host(r, h, RUNNER_OK);
+		any = 1;
+	}
+	r->keep_open = 0;
+	if (any)
+		run_loop(r);
+	restore_signals(r);
 }

@@ -6,6 +6,8 @@
 
 #include "transport/session.h"
 
+struct pull_sink;
+
 /*
  * The parallel runner: one single-threaded poll() loop over the sessions
  * of many hosts. Each host gets a sequence of steps; at most `forks`
@@ -16,7 +18,23 @@
  * sessions at once.
  */
 
-/* One step: a shell script, or an upload when `src` is set. */
+struct runner_host;
+struct runner_result;
+
+/*
+ * Called after each step of each host with its result. Return 0 to go
+ * on, or -1 to fail the host (runner_step_error() gives the usual
+ * message; fill h->errmsg to give another). Without a callback a step
+ * fails its host when its status is not 0, it timed out or its output
+ * went past the cap.
+ */
+typedef int (*runner_step_fn)(struct runner_host *h, size_t step,
+			      const struct runner_result *res, void *data);
+
+/*
+ * One step: a shell script, an upload when `src` is set, or a pull (a
+ * file streamed from the host into a local file) when `pull_to` is set.
+ */
 struct runner_step {
 	char *name;		/* for messages */
 	char *script;
@@ -24,6 +42,9 @@ struct runner_step {
 	char *src, *dest;	/* upload: local file, remote path */
 	unsigned mode;
 	char *owner;		/* upload: "user:group", or NULL for root */
+	char *pull_from, *pull_to;	/* pull: remote path, local path */
+	runner_step_fn fn;	/* this step's callback, or NULL: the runner's */
+	void *fn_data;
 };
 
 struct runner_result {
@@ -33,11 +54,16 @@ struct runner_result {
 	int skipped;		/* upload: the host had the file already */
 	struct strbuf out, err;
 	uint64_t duration_us;
+	/* pull: the bytes and sha256 (hex) written to the local file */
+	uint64_t pulled_bytes;
+	char pulled_sha[65];
 };
 
 enum runner_host_state {
 	RUNNER_WAITING,		/* not started */
 	RUNNER_ACTIVE,		/* connecting, running steps or closing */
+	RUNNER_IDLE,		/* keep_open: every step so far done, the session open
+				 * for more (runner_add_step, then runner_run again) */
 	RUNNER_OK,		/* every step done (final) */
 	RUNNER_FAILED,		/* a step or the session failed: see error (final) */
 	RUNNER_CANCELLED,	/* stopped before its end: fail-fast or a signal (final) */
@@ -59,17 +85,10 @@ struct runner_host {
 	struct session sess;
 	int upload_fd, upload_phase;
 	uint64_t upload_us;
+	struct pull_sink *pull;	/* a pull streaming now */
+	uint64_t pull_size;	/* what the pull's probe said */
+	char pull_sha[65];
 };
-
-/*
- * Called after each step of each host with its result. Return 0 to go
- * on, or -1 to fail the host (runner_step_error() gives the usual
- * message; fill h->errmsg to give another). Without a callback a step
- * fails its host when its status is not 0, it timed out or its output
- * went past the cap.
- */
-typedef int (*runner_step_fn)(struct runner_host *h, size_t step,
-			      const struct runner_result *res, void *data);
 
 /*
  * Sessions that may be connecting at once (ssh's handshake and login, up
@@ -102,7 +121,14 @@ struct runner {
 
 	struct runner_host **hosts;
 	size_t nr, alloc;
+	/*
+	 * 0: a host's session closes once its steps are done (one runner_run).
+	 * 1: it stays open (RUNNER_IDLE) for steps added later, so one run of
+	 * many phases uses one session per host; runner_close() ends them.
+	 */
+	int keep_open;
 	int stopping;		/* no new work: fail-fast or a first signal */
+	int signals_installed;
 	unsigned active, max_active;	/* max_active: the most at once, for tests */
 	struct upload_sum *sums;	/* sha256 of local files, computed once */
 	size_t sums_nr, sums_alloc;
@@ -113,19 +139,40 @@ void runner_release(struct runner *r);
 
 /* Adds a host; `t` (and its strings) must outlive the runner. */
 struct runner_host *runner_add_host(struct runner *r, const struct session_target *t);
-/* Appends a script step (copied). */
-void runner_add_step(struct runner_host *h, const char *name, const char *script,
-		     unsigned timeout_ms);
+/* Appends a script step (copied); returns its index in h->steps. */
+size_t runner_add_step(struct runner_host *h, const char *name, const char *script,
+		       unsigned timeout_ms);
 /*
  * Appends an upload of local `src` to `dest` on the host with `mode` and
  * `owner` ("user:group" as chown takes it; NULL for root).
  */
-void runner_add_upload(struct runner_host *h, const char *name, const char *src,
-		       const char *dest, unsigned mode, const char *owner,
-		       unsigned timeout_ms);
+size_t runner_add_upload(struct runner_host *h, const char *name, const char *src,
+			 const char *dest, unsigned mode, const char *owner,
+			 unsigned timeout_ms);
+/*
+ * Appends a pull: the regular file `remote` on the host (never through a
+ * symlink) streamed into `local` here, whatever its size: written to an
+ * exclusively created 0600 temporary file beside `local`, hashed as it
+ * arrives, checked against the sha256 the host computes, then renamed
+ * over `local` (which is never followed if it is a symlink). The result
+ * carries the size and digest; a mismatch or a short file fails the step
+ * and leaves nothing behind.
+ */
+size_t runner_add_pull(struct runner_host *h, const char *name, const char *remote,
+		       const char *local, unsigned timeout_ms);
+/* Step `step` of `h` reports to `fn` with `data` instead of the runner's callback. */
+void runner_step_on_done(struct runner_host *h, size_t step, runner_step_fn fn, void *data);
 
-/* Runs every host's steps. Returns how many hosts did not end RUNNER_OK. */
+/*
+ * Runs every host's steps not run yet. Returns how many hosts are
+ * FAILED or CANCELLED (with keep_open, hosts that did all their steps
+ * are IDLE, not OK).
+ */
 int runner_run(struct runner *r);
+/* keep_open: closes every IDLE session cleanly (they end RUNNER_OK). */
+void runner_close(struct runner *r);
+/* Sleeps `ms`, returning early (-1) on SIGINT/SIGTERM while a run is on. */
+int runner_sleep(struct runner *r, unsigned ms);
 
 /* The default verdict on a result: 0 ok, -1 failed. */
 int runner_step_ok(const struct runner_result *res);

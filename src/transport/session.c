@@ -311,6 +311,8 @@ static void step_ended(struct session *s)
 {
 	struct session_result *r = &s->res;
 
+	s->fout.sink = NULL;
+	s->fout.sink_arg = NULL;
 	r->out_dropped = frame_take(&s->fout, &r->out);
 	r->err_dropped = frame_take(&s->ferr, &r->err);
 	r->duration_us = session_now_us() - s->step_started_us;
@@ -560,6 +562,13 @@ int session_run(struct session *s, const char *script, size_t len,
 	s->state = SESSION_RUNNING;
 	flush_writes(s);
 	return 0;
+}
+
+void session_set_sink(struct session *s, void (*sink)(void *arg, const char *data, size_t len),
+		      void *arg)
+{
+	s->fout.sink = sink;
+	s->fout.sink_arg = arg;
 }
 
 int session_take_result(struct session *s, struct session_result *r)

@@ -125,6 +125,15 @@ int session_run(struct session *s, const char *script, size_t len,
 		unsigned timeout_ms, int data_fd, uint64_t data_len, uint64_t now);
 
 /*
+ * Sends the stdout of the next step started with session_run() to
+ * `sink` instead of the result, uncapped and in order (e.g. a large file
+ * streamed to a local file); the result's `out` stays empty. Cleared
+ * when that step ends.
+ */
+void session_set_sink(struct session *s, void (*sink)(void *arg, const char *data, size_t len),
+		      void *arg);
+
+/*
  * When a step has ended (result_ready), moves its result into *r
  * (released first) and makes the session IDLE again. Returns 1, or 0
  * when no result is waiting.

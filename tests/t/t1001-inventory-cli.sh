@@ -163,6 +163,26 @@ test_expect_success ANSIBLE 'ansible-inventory cannot show such a value as JSON 
 	! ansible-inventory -i set.ini --list >/dev/null 2>&1
 '
 
+test_expect_success ANSIBLE 'kcfg inventory -i F --list: -i after the command, as ansible-inventory takes it' '
+	ansible-inventory -i small.ini --list >expect 2>/dev/null &&
+	"$KCFG" inventory -i small.ini --list >out &&
+	test_cmp expect out &&
+	"$KCFG" inventory --list -i small.ini >out &&
+	test_cmp expect out &&
+	"$KCFG" inventory --inventory small.ini --list >out &&
+	test_cmp expect out
+'
+
+test_expect_success 'every global option works after the command name' '
+	printf "cluster:\n  rdma: false\n" >other.yaml &&
+	"$KCFG" config show -c other.yaml -i small.ini >out &&
+	test_grep "rdma: false" out &&
+	"$KCFG" inventory --graph -i small.ini -q >out 2>err &&
+	test_grep "@kube_worker:" out &&
+	test_expect_code 64 "$KCFG" inventory --list -i 2>err &&
+	test_grep "error: option '"'"'-i'"'"' needs a value" err
+'
+
 test_expect_success 'help inventory and inventory -h describe the command' '
 	"$KCFG" help inventory >out &&
 	test_grep "usage: kcfg [-i INVENTORY] inventory --list [--export]" out &&

@@ -41,14 +41,29 @@ test_expect_success 'each add-on writes its own stack, on the controller only' '
 	./kube-master/RESOURCES
 	./kube-master/$M/exascaler/00-namespace.yaml
 	./kube-master/$M/exascaler/10-config.yaml
-	./kube-master/$M/exascaler/30-storageclasses.yaml
 	./kube-master/var/lib/kcfg/exascaler/k0s-driver.awk
 	EOT
 	test_cmp expect files &&
 	grep -Fqx "mpi-operator upload:/$M/mpi-operator/10-mpi-operator.yaml sha256=" \
 		out-mpi-operator/kube-master/RESOURCES &&
 	grep -Fqx "exascaler-csi upload:/var/lib/kcfg/exascaler/exa-csi-driver-2.3.5.tar.gz sha256=" \
-		out-exascaler-csi/kube-master/RESOURCES
+		out-exascaler-csi/kube-master/RESOURCES &&
+	# the StorageClasses wait for the project ids only a worker tells: not rendered
+	test_grep "30-storageclasses.yaml mode=0644 pending (waits for the Lustre project id of /fast)" \
+		out-exascaler-csi/kube-master/RESOURCES &&
+	test_grep "1 file waits for values only the hosts can tell" err
+'
+
+test_expect_success 'with the project ids in cluster.yaml the StorageClasses render whole' '
+	"$KCFG" -i mdx/inventory.ini -c mdx/cluster.yaml config show >ids.yaml &&
+	sed -i "/exa_fs: .*\/fast\$/,/project_id/ s/project_id: .*/project_id: \"100010\"/;
+		/exa_fs: .*\/large\$/,/project_id/ s/project_id: .*/project_id: \"100011\"/" ids.yaml &&
+	test_grep "project_id: \"100011\"" ids.yaml &&
+	"$KCFG" -i mdx/inventory.ini -c ids.yaml render --facts mdx/facts --vault mdx/vault.yaml \
+		--vault-password-file mdx/vault-password.txt -o out-ids --component exascaler-csi 2>err &&
+	test_grep "projectId: '"'"'100010'"'"'" out-ids/kube-master/$M/exascaler/30-storageclasses.yaml &&
+	test_grep "projectId: '"'"'100011'"'"'" out-ids/kube-master/$M/exascaler/30-storageclasses.yaml &&
+	test_must_fail grep -q pending out-ids/kube-master/RESOURCES
 '
 
 test_expect_success 'the whole mdx render holds every add-on; only the Grafana Secret is private' '

@@ -98,7 +98,7 @@ test_expect_success 'an empty download pin stops the plan at its line, before an
 	test_grep "error: '"'"'versions.mpi_operator_sha256'"'"' is empty, but component '"'"'mpi-operator'"'"' uploads .kcfg/cache/mpi-operator-" err
 '
 
-test_expect_success 'a StorageClass without its Lustre project id stops the plan; with it, it plans' '
+test_expect_success 'a StorageClass whose project id no host can tell stops the plan; with it, it plans' '
 	mkdir -p .kcfg/cache &&
 	echo "stand-in archive" >.kcfg/cache/exa-csi-driver-2.3.5.tar.gz &&
 	pin=$(sha256sum .kcfg/cache/exa-csi-driver-2.3.5.tar.gz | cut -c1-64) &&
@@ -116,8 +116,8 @@ test_expect_success 'a StorageClass without its Lustre project id stops the plan
 	EOF
 	test_expect_code 65 "$KCFG" -c storage.yaml plan --local -C exascaler-csi -l m1 >out 2>err &&
 	cat >expect <<-\EOF &&
-	storage.yaml:6:3: error: component '"'"'exascaler-csi'"'"' needs the Lustre project id of '"'"'/fast'"'"' for StorageClass '"'"'exascaler-sc-fast'"'"': '"'"'storage.filesystems'"'"' entry 1 has no '"'"'project_id'"'"'
-	  hint: run '"'"'lfs project -d /fast'"'"' on a worker that mounts it and set '"'"'project_id'"'"' in that entry, or run without component '"'"'exascaler-csi'"'"'
+	storage.yaml:6:3: error: the cluster needs the Lustre project id of /fast, and no host in inventory.ini can tell it
+	  hint: set '"'"'project_id'"'"' in its storage.filesystems entry in cluster.yaml, or apply again once the first worker mounts the filesystem
 	1 error
 	EOF
 	test_cmp expect err &&
@@ -130,7 +130,7 @@ test_expect_success 'a StorageClass without its Lustre project id stops the plan
 	test_grep "a Lustre project id like 1000" err
 '
 
-test_expect_success 'an empty project_id is read on the first worker (lfs project -d), or the reason shown' '
+test_expect_success 'an empty project_id is read on the first worker (lfs project -d), or plan says why not' '
 	sed "/project_id/d" storage.yaml >auto.yaml &&
 	cat inventory.ini >with-worker.ini &&
 	printf "[kube_node]\nw1 ansible_host=10.0.0.4 ansible_user=root\n" >>with-worker.ini &&
@@ -142,9 +142,10 @@ test_expect_success 'an empty project_id is read on the first worker (lfs projec
 	test_grep "+  projectId: '"'"'4242'"'"'" out &&
 	test "$(cat lfs.calls)" = "project -d /fast" &&
 	printf "#!/bin/sh\necho \"lfs: \$3: not a Lustre filesystem\" >&2\nexit 1\n" >bin/lfs &&
-	PATH="$TRASH/bin:$PATH" test_expect_code 65 "$KCFG" -i with-worker.ini -c auto.yaml \
-		plan --local -C exascaler-csi -l m1 >out 2>err &&
-	test_grep "hint: '"'"'lfs project -d /fast'"'"' on '"'"'w1'"'"' gave no project id: lfs: /fast: not a Lustre filesystem; set '"'"'project_id'"'"' in that entry" err
+	PATH="$TRASH/bin:$PATH" test_expect_code 2 "$KCFG" -i with-worker.ini -c auto.yaml \
+		plan --local -C exascaler-csi -l m1 --detailed-exitcode >out 2>err &&
+	test_grep "  ? file /var/lib/k0s/manifests/exascaler/30-storageclasses.yaml: waits for the Lustre project id of /fast [exascaler-csi]" out &&
+	test_grep "      cannot read the Lustre project id of /fast on '"'"'w1'"'"': step '"'"'lustre-project-id'"'"' on '"'"'w1'"'"' failed with exit status 1: lfs: /fast: not a Lustre filesystem" out
 '
 
 test_expect_success 'extras naming a group the inventory lacks is an error at its line' '

@@ -7,60 +7,17 @@ test_description='kcfg apply of k0s on sandbox hosts: controller first, then the
 
 # Boundary: the real k0s binary cannot be downloaded here, and a real
 # control plane does not run in these containers. The k0s that kcfg
-# fetches and uploads is a stand-in script that does what kcfg relies
-# on: `install` writes the systemd unit, the controller's service marks
-# the API up, `token create` answers only then, and the worker's
-# `install` checks the token file it was given. Everything up to that
-# binary is real: fetch, sha256 pins, uploads, sessions, systemd, the
-# two passes of apply.
+# fetches and uploads is tests/standins/k0s, which does what kcfg relies
+# on as upstream defines it (it says where): `install` writes the systemd
+# unit, the controller's service marks the API up, `kubectl get
+# --raw=/readyz` and `token create` answer only then, `kubectl get nodes`
+# lists the nodes the test names, and the worker's `install` checks the
+# token file it was given. Everything up to that binary is real: fetch,
+# sha256 pins, uploads, sessions, systemd, the phases of apply, their
+# barriers and the values one phase reads for the next.
 sandbox_start eg 10.250.67 4
 
-cat >k0s-standin <<\EOF
-#!/bin/sh
-# kcfg test stand-in for k0s: logs each call, then acts like k0s would.
-echo "$*" >>/var/log/k0s-standin.log
-unit() {
-	cat >/etc/systemd/system/$1.service <<UNIT
-[Unit]
-Description=$1 (kcfg test stand-in)
-[Service]
-ExecStart=/bin/sh -c '$2; exec sleep infinity'
-[Install]
-WantedBy=multi-user.target
-UNIT
-	systemctl daemon-reload
-}
-case "$1 $2" in
-"install controller")
-	test -f /etc/k0s/k0s.yaml || { echo "no /etc/k0s/k0s.yaml" >&2; exit 1; }
-	unit k0scontroller "touch /run/k0s-api-up" ;;
-"install worker")
-	f=$4
-	test "$3" = --token-file || exit 2
-	test "$(stat -c %a "$f")" = 600 || { echo "token file is not 0600" >&2; exit 1; }
-	grep -q '^kcfg-test-token-' "$f" || { echo "no join token in $f" >&2; exit 1; }
-	unit k0sworker true ;;
-"token create")
-	test -e /run/k0s-api-up || { echo "the API is not up" >&2; exit 1; }
-	echo "kcfg-test-token-$(hostname)-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')" ;;
-"kubeconfig admin")
-	test -e /run/k0s-api-up || exit 1
-	cat <<KUBECONFIG
-apiVersion: v1
-clusters:
-- cluster:
-    certificate-authority-data: Y2EK
-    server: https://localhost:6443
-  name: local
-users:
-- name: admin
-  user:
-    client-key-data: a2NmZy10ZXN0LWFkbWluLWtleQ==
-KUBECONFIG
-	;;
-*)	echo "k0s stand-in: unknown command: $*" >&2; exit 2 ;;
-esac
-EOF
+cp "$SRCDIR/tests/standins/k0s" k0s-standin
 
 test_expect_success 'sandbox hosts start when this machine can run them' '
 	! test_have_prereq SANDBOX_BROKEN
@@ -75,23 +32,27 @@ test_expect_success SANDBOX 'set up: inventory, the stand-in fetched into the ca
 	test_grep "fetch: 1 file: 1 fetched" out
 '
 
-test_expect_success SANDBOX 'apply installs the controller, then joins the worker with a token from it' '
+test_expect_success SANDBOX 'apply installs the controller, waits for its API, then joins the worker with a token from it' '
+	sb_on 3 "mkdir -p /etc/kcfg-standin && echo $(sb_host 4) True >/etc/kcfg-standin/nodes" &&
 	"$KCFG" apply -C k0s >out 2>err &&
 	grep -E "^$(sb_host 3) +changed +[0-9]+ +[0-9]+ +0 " out &&
 	grep -E "^$(sb_host 4) +changed +[0-9]+ +[0-9]+ +0 " out &&
 	sb_on 3 "systemctl is-active k0scontroller" &&
 	sb_on 4 "systemctl is-active k0sworker" &&
-	sb_on 3 "cat /var/log/k0s-standin.log" >ctl.log &&
+	sb_on 3 "grep -v ^kubectl /var/log/k0s-standin.log" >ctl.log &&
 	cat >expect <<-\EOF &&
 	install controller --config /etc/k0s/k0s.yaml
 	token create --role=worker --expiry=1h
 	EOF
 	test_cmp expect ctl.log &&
+	# the API was asked whether it is ready, and every node whether it is
+	sb_on 3 "cat /var/log/k0s-standin.log" >all.log &&
+	test_grep "kubectl get --raw=/readyz" all.log &&
+	test_grep "kubectl get nodes -o json" all.log &&
 	sb_on 4 "cat /var/log/k0s-standin.log" >worker.log &&
 	grep -q "^install worker --token-file /etc/k0s/worker-token --profile numa-" worker.log &&
 	token=$(sb_on 4 "cat /etc/k0s/worker-token") &&
 	case "$token" in kcfg-test-token-$(sb_host 3)-*) ;; *) false ;; esac &&
-	test_grep "$(sb_host 4): waiting for the controller" err &&
 	# the token is a secret: not in kcfg output or logs
 	test_must_fail grep -rq "$token" out err .kcfg/logs
 '
@@ -103,14 +64,23 @@ test_expect_success SANDBOX 'a second apply changes nothing and asks for no toke
 	test $(sb_on 3 "grep -c \"^token create\" /var/log/k0s-standin.log") -eq 1
 '
 
-test_expect_success SANDBOX 'a worker whose controller cannot give a token fails with the reason; the others finish' '
+test_expect_success SANDBOX 'a worker whose controller cannot give a token fails with the reason' '
 	sb_on 4 "systemctl disable --now k0sworker && rm /etc/systemd/system/k0sworker.service" &&
-	sb_on 3 "rm /run/k0s-api-up" &&
-	test_expect_code 1 "$KCFG" apply -C k0s --timeout 4 >out 2>err &&
+	sb_on 3 "echo token store unavailable >/etc/kcfg-standin/token-fails" &&
+	test_expect_code 1 "$KCFG" apply -C k0s >out 2>err &&
 	grep -E "^$(sb_host 3) +ok " out &&
 	grep -E "^$(sb_host 4) +failed " out &&
-	test_grep "error: on '"'"'$(sb_host 4)'"'"', cannot read the worker join token on '"'"'$(sb_host 3)'"'"': " err &&
-	test_grep "hint: check that k0s runs on '"'"'$(sb_host 3)'"'"'" err
+	test_grep "error: on '"'"'$(sb_host 4)'"'"', cannot read the worker join token on '"'"'$(sb_host 3)'"'"': step '"'"'k0s-worker-token'"'"' on '"'"'$(sb_host 3)'"'"' failed with exit status 1: Error: token store unavailable" err &&
+	test_grep "hint: check that k0s runs on the controller (systemctl status k0scontroller)" err
+'
+
+test_expect_success SANDBOX 'an API that does not answer stops the run before the workers, naming why' '
+	sb_on 3 "rm -f /etc/kcfg-standin/token-fails /run/k0s-api-up" &&
+	test_expect_code 1 "$KCFG" apply -C k0s --wait-timeout 3 >out 2>err &&
+	test_grep "error: gave up after 3 s waiting until the API server is ready (checked on '"'"'$(sb_host 3)'"'"'): it answers '"'"'The connection to the server localhost:6443 was refused" err &&
+	test_grep "hint: see '"'"'journalctl -u k0scontroller'"'"' on the controller" err &&
+	grep -E "^$(sb_host 4) +stopped " out &&
+	sb_on 4 "test ! -e /etc/systemd/system/k0sworker.service"
 '
 
 test_expect_success SANDBOX 'once the controller answers again, the next apply joins the worker' '
@@ -136,6 +106,34 @@ test_expect_success SANDBOX 'kubeconfig --local -o FILE: 127.0.0.1, mode 0600, a
 	test_grep "  ssh -N -L 6443:$(sb_ip 3):6443 root@$(sb_ip 1)" err &&
 	# (the cache holds the stand-in, which has the key in its text)
 	test_must_fail grep -rq --exclude-dir=cache a2NmZy10ZXN0LWFkbWluLWtleQ .kcfg
+'
+
+test_expect_success SANDBOX 'an Exascaler StorageClass gets its project id from the first worker in the same apply' '
+	# a stand-in lfs on the worker (no Lustre servers here: the boundary is
+	# lfs-project(1), which prints "PROJID P DIR"), and a stand-in driver archive
+	printf "#!/bin/sh\necho \"\$*\" >>/var/log/lfs-standin.log\necho \"4242 P \$3\"\n" >lfs-standin &&
+	sb_on 4 "cat >/usr/local/bin/lfs && chmod +x /usr/local/bin/lfs" <lfs-standin &&
+	mkdir -p exa/exa-csi-driver-2.3.5/deploy/kubernetes &&
+	printf "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: exascaler-csi-node\n" \
+		>exa/exa-csi-driver-2.3.5/deploy/kubernetes/exascaler-csi-file-driver.yaml &&
+	tar -czf mirror/exa-csi-driver-2.3.5.tar.gz -C exa exa-csi-driver-2.3.5 &&
+	cp cluster.yaml storage.yaml &&
+	cat >>storage.yaml <<-EOF &&
+	  exascaler_csi_sha256: $(sha256sum mirror/exa-csi-driver-2.3.5.tar.gz | cut -c1-64)
+	storage:
+	  filesystems:
+	    - storage_class: exascaler-sc-fast
+	      default: true
+	      exa_fs: 172.17.8.40@o2ib10:/fast
+	      mount_point: /fast
+	EOF
+	"$KCFG" -c storage.yaml fetch -C exascaler-csi --from mirror >out &&
+	"$KCFG" -c storage.yaml apply -C exascaler-csi >out 2>err &&
+	sb_on 3 "cat /var/lib/k0s/manifests/exascaler/30-storageclasses.yaml" >classes &&
+	test_grep "projectId: '"'"'4242'"'"'" classes &&
+	test "$(sb_on 4 "cat /var/log/lfs-standin.log")" = "project -d /fast" &&
+	# a second apply reads it again, finds the file as it should be
+	"$KCFG" -c storage.yaml plan -C exascaler-csi --detailed-exitcode >out 2>err
 '
 
 test_done

@@ -80,7 +80,7 @@ static void render_all(const struct world *w, struct resource_list *rl)
 
 	for (size_t i = 0; i < NR_ADDONS; i++) {
 		assert_int_equal(addons[i]->roles, COMP_ROLE_MASTER);
-		if (addons[i]->desired(&w->ctx, &w->hosts[0], rl, &err) < 0)
+		if (comp_desired(addons[i], &w->ctx, &w->hosts[0], rl, &err) < 0)
 			fail_msg("%s: %s", addons[i]->name, err.buf);
 	}
 	strbuf_release(&err);
@@ -434,7 +434,7 @@ static void test_metallb(void **state)
 
 	/* on without addresses: an error that says how to fix it */
 	world_init(&w, "");
-	assert_int_equal(component_metallb.desired(&w.ctx, &w.hosts[0], &rl, &err), -1);
+	assert_int_equal(comp_desired(&component_metallb, &w.ctx, &w.hosts[0], &rl, &err), -1);
 	assert_string_equal(err.buf, "'metallb.addresses' is empty, but 'addons.metallb' is on: "
 			    "set it in cluster.yaml to a range like 10.18.20.200-10.18.20.210, "
 			    "or turn 'addons.metallb' off");
@@ -492,11 +492,11 @@ static void test_monitoring_needs_the_password(void **state)
 
 	world_init(&w, MDX_ADDRESSES);
 	secret_release(&w.sec.grafana_password);
-	assert_int_equal(component_monitoring.desired(&w.ctx, &w.hosts[0], &rl, &err), -1);
+	assert_int_equal(comp_desired(&component_monitoring, &w.ctx, &w.hosts[0], &rl, &err), -1);
 	assert_string_equal(err.buf, want);
 	strbuf_reset(&err);
 	w.ctx.secrets = NULL;
-	assert_int_equal(component_monitoring.desired(&w.ctx, &w.hosts[0], &rl, &err), -1);
+	assert_int_equal(comp_desired(&component_monitoring, &w.ctx, &w.hosts[0], &rl, &err), -1);
 	assert_string_equal(err.buf, want);
 	assert_int_equal(rl.nr, 0);
 
@@ -505,7 +505,7 @@ static void test_monitoring_needs_the_password(void **state)
 	world_init(&w, MDX_ADDRESSES "addons: {monitoring: false}\n");
 	w.ctx.secrets = NULL;
 	strbuf_reset(&err);
-	assert_int_equal(component_monitoring.desired(&w.ctx, &w.hosts[0], &rl, &err), 0);
+	assert_int_equal(comp_desired(&component_monitoring, &w.ctx, &w.hosts[0], &rl, &err), 0);
 	strbuf_release(&err);
 	resource_list_release(&rl);
 	world_release(&w);
@@ -610,6 +610,16 @@ static void test_spark_operator(void **state)
 	world_release(&w);
 }
 
+/* What the first worker told for each filesystem. */
+static const char *project_ids(const struct comp_ctx *ctx, const char *name, void *data)
+{
+	if (!strcmp(name, "lustre-project-id:/fast"))
+		return "100010";
+	if (!strcmp(name, "lustre-project-id:/large"))
+		return "100011";
+	return NULL;
+}
+
 static void test_exascaler(void **state)
 {
 	struct resource_list rl = RESOURCE_LIST_INIT;
@@ -645,7 +655,18 @@ static void test_exascaler(void **state)
 	ydoc_release(&conf);
 	release_docs(docs, 1);
 
+	/* without project ids the StorageClasses wait for them (no placeholder in a file) */
 	r = manifest(&rl, "exascaler/30-storageclasses.yaml");
+	assert_string_equal(r->pending, "the Lustre project id of /fast");
+	assert_string_equal(r->pending_value, "lustre-project-id:/fast");
+	assert_int_equal(r->content.len, 0);
+	resource_list_release(&rl);
+
+	/* with the values a worker told, they are whole */
+	w.ctx.value = project_ids;
+	render_all(&w, &rl);
+	r = manifest(&rl, "exascaler/30-storageclasses.yaml");
+	assert_null(r->pending);
 	assert_int_equal(parse_docs(r->content.buf, docs), 2);
 	assert_object(docs[0].root, "storage.k8s.io/v1", "StorageClass", "exascaler-sc-fast", NULL);
 	assert_str_at(at(docs[0].root, "metadata", "annotations",
@@ -658,14 +679,12 @@ static void test_exascaler(void **state)
 	assert_str_at(at(p, "exaMountUid", NULL), "1000");
 	assert_str_at(at(p, "bindMount", NULL), "false");
 	assert_str_at(at(p, "configName", NULL), "exascaler-sc-fast");
-	assert_str_at(at(p, "projectId", NULL), "@@kcfg-lfs-project-id:/fast@@");
+	assert_str_at(at(p, "projectId", NULL), "100010");
 	assert_object(docs[1].root, "storage.k8s.io/v1", "StorageClass", "exascaler-sc-large",
 		      NULL);
 	assert_null(at(docs[1].root, "metadata", "annotations", NULL));
-	assert_str_at(at(docs[1].root, "parameters", "projectId", NULL),
-		      "@@kcfg-lfs-project-id:/large@@");
+	assert_str_at(at(docs[1].root, "parameters", "projectId", NULL), "100011");
 	release_docs(docs, 2);
-	assert_true(addons_project_id_pending(r->content.buf));
 
 	/* the driver: the pinned archive, the awk program, the command that joins them */
 	r = find(&rl, RES_UPLOAD, "/var/lib/kcfg/exascaler/exa-csi-driver-2.3.5.tar.gz");
@@ -824,73 +843,19 @@ struct lookups {
 	int calls;
 };
 
-static int lookup(const char *mount_point, struct strbuf *id, void *data, struct strbuf *err)
+/* The project id command quotes its mount point. */
+static void test_project_id_command(void **state)
 {
-	struct lookups *l = data;
-
-	l->calls++;
-	if (!strcmp(mount_point, "/fast"))
-		strbuf_addstr(id, l->fast);
-	else if (!strcmp(mount_point, "/large"))
-		strbuf_addstr(id, l->large);
-	else {
-		strbuf_addf(err, "no filesystem at '%s'", mount_point);
-		return -1;
-	}
-	return 0;
-}
-
-static void test_project_id_fill(void **state)
-{
-	struct resource_list rl = RESOURCE_LIST_INIT;
-	struct strbuf content = STRBUF_INIT, err = STRBUF_INIT, cmd = STRBUF_INIT;
-	struct lookups l = { "100010\n", "100011", 0 };
-	struct world w;
-	struct ydoc docs[MAX_DOCS];
-
-	world_init(&w, MDX_ADDRESSES);
-	render_all(&w, &rl);
-	strbuf_addbuf(&content, &manifest(&rl, "exascaler/30-storageclasses.yaml")->content);
-	assert_int_equal(addons_project_id_fill(&content, lookup, &l, &err), 0);
-	assert_int_equal(l.calls, 2);
-	assert_false(addons_project_id_pending(content.buf));
-	assert_int_equal(parse_docs(content.buf, docs), 2);
-	assert_str_at(at(docs[0].root, "parameters", "projectId", NULL), "100010");
-	assert_str_at(at(docs[1].root, "parameters", "projectId", NULL), "100011");
-	release_docs(docs, 2);
-
-	/* a value that is not a number leaves the content as it was */
-	strbuf_reset(&content);
-	strbuf_addstr(&content, "a: '@@kcfg-lfs-project-id:/fast@@'\n");
-	l.fast = "lfs: error";
-	assert_int_equal(addons_project_id_fill(&content, lookup, &l, &err), -1);
-	assert_string_equal(err.buf, "the Lustre project id of '/fast' is 'lfs: error', "
-			    "not a number");
-	assert_string_equal(content.buf, "a: '@@kcfg-lfs-project-id:/fast@@'\n");
-	strbuf_reset(&err);
-	l.fast = "12345678901";
-	assert_int_equal(addons_project_id_fill(&content, lookup, &l, &err), -1);
-	strbuf_reset(&err);
-	strbuf_reset(&content);
-	strbuf_addstr(&content, "a: '@@kcfg-lfs-project-id:/nowhere@@'\n");
-	assert_int_equal(addons_project_id_fill(&content, lookup, &l, &err), -1);
-	assert_string_equal(err.buf, "no filesystem at '/nowhere'");
-	strbuf_reset(&err);
-	strbuf_reset(&content);
-	strbuf_addstr(&content, "a: '@@kcfg-lfs-project-id:/fast\nb: 1@@'\n");
-	assert_int_equal(addons_project_id_fill(&content, lookup, &l, &err), -1);
-	assert_string_equal(err.buf, "a Lustre project id placeholder is not closed");
+	struct strbuf cmd = STRBUF_INIT;
 
 	addons_project_id_command(&cmd, "/fast");
-	assert_string_equal(cmd.buf, "lfs project -d '/fast' | awk 'NR == 1 { print $1 }'");
+	assert_string_equal(cmd.buf, "o=$(lfs project -d '/fast') && printf '%s\\n' \"$o\" | "
+			    "awk 'NR == 1 { print $1 }'");
 	strbuf_reset(&cmd);
 	addons_project_id_command(&cmd, "/it's");
-	assert_string_equal(cmd.buf, "lfs project -d '/it'\\''s' | awk 'NR == 1 { print $1 }'");
+	assert_string_equal(cmd.buf, "o=$(lfs project -d '/it'\\''s') && printf '%s\\n' \"$o\" | "
+			    "awk 'NR == 1 { print $1 }'");
 	strbuf_release(&cmd);
-	strbuf_release(&content);
-	strbuf_release(&err);
-	resource_list_release(&rl);
-	world_release(&w);
 }
 
 /* Every download: where from, its cache name, its pin, who needs it. */
@@ -957,7 +922,7 @@ int main(void)
 		cmocka_unit_test(test_addresses_change_only_the_pool),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_chart_oci_repository),
-		cmocka_unit_test(test_project_id_fill),
+		cmocka_unit_test(test_project_id_command),
 		cmocka_unit_test(test_downloads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -131,7 +131,7 @@ static int run(struct fixture *fx, const struct component *c, const char *name)
 {
 	resource_list_release(&fx->rl);
 	strbuf_reset(&fx->err);
-	return c->desired(&fx->ctx, host(fx, name), &fx->rl, &fx->err);
+	return comp_desired(c, &fx->ctx, host(fx, name), &fx->rl, &fx->err);
 }
 
 static const struct resource *find(const struct resource_list *rl, enum resource_kind kind,
@@ -439,7 +439,14 @@ static void test_bastion_resources(void **state)
 	r = must_find(&fx->rl, RES_DIR, "/home/mdxuser/.kube");
 	assert_int_equal(r->mode, 0700);
 	assert_string_equal(r->owner, "mdxuser");
-	/* written once from the controller's admin kubeconfig (a cluster value), as a file */
+	assert_int_equal(component_bastion.phase, COMP_PHASE_HOSTS);
+
+	/* written once from the controller's admin kubeconfig (a cluster value), as a
+	 * file, in the workers phase: the controller runs by then */
+	assert_int_equal(component_bastion_kubeconfig.phase, COMP_PHASE_WORKERS);
+	assert_string_equal(component_bastion_kubeconfig.name, "bastion");
+	assert_int_equal(run(fx, &component_bastion_kubeconfig, "bastion"), 0);
+	assert_int_equal(fx->rl.nr, 1);
 	r = must_find(&fx->rl, RES_FILE, "/home/mdxuser/.kube/config");
 	assert_int_equal(r->mode, 0600);
 	assert_string_equal(r->owner, "mdxuser");
@@ -460,6 +467,8 @@ static void test_bastion_root_user_and_arch(void **state)
 
 	set_str(&fx->s.cluster.ansible_user, "root");
 	assert_int_equal(run(fx, &component_bastion, "bastion"), 0);
+	must_find(&fx->rl, RES_DIR, "/root/.kube");
+	assert_int_equal(run(fx, &component_bastion_kubeconfig, "bastion"), 0);
 	assert_string_equal(must_find(&fx->rl, RES_FILE, "/root/.kube/config")->owner, "root");
 
 	set_str(&f->arch, "aarch64");

@@ -220,7 +220,7 @@ static void test_component(void **state)
 	ctx.settings = &s;
 	ctx.hosts = hosts;
 	ctx.nr_hosts = 2;
-	assert_int_equal(component_extras.desired(&ctx, &hosts[0], &rl, &err), 0);
+	assert_int_equal(comp_desired(&component_extras, &ctx, &hosts[0], &rl, &err), 0);
 	for (size_t i = 0; i < rl.nr; i++) {
 		resource_describe(&rl.items[i], &ids);
 		strbuf_addch(&ids, '\n');
@@ -235,7 +235,7 @@ static void test_component(void **state)
 	resource_list_release(&rl);
 
 	/* c1 is not in group gpu: it gets the first entry only */
-	assert_int_equal(component_extras.desired(&ctx, &hosts[1], &rl, &err), 0);
+	assert_int_equal(comp_desired(&component_extras, &ctx, &hosts[1], &rl, &err), 0);
 	assert_int_equal(rl.nr, 9);
 	assert_string_equal(rl.items[2].path, "/opt/c1");
 	resource_list_release(&rl);

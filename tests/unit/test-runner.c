@@ -514,6 +514,88 @@ static void test_fd_limit_message(void **state)
 	teardown(f);
 }
 
+static int keep_output(struct runner_host *h, size_t step, const struct runner_result *res,
+		       void *data)
+{
+	struct strbuf *out = data;
+
+	strbuf_addbuf(out, &res->out);
+	return runner_step_ok(res);
+}
+
+/*
+ * keep_open: steps added after a run go over the same session (the same
+ * remote shell loop, whose private directory the steps print as $0); a failed host
+ * takes no more steps; runner_close() ends the idle sessions cleanly.
+ */
+static void test_keep_open(void **state)
+{
+	struct fixture *f = setup(2, "local");
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	size_t k;
+
+	f->r.keep_open = 1;
+	k = runner_add_step(f->r.hosts[0], "first", "echo $0", 5000);
+	runner_step_on_done(f->r.hosts[0], k, keep_output, &a);
+	runner_add_step(f->r.hosts[1], "fails", "exit 3", 5000);
+	assert_int_equal(runner_run(&f->r), 1);
+	assert_int_equal(f->r.hosts[0]->state, RUNNER_IDLE);
+	assert_int_equal(f->r.hosts[1]->state, RUNNER_FAILED);
+
+	k = runner_add_step(f->r.hosts[0], "second", "echo $0", 5000);
+	runner_step_on_done(f->r.hosts[0], k, keep_output, &b);
+	assert_int_equal(runner_run(&f->r), 1);	/* the failed one still counts */
+	assert_int_equal(f->r.hosts[0]->state, RUNNER_IDLE);
+	assert_true(a.len > 0);
+	assert_string_equal(a.buf, b.buf);	/* one remote loop for both runs */
+	assert_int_equal(f->steps_seen[0], 0);	/* the steps' own callbacks had them */
+
+	runner_close(&f->r);
+	assert_int_equal(f->r.hosts[0]->state, RUNNER_OK);
+	assert_int_equal(f->r.hosts[0]->sess.state, SESSION_CLOSED);
+	strbuf_release(&a);
+	strbuf_release(&b);
+	teardown(f);
+}
+
+/* A pull streams a file larger than the output cap, checked by sha256. */
+static void test_pull(void **state)
+{
+	struct fixture *f = setup(1, "local");
+	struct capture c[3];
+	char src[128], dest[128], cmd[400];
+	struct stat st;
+
+	snprintf(src, sizeof(src), "%s/remote.bin", f->dir);
+	snprintf(dest, sizeof(dest), "%s/local.bin", f->dir);
+	write_random(src, MAX_REMOTE_OUTPUT + (1u << 20) + 5);
+	memset(c, 0, sizeof(c));
+	f->r.on_step = capture_step;
+	f->r.data = c;
+	runner_add_pull(f->r.hosts[0], "backup", src, dest, 30000);
+	assert_int_equal(runner_run(&f->r), 0);
+	assert_int_equal(c[0].status, 0);
+	snprintf(cmd, sizeof(cmd), "cmp '%s' '%s'", src, dest);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(stat(dest, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(st.st_size, MAX_REMOTE_OUTPUT + (1u << 20) + 5);
+	teardown(f);
+
+	/* a symlink on the host is not followed; nothing is left here */
+	f = setup(1, "local");
+	snprintf(src, sizeof(src), "%s/link", f->dir);
+	snprintf(dest, sizeof(dest), "%s/local.bin", f->dir);
+	assert_int_equal(symlink("/etc/hostname", src), 0);
+	f->r.on_step = NULL;
+	runner_add_pull(f->r.hosts[0], "backup", src, dest, 30000);
+	assert_int_equal(runner_run(&f->r), 1);
+	assert_non_null(strstr(f->r.hosts[0]->errmsg.buf, "is not a regular file"));
+	snprintf(cmd, sizeof(cmd), "test -z \"$(ls -A '%s' | grep -v '^link$')\"", f->dir);
+	assert_int_equal(system(cmd), 0);
+	teardown(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -531,6 +613,8 @@ int main(void)
 		cmocka_unit_test(test_connect_limit),
 		cmocka_unit_test(test_fd_limit_raised),
 		cmocka_unit_test(test_fd_limit_message),
+		cmocka_unit_test(test_keep_open),
+		cmocka_unit_test(test_pull),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, NULL, NULL);

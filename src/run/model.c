@@ -3,12 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
-#include "cli/model.h"
 #include "config/extras.h"
 #include "config/names.h"
 #include "config/roles.h"
 #include "pki/pki.h"
+#include "run/model.h"
 #include "util/diag.h"
 #include "util/fs.h"
 #include "util/state-dir.h"
@@ -20,10 +19,9 @@ void model_request_release(struct model_request *mr)
 	vault_password_source_release(&mr->pw);
 }
 
-int model_parse_vault_option(struct model_request *mr, int c, const char *arg, int *exit_code)
+int model_parse_vault_option(struct model_request *mr, int c, const char *arg, int *bad,
+			     struct strbuf *err)
 {
-	struct strbuf err = STRBUF_INIT;
-
 	switch (c) {
 	case 0x100:
 		mr->vault_path = arg;
@@ -32,11 +30,8 @@ int model_parse_vault_option(struct model_request *mr, int c, const char *arg, i
 		vault_password_source_add_file(&mr->pw, arg);
 		return 1;
 	case 0x102:
-		if (vault_password_source_add_id(&mr->pw, arg, &err) < 0) {
-			cli_error_buf(&err);
-			*exit_code = KCFG_EXIT_USAGE;
-		}
-		strbuf_release(&err);
+		if (vault_password_source_add_id(&mr->pw, arg, err) < 0)
+			*bad = 1;
 		return 1;
 	case 0x103:
 		mr->pw.ask = 1;
@@ -56,28 +51,29 @@ static char *dir_of(const char *path)
 	return xstrndup(path, (size_t)(slash - path));
 }
 
-int model_settings_source(const struct kcfg_opts *opts, int *use_defaults)
+enum model_status model_settings_source(const struct model_inputs *in, int *use_defaults,
+					struct diag_list *dl)
 {
-	int named = opts->config_given || strcmp(opts->config, SETTINGS_FILE) != 0;
+	int named = in->config_given || strcmp(in->config, SETTINGS_FILE) != 0;
 
 	*use_defaults = 0;
-	if (path_exists(opts->config))
-		return KCFG_EXIT_OK;
+	if (path_exists(in->config))
+		return MODEL_OK;
 	if (named) {
-		cli_error("cannot read '%s': no such file", opts->config);
-		cli_hint("check the path given with -c, or write one with 'kcfg init'");
-		return KCFG_EXIT_FAILURE;
+		diag_error(dl, NULL, 0, 0, "check the path given with -c, or write one with "
+			   "'kcfg init'", "cannot read '%s': no such file", in->config);
+		return MODEL_FAILED;
 	}
 	*use_defaults = 1;
-	return KCFG_EXIT_OK;
+	return MODEL_OK;
 }
 
-static int load_settings(struct model *m, const struct kcfg_opts *opts, int use_defaults,
+static int load_settings(struct model *m, const struct model_inputs *in, int use_defaults,
 			 struct diag_list *dl)
 {
 	if (use_defaults)
 		settings_init_defaults(&m->settings);
-	else if (settings_load_file(&m->settings, opts->config, dl) < 0)
+	else if (settings_load_file(&m->settings, in->config, dl) < 0)
 		return -1;
 	m->loaded_settings = 1;
 	return 0;
@@ -131,7 +127,7 @@ static void build_hosts(struct model *m)
 	build_groups(m);
 }
 
-static int load_facts(struct model *m, const char *dir)
+static int load_facts(struct model *m, const char *dir, struct diag_list *dl)
 {
 	struct strbuf err = STRBUF_INIT, missing = STRBUF_INIT;
 	int bad = 0;
@@ -141,9 +137,10 @@ static int load_facts(struct model *m, const char *dir)
 
 		/* the name becomes a file name: it must not lead out of `dir` */
 		if (!fs_name_ok(m->hosts[i].name)) {
-			cli_error("host '%s' cannot have facts in '%s': its name is no file name",
-				  m->hosts[i].name, dir);
-			cli_hint("name the host with letters, digits, '-' and '.' in inventory.ini");
+			diag_error(dl, NULL, 0, 0,
+				   "name the host with letters, digits, '-' and '.' in inventory.ini",
+				   "host '%s' cannot have facts in '%s': its name is no file name",
+				   m->hosts[i].name, dir);
 			bad = 1;
 			continue;
 		}
@@ -151,7 +148,7 @@ static int load_facts(struct model *m, const char *dir)
 		if (!path_exists(path)) {
 			strbuf_addf(&missing, "%s'%s'", missing.len ? ", " : "", m->hosts[i].name);
 		} else if (facts_load_file(path, &m->facts[i], &err) < 0) {
-			cli_error("%s", err.buf);
+			diag_error(dl, NULL, 0, 0, NULL, "%s", err.buf);
 			strbuf_reset(&err);
 			bad = 1;
 		} else {
@@ -161,8 +158,9 @@ static int load_facts(struct model *m, const char *dir)
 		free(path);
 	}
 	if (missing.len) {
-		cli_error("no facts in '%s' for %s", dir, missing.buf);
-		cli_hint("gather them with 'kcfg facts', or write DIR/<host>.json as docs/facts.md describes");
+		diag_error(dl, NULL, 0, 0, "gather them with 'kcfg facts', or write "
+			   "DIR/<host>.json as docs/facts.md describes",
+			   "no facts in '%s' for %s", dir, missing.buf);
 		bad = 1;
 	}
 	strbuf_release(&err);
@@ -170,30 +168,34 @@ static int load_facts(struct model *m, const char *dir)
 	return bad ? -1 : 0;
 }
 
-int model_load_secrets(const char *path, const struct vault_password_source *pw,
-		       struct vault_keyring *kr, struct cluster_secrets *out)
+enum model_status model_load_secrets(const char *path, const struct vault_password_source *pw,
+				     struct vault_keyring *kr, struct cluster_secrets *out,
+				     struct diag_list *dl)
 {
-	struct strbuf err = STRBUF_INIT, data = STRBUF_INIT;
-	struct diag_list dl = DIAG_LIST_INIT;
+	struct strbuf err = STRBUF_INIT, data = STRBUF_INIT, hint = STRBUF_INIT;
 	struct secret plain = SECRET_INIT;
-	int ret = KCFG_EXIT_OK, rc;
+	enum model_status ret = MODEL_OK;
+	size_t errors = dl->errors;
+	int rc;
 
 	if (!path_exists(path)) {
-		cli_error("cannot read vault '%s': %s", path, strerror(ENOENT));
-		cli_hint("create it with 'kcfg init' and encrypt it with 'kcfg vault encrypt %s', "
-			 "or name another with --vault FILE", path);
-		ret = KCFG_EXIT_INVALID;
+		strbuf_addf(&hint, "create it with 'kcfg init' and encrypt it with 'kcfg vault "
+			    "encrypt %s', or name another with --vault FILE", path);
+		diag_error(dl, NULL, 0, 0, hint.buf, "cannot read vault '%s': %s", path,
+			   strerror(ENOENT));
+		ret = MODEL_INVALID;
 		goto out;
 	}
 	/* the password is needed for the PKI keys even when the file is plain */
 	if (vault_password_load(pw, VAULT_PASSWORD_DECRYPT, kr, &err) < 0) {
-		cli_error_buf(&err);
-		ret = KCFG_EXIT_FAILURE;
+		diag_error(dl, NULL, 0, 0, NULL, "%s", err.buf);
+		ret = MODEL_FAILED;
 		goto out;
 	}
 	if (strbuf_read_file(&data, path, VAULT_MAX_FILE) < 0) {
-		cli_error("cannot read vault '%s': %s", path, strerror(errno));
-		ret = KCFG_EXIT_FAILURE;
+		diag_error(dl, NULL, 0, 0, NULL, "cannot read vault '%s': %s", path,
+			   strerror(errno));
+		ret = MODEL_FAILED;
 		goto out;
 	}
 	if (vault_is_encrypted(data.buf, data.len)) {
@@ -201,27 +203,25 @@ int model_load_secrets(const char *path, const struct vault_password_source *pw,
 		rc = vault_decrypt(data.buf, data.len, shown, kr, &plain, NULL, &err);
 		free(shown);
 		if (rc < 0) {
-			cli_error_buf(&err);
-			ret = KCFG_EXIT_FAILURE;
+			diag_error(dl, NULL, 0, 0, NULL, "%s", err.buf);
+			ret = MODEL_FAILED;
 			goto out;
 		}
 		rc = cluster_secrets_parse((const char *)plain.buf, plain.len, path, 1,
-					   kr, out, &dl, &err);
+					   kr, out, dl, &err);
 	} else
-		rc = cluster_secrets_parse(data.buf, data.len, path, 0, kr, out, &dl, &err);
-	if (dl.nr)
-		cli_report_diags(&dl);
+		rc = cluster_secrets_parse(data.buf, data.len, path, 0, kr, out, dl, &err);
 	if (rc < 0) {
+		ret = dl->errors > errors ? MODEL_INVALID : MODEL_FAILED;
 		if (err.len)
-			cli_error_buf(&err);
-		ret = dl.errors ? KCFG_EXIT_INVALID : KCFG_EXIT_FAILURE;
+			diag_error(dl, NULL, 0, 0, NULL, "%s", err.buf);
 	}
 out:
 	secret_release(&plain);
 	secret_wipe(data.buf, data.len);	/* a plain vault.yaml holds secrets too */
 	strbuf_release(&data);
-	diag_release(&dl);
 	strbuf_release(&err);
+	strbuf_release(&hint);
 	return ret;
 }
 
@@ -258,7 +258,7 @@ static char *dns_name_of(const char *address)
 	return name;
 }
 
-static int load_pki(struct model *m)
+static enum model_status load_pki(struct model *m, struct diag_list *dl, struct strbuf *notes)
 {
 	const struct comp_host *reg = comp_first_host(&m->ctx, COMP_ROLE_REGISTRY);
 	const struct settings *s = &m->settings;
@@ -270,11 +270,12 @@ static int load_pki(struct model *m)
 	const struct secret *pw = m->keyring.nr ? &m->keyring.keys[0].password : NULL;
 	struct pki_request req;
 	struct pki_result res;
-	int ret = KCFG_EXIT_FAILURE;
+	enum model_status ret = MODEL_FAILED;
 
 	if (!pw || !pw->len) {
-		cli_error("the registry's CA key is kept encrypted with the vault password, and none was given");
-		cli_hint("give it with --vault-password-file FILE or $KCFG_VAULT_PASSWORD_FILE");
+		diag_error(dl, NULL, 0, 0, "give it with --vault-password-file FILE or "
+			   "$KCFG_VAULT_PASSWORD_FILE", "the registry's CA key is kept encrypted "
+			   "with the vault password, and none was given");
 		goto out;
 	}
 	if (!strcmp(short_name, s->registry.name))
@@ -296,16 +297,16 @@ static int load_pki(struct model *m)
 	req.password = (const char *)pw->buf;
 	req.password_len = pw->len;
 	if (state_dir_check(path.buf, 1, &err) < 0 || pki_ensure(&req, &res, &err) < 0) {
-		cli_error_buf(&err);
+		diag_error(dl, NULL, 0, 0, NULL, "%s", err.buf);
 		goto out;
 	}
 	if (res.ca_created)
-		fprintf(stderr, "note: made a new registry CA in %s\n", path.buf);
+		strbuf_addf(notes, "made a new registry CA in %s\n", path.buf);
 	else if (res.cert_issued)
-		fprintf(stderr, "note: issued a new registry certificate: %s\n", res.reason);
+		strbuf_addf(notes, "issued a new registry certificate: %s\n", res.reason);
 	if (res.keys_upgraded)
-		fprintf(stderr, "note: re-encrypted %d key%s in %s with a stronger KDF\n",
-			res.keys_upgraded, res.keys_upgraded == 1 ? "" : "s", path.buf);
+		strbuf_addf(notes, "re-encrypted %d key%s in %s with a stronger KDF\n",
+			    res.keys_upgraded, res.keys_upgraded == 1 ? "" : "s", path.buf);
 	pki_result_release(&res);
 
 	strbuf_reset(&err);
@@ -321,7 +322,7 @@ static int load_pki(struct model *m)
 	{
 		struct strbuf pem = STRBUF_INIT;
 		if (pki_read_key_pem(key.buf, req.password, req.password_len, &pem, &err) < 0) {
-			cli_error_buf(&err);
+			diag_error(dl, NULL, 0, 0, NULL, "%s", err.buf);
 			strbuf_release(&pem);
 			goto out;
 		}
@@ -332,10 +333,10 @@ static int load_pki(struct model *m)
 	m->ctx.registry_ca_pem = m->ca_pem.buf;
 	m->ctx.registry_cert_pem = m->cert_pem.buf;
 	m->ctx.registry_key_pem = (const char *)m->key_pem.buf;
-	ret = KCFG_EXIT_OK;
+	ret = MODEL_OK;
 	goto out;
 io:
-	cli_error("cannot read '%s': %s", key.buf, strerror(errno));
+	diag_error(dl, NULL, 0, 0, NULL, "cannot read '%s': %s", key.buf, strerror(errno));
 out:
 	free(short_name);
 	free(reg_name);
@@ -356,22 +357,27 @@ char *model_state_subdir(const struct model *m, const char *sub, struct strbuf *
 	return path;
 }
 
-int model_lock_state(const char *dir, const struct kcfg_opts *opts, struct state_lock *lk)
+int model_lock_state(const char *dir, const struct model_inputs *in, struct state_lock *lk,
+		     struct diag_list *dl)
 {
 	struct strbuf err = STRBUF_INIT;
-	int rc = state_lock_take(lk, dir, opts->command, 0, &err);
+	int rc = state_lock_take(lk, dir, in->command, 0, &err);
 
-	if (rc == STATE_LOCK_BUSY && opts->wait_lock) {
-		fprintf(stderr, "waiting: %s\n", err.buf);
+	if (rc == STATE_LOCK_BUSY && in->wait_lock) {
+		if (in->waiting)
+			in->waiting(err.buf);
 		strbuf_reset(&err);
-		rc = state_lock_take(lk, dir, opts->command, 1, &err);
+		rc = state_lock_take(lk, dir, in->command, 1, &err);
 	}
 	if (rc == STATE_LOCK_BUSY) {
-		cli_error("%s", err.buf);
-		cli_hint("wait for it to finish, or give 'kcfg --wait-lock %s ...' to wait for it",
-			 opts->command);
+		struct strbuf hint = STRBUF_INIT;
+
+		strbuf_addf(&hint, "wait for it to finish, or give 'kcfg --wait-lock %s ...' "
+			    "to wait for it", in->command);
+		diag_error(dl, NULL, 0, 0, hint.buf, "%s", err.buf);
+		strbuf_release(&hint);
 	} else if (rc < 0)
-		cli_error_buf(&err);
+		diag_error(dl, NULL, 0, 0, NULL, "%s", err.buf);
 	strbuf_release(&err);
 	return rc ? -1 : 0;
 }
@@ -380,66 +386,68 @@ int model_lock_state(const char *dir, const struct kcfg_opts *opts, struct state
  * One kcfg at a time changes the state directory: two first renders at
  * once would each make a CA and keep a mix of the two.
  */
-static int lock_state(struct model *m, const struct kcfg_opts *opts, unsigned need)
+static int lock_state(struct model *m, const struct model_inputs *in, unsigned need,
+		      struct diag_list *dl)
 {
 	struct strbuf err = STRBUF_INIT;
 	int rc = state_dir_check(m->state_dir, !(need & MODEL_READ_ONLY), &err);
 
 	if (rc < 0)
-		cli_error_buf(&err);
+		diag_error(dl, NULL, 0, 0, NULL, "%s", err.buf);
 	strbuf_release(&err);
 	if (rc < 0)
 		return -1;
 	/* reading needs no lock, and a missing directory has nothing to read */
 	if (need & MODEL_READ_ONLY)
 		return 0;
-	return model_lock_state(m->state_dir, opts, &m->lock);
+	return model_lock_state(m->state_dir, in, &m->lock, dl);
 }
 
-int model_load(struct model *m, const struct kcfg_opts *opts, const struct model_request *mr)
+enum model_status model_load(struct model *m, const struct model_inputs *in,
+			     const struct model_request *mr, struct diag_list *dl,
+			     struct strbuf *notes)
 {
-	struct diag_list dl = DIAG_LIST_INIT;
 	struct strbuf err = STRBUF_INIT;
 	struct model_opts checks;
-	int ret = KCFG_EXIT_OK, rc, use_defaults;
+	enum model_status ret = MODEL_OK;
+	int rc, use_defaults;
 
 	memset(m, 0, sizeof(*m));
 	m->lock.fd = -1;
 	strbuf_init(&m->ca_pem, 0);
 	strbuf_init(&m->cert_pem, 0);
 	secret_init(&m->key_pem);
-	inventory_init(&m->inv, opts->inventory);
+	inventory_init(&m->inv, in->inventory);
 	m->state_dir = mr->state_dir ? xstrdup(mr->state_dir)
-				     : model_state_dir(opts->inventory);
+				     : model_state_dir(in->inventory);
 	m->cache_dir = xstrfmt("%s/cache", m->state_dir);
 
-	ret = model_settings_source(opts, &use_defaults);
-	if (ret != KCFG_EXIT_OK)
+	ret = model_settings_source(in, &use_defaults, dl);
+	if (ret != MODEL_OK)
 		goto out;
 	/* every problem of every file, in one report */
-	rc = inventory_load(&m->inv, opts->inventory, &dl, &err);
+	rc = inventory_load(&m->inv, in->inventory, dl, &err);
 	if (rc < 0) {
-		cli_error_buf(&err);
-		if (!path_exists(opts->inventory))
-			cli_hint("write one with 'kcfg init', or name it with -i FILE");
-		ret = KCFG_EXIT_INVALID;
+		diag_error(dl, NULL, 0, 0, path_exists(in->inventory) ? NULL :
+			   "write one with 'kcfg init', or name it with -i FILE", "%s", err.buf);
+		ret = MODEL_INVALID;
 		goto out;
 	}
 	m->loaded_inventory = !rc;
-	rc = load_settings(m, opts, use_defaults, &dl);
+	rc = load_settings(m, in, use_defaults, dl);
 	if (m->loaded_inventory && m->loaded_settings) {
 		memset(&checks, 0, sizeof(checks));
 		checks.rdma_enabled = m->settings.cluster.rdma;
-		model_check(&m->inv, &checks, &dl);
+		model_check(&m->inv, &checks, dl);
 		extras_check_groups(&m->settings.extras, m->settings.file ? m->settings.file
-					    : opts->config, &m->inv, &dl);
+					    : in->config, &m->inv, dl);
 	}
-	if (dl.nr && cli_report_diags(&dl) != KCFG_EXIT_OK) {
-		ret = KCFG_EXIT_INVALID;
+	if (dl->errors) {
+		ret = MODEL_INVALID;
 		goto out;
 	}
-	if (lock_state(m, opts, mr->need) != 0) {
-		ret = KCFG_EXIT_FAILURE;
+	if (lock_state(m, in, mr->need, dl) != 0) {
+		ret = MODEL_FAILED;
 		goto out;
 	}
 	build_hosts(m);
@@ -452,26 +460,25 @@ int model_load(struct model *m, const struct kcfg_opts *opts, const struct model
 		/* by default where `kcfg facts` caches them */
 		char *dir = mr->facts_dir ? xstrdup(mr->facts_dir)
 					  : xstrfmt("%s/facts", m->state_dir);
-		rc = load_facts(m, dir);
+		rc = load_facts(m, dir, dl);
 		free(dir);
 		if (rc < 0) {
-			ret = KCFG_EXIT_INVALID;
+			ret = MODEL_INVALID;
 			goto out;
 		}
 	}
 	if (mr->need & MODEL_SECRETS) {
 		m->vault_path = mr->vault_path ? xstrdup(mr->vault_path)
-					       : model_default_vault_path(opts->inventory);
-		ret = model_load_secrets(m->vault_path, &mr->pw, &m->keyring, &m->secrets);
-		if (ret != KCFG_EXIT_OK)
+					       : model_default_vault_path(in->inventory);
+		ret = model_load_secrets(m->vault_path, &mr->pw, &m->keyring, &m->secrets, dl);
+		if (ret != MODEL_OK)
 			goto out;
 		m->ctx.secrets = &m->secrets;
 		m->ctx.vault_file = m->vault_path;
 	}
 	if (mr->need & MODEL_PKI)
-		ret = load_pki(m);
+		ret = load_pki(m, dl, notes);
 out:
-	diag_release(&dl);
 	strbuf_release(&err);
 	return ret;
 }

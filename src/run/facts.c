@@ -11,12 +11,12 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "cli/cli.h"
-#include "cli/model.h"
-#include "cli/run.h"
 #include "engine/facts.h"
 #include "engine/probe.h"
+#include "run/model.h"
+#include "run/run.h"
 #include "util/fs.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -90,7 +90,7 @@ static int on_facts(struct runner_host *rh, size_t step, const struct runner_res
 	struct facts f;
 	char *dir = NULL, *path, *name;
 
-	h->busy_us += res->duration_us;
+	h->ph[run->phase].busy_us += res->duration_us;
 	if (runner_step_ok(res) < 0)
 		return -1;
 	if (facts_from_probe(res->out.buf, res->out.len, h->name, &f, &err) < 0) {
@@ -119,44 +119,58 @@ static int on_facts(struct runner_host *rh, size_t step, const struct runner_res
 	return 0;
 }
 
-int run_gather_facts(struct run *run, int always)
+static int start(struct run *run, struct run_host *h, int always)
 {
-	struct runner r;
-	size_t wanted = 0;
+	struct runner_host *rh;
+	size_t k;
 
-	if (!always)
-		run_load_cached_facts(run);
-	run_runner_init(run, &r, on_facts);
+	if (!always && run->m->have_facts[h->index])
+		return 1;
+	rh = run_session(run, h);
+	k = runner_add_step(rh, "facts", facts_probe_script, FACTS_TIMEOUT_MS);
+	runner_step_on_done(rh, k, on_facts, run);
+	return 0;
+}
+
+static int start_when_stale(struct run *run, const struct run_phase *ph, size_t phase,
+			    struct run_host *h)
+{
+	return start(run, h, 0);
+}
+
+static int start_always(struct run *run, const struct run_phase *ph, size_t phase,
+			struct run_host *h)
+{
+	return start(run, h, 1);
+}
+
+const struct run_action run_facts_action = { start_when_stale, NULL };
+const struct run_action run_facts_always_action = { start_always, NULL };
+
+void run_facts_json(const struct run *run, struct strbuf *out)
+{
+	struct strbuf one = STRBUF_INIT;
+	int first = 1;
+
+	strbuf_addstr(out, "{");
 	for (size_t i = 0; i < run->nr; i++) {
-		struct run_host *h = &run->hosts[i];
-		struct runner_host *rh;
+		const struct run_host *h = &run->hosts[i];
 
-		if (h->state != RUN_WAITING || (!always && run->m->have_facts[i]))
+		if (h->state == RUN_SKIPPED || h->state == RUN_FAILED || !run->m->have_facts[i])
 			continue;
-		rh = runner_add_host(&r, &h->t);
-		rh->data = h;
-		runner_add_step(rh, "facts", facts_probe_script, FACTS_TIMEOUT_MS);
-		wanted++;
+		strbuf_reset(&one);
+		facts_to_json(&run->m->facts[i], &one);
+		strbuf_rtrim(&one);
+		strbuf_addstr(out, first ? "\n  " : ",\n  ");
+		json_quote(out, h->name, strlen(h->name));
+		strbuf_addstr(out, ": ");
+		for (const char *p = one.buf; *p; p++) {
+			strbuf_addch(out, *p);
+			if (*p == '\n')
+				strbuf_addstr(out, "  ");
+		}
+		first = 0;
 	}
-	if (wanted) {
-		if (run->tty && !always)
-			fprintf(stderr, "gathering facts from %zu host%s...\n", wanted,
-				wanted == 1 ? "" : "s");
-		runner_run(&r);
-	}
-	for (size_t i = 0; i < r.nr; i++) {
-		struct runner_host *rh = r.hosts[i];
-		struct run_host *h = rh->data;
-
-		h->busy_us += rh->connect_us;
-		if (rh->state == RUNNER_OK)
-			continue;
-		h->state = RUN_FAILED;
-		h->cancelled = rh->state == RUNNER_CANCELLED;
-		strbuf_addbuf(&h->error, &rh->errmsg);
-		strbuf_addbuf(&h->hint, &rh->hint);
-		log_msg(LOG_ERROR, "%s", rh->errmsg.buf);
-	}
-	runner_release(&r);
-	return runner_interrupted() ? -1 : 0;
+	strbuf_addstr(out, first ? "}\n" : "\n}\n");
+	strbuf_release(&one);
 }

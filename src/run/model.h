@@ -1,5 +1,5 @@
-#ifndef KCFG_CLI_MODEL_H
-#define KCFG_CLI_MODEL_H
+#ifndef KCFG_RUN_MODEL_H
+#define KCFG_RUN_MODEL_H
 
 #include <stddef.h>
 
@@ -15,15 +15,35 @@
 #include "vault/secrets.h"
 #include "vault/vault.h"
 
-struct kcfg_opts;
+struct diag_list;
 
 /*
  * The cluster model every command that works on the cluster loads:
  * inventory.ini + cluster.yaml (+ vault.yaml, facts, the PKI when asked),
  * checked together so that every problem in every file is reported in
- * one go. Commands fill a model_opts from their options and call
- * model_load(); it prints what is wrong and returns an exit code.
+ * one go. Commands fill a model_request from their options and call
+ * model_load(); it never prints: every problem goes into a diag_list
+ * (with file:line:col where it has one, and a hint), and what it did
+ * that the user should know (a new CA) into `notes`.
  */
+
+/* How model_load() ended; cli/ turns these into exit codes. */
+enum model_status {
+	MODEL_OK = 0,
+	MODEL_INVALID,		/* the input files are wrong (diagnostics say where) */
+	MODEL_FAILED,		/* something else: a file that cannot be read, a password */
+};
+
+/* Where the inputs are: the global options -i and -c. */
+struct model_inputs {
+	const char *inventory;	/* default "inventory.ini" */
+	const char *config;	/* default "cluster.yaml" */
+	int config_given;	/* -c (or $KCFG_CONFIG) named it: it must exist */
+	const char *command;	/* the command's name, for the lock's holder message */
+	int wait_lock;		/* --wait-lock: wait for another kcfg's lock on .kcfg */
+	/* called once before waiting for the lock, with who holds it */
+	void (*waiting)(const char *why);
+};
 enum model_need {
 	MODEL_SECRETS = 1 << 0,	/* vault.yaml decrypted into secrets */
 	MODEL_FACTS = 1 << 1,	/* facts for every host, from facts_dir */
@@ -68,18 +88,19 @@ struct model {
 
 /*
  * Reads vault.yaml at `path` (encrypted whole, inline !vault values, or
- * plain) into `out`, loading the passwords `pw` names into `kr`. Prints
- * what is wrong; returns an exit code.
+ * plain) into `out`, loading the passwords `pw` names into `kr`. What is
+ * wrong goes into `dl`.
  */
-int model_load_secrets(const char *path, const struct vault_password_source *pw,
-		       struct vault_keyring *kr, struct cluster_secrets *out);
+enum model_status model_load_secrets(const char *path, const struct vault_password_source *pw,
+				     struct vault_keyring *kr, struct cluster_secrets *out,
+				     struct diag_list *dl);
 /*
  * Where the settings come from: cluster.yaml from -c or $KCFG_CONFIG
  * (which must exist), else ./cluster.yaml, else the defaults
- * (*use_defaults = 1). A named file that is missing is reported;
- * returns KCFG_EXIT_OK or KCFG_EXIT_FAILURE.
+ * (*use_defaults = 1). A named file that is missing goes into `dl`.
  */
-int model_settings_source(const struct kcfg_opts *opts, int *use_defaults);
+enum model_status model_settings_source(const struct model_inputs *in, int *use_defaults,
+					struct diag_list *dl);
 /* The state directory .kcfg beside the inventory (malloc'ed). */
 char *model_state_dir(const char *inventory);
 /* vault.yaml beside the inventory (malloc'ed). */
@@ -87,12 +108,15 @@ char *model_default_vault_path(const char *inventory);
 
 void model_request_release(struct model_request *mo);
 /*
- * Loads and checks; prints diagnostics. Unless MODEL_READ_ONLY, checks
- * the state directory (state-dir.h), makes it when missing and takes
- * its lock, waiting when opts->wait_lock. Returns KCFG_EXIT_OK or
- * another exit code; model_release() the model either way.
+ * Loads and checks. Every problem goes into `dl`, things worth saying
+ * (a new registry CA) into `notes`, one per line. Unless MODEL_READ_ONLY,
+ * checks the state directory (state-dir.h), makes it when missing and
+ * takes its lock, waiting when in->wait_lock. model_release() the model
+ * either way.
  */
-int model_load(struct model *m, const struct kcfg_opts *opts, const struct model_request *mo);
+enum model_status model_load(struct model *m, const struct model_inputs *in,
+			     const struct model_request *mo, struct diag_list *dl,
+			     struct strbuf *notes);
 void model_release(struct model *m);
 
 /*
@@ -103,13 +127,19 @@ void model_release(struct model *m);
 char *model_state_subdir(const struct model *m, const char *sub, struct strbuf *err);
 
 /*
- * Takes the lock of the state directory `dir` for the command in `opts`,
- * waiting when opts->wait_lock; prints who holds it otherwise. 0 or -1.
+ * Takes the lock of the state directory `dir` for in->command, waiting
+ * (after in->waiting) when in->wait_lock; who holds it goes into `dl`
+ * otherwise. 0 or -1.
  */
-int model_lock_state(const char *dir, const struct kcfg_opts *opts, struct state_lock *lk);
+int model_lock_state(const char *dir, const struct model_inputs *in, struct state_lock *lk,
+		     struct diag_list *dl);
 
-/* Options every model command shares: the vault ones. Returns 1 when `c` was one. */
-int model_parse_vault_option(struct model_request *mo, int c, const char *arg, int *exit_code);
+/*
+ * Options every model command shares: the vault ones. Returns 1 when `c`
+ * was one; a bad value goes into `err` (and *bad is set).
+ */
+int model_parse_vault_option(struct model_request *mo, int c, const char *arg, int *bad,
+			     struct strbuf *err);
 #define MODEL_VAULT_LONGOPTS \
 	{ "vault", required_argument, NULL, 0x100 }, \
 	{ "vault-password-file", required_argument, NULL, 0x101 }, \
@@ -117,11 +147,4 @@ int model_parse_vault_option(struct model_request *mo, int c, const char *arg, i
 	{ "vault-id", required_argument, NULL, 0x102 }, \
 	{ "ask-vault-password", no_argument, NULL, 0x103 }, \
 	{ "ask-vault-pass", no_argument, NULL, 0x103 }
-#define MODEL_VAULT_HELP \
-	"  --vault FILE           the vault (default: vault.yaml beside the inventory)\n" \
-	"  --vault-password-file FILE, --vault-id [LABEL@]SOURCE, --ask-vault-password\n" \
-	"                         where the vault password comes from, as with ansible-vault;\n" \
-	"                         else $KCFG_VAULT_PASSWORD_FILE or $ANSIBLE_VAULT_PASSWORD_FILE,\n" \
-	"                         else a prompt on the terminal\n"
-
 #endif

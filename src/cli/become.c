@@ -13,27 +13,14 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/run.h"
+#include "cli/setup.h"
 #include "vault/password.h"
 #include "vault/secret.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-int run_parse_become_option(struct run_opts *ro, int c, const char *arg)
-{
-	switch (c) {
-	case 'K':
-		ro->ask_become = 1;
-		return 1;
-	case RUN_OPT_BECOME_FILE:
-		ro->become_password_file = arg;
-		return 1;
-	}
-	return 0;
-}
-
-int run_read_become_password(const char *file, int ask, struct secret *out)
+int cli_read_become_password(const char *file, int ask, struct secret *out)
 {
 	secret_release(out);
 	if (file) {
@@ -75,22 +62,4 @@ int run_read_become_password(const char *file, int ask, struct secret *out)
 	if ((file || ask) && !out->buf)
 		secret_add(out, "", 0);
 	return 0;
-}
-
-int run_setup_become(struct run *run)
-{
-	const struct run_opts *ro = run->opts;
-
-	if (!ro->ask_become && !ro->become_password_file)
-		return KCFG_EXIT_OK;
-	if (run_read_become_password(ro->become_password_file, ro->ask_become,
-				     &run->given_become_password) < 0)
-		return KCFG_EXIT_FAILURE;
-	for (size_t i = 0; i < run->nr; i++) {
-		struct run_host *h = &run->hosts[i];
-
-		if (h->t.become && !h->t.become_password)
-			h->t.become_password = (const char *)run->given_become_password.buf;
-	}
-	return KCFG_EXIT_OK;
 }

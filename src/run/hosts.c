@@ -4,15 +4,16 @@
  * when the user is not root, its password from the vault), and which of
  * them --limit picks.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
-#include "cli/model.h"
-#include "cli/run.h"
 #include "components/component.h"
+#include "run/model.h"
+#include "run/run.h"
+#include "util/log.h"
 #include "util/strvec.h"
 #include "util/suggest.h"
 #include "util/xalloc.h"
@@ -41,8 +42,7 @@ void run_init(struct run *run, struct model *m, const struct run_opts *opts)
 	run->opts = opts;
 	run->nr = m->nr_hosts;
 	run->hosts = xcalloc(run->nr ? run->nr : 1, sizeof(*run->hosts));
-	run->tty = isatty(2);
-	strbuf_init(&run->project_id_why, 0);
+	strvec_init(&run->misses);
 	for (size_t i = 0; i < run->nr; i++) {
 		struct run_host *h = &run->hosts[i];
 		const struct role_host *rh = &m->role_hosts.h[i];
@@ -66,28 +66,101 @@ void run_init(struct run *run, struct model *m, const struct run_opts *opts)
 	}
 }
 
+static void host_phase_release(struct host_phase *hp)
+{
+	resource_list_release(&hp->rl);
+	observed_release(&hp->obs);
+	host_plan_release(&hp->plan);
+	apply_steps_release(&hp->steps);
+	strvec_clear(&hp->needs);
+	diag_release(&hp->found);
+	strbuf_release(&hp->error);
+	strbuf_release(&hp->hint);
+}
+
 void run_release(struct run *run)
 {
+	if (run->runner_ready)
+		runner_release(&run->runner);
+	if (run->nr_phases)
+		log_close();	/* run_phases() opened it */
 	for (size_t i = 0; i < run->nr; i++) {
 		struct run_host *h = &run->hosts[i];
 
-		resource_list_release(&h->rl);
-		observed_release(&h->obs);
-		host_plan_release(&h->plan);
-		apply_steps_release(&h->steps);
+		for (size_t p = 0; h->ph && p < run->nr_phases; p++)
+			host_phase_release(&h->ph[p]);
+		free(h->ph);
 		strbuf_release(&h->error);
 		strbuf_release(&h->hint);
 	}
+	for (size_t p = 0; run->barriers && p < run->nr_phases; p++)
+		strbuf_release(&run->barriers[p].why);
+	free(run->barriers);
 	free(run->hosts);
-	strbuf_release(&run->project_id_why);
+	run_values_release(&run->values);
+	strvec_clear(&run->misses);
 	secret_release(&run->given_become_password);
 	memset(run, 0, sizeof(*run));
 }
 
-static void unknown_name(const struct run *run, const char *name, const char *what)
+struct runner_host *run_session(struct run *run, struct run_host *h)
+{
+	if (!run->runner_ready) {
+		runner_init(&run->runner, run->opts->local ? &transport_local : &transport_ssh);
+		run->runner.forks = run->opts->forks;
+		run->runner.fail_fast = run->opts->fail_fast;
+		run->runner.keep_open = 1;
+		run->runner_ready = 1;
+	}
+	if (!h->rh) {
+		h->rh = runner_add_host(&run->runner, &h->t);
+		h->rh->data = h;
+	}
+	return h->rh;
+}
+
+void run_close_sessions(struct run *run)
+{
+	if (run->runner_ready)
+		runner_close(&run->runner);
+}
+
+void run_host_fail(struct run_host *h, const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+
+	h->state = RUN_FAILED;
+	if (h->error.len)
+		return;
+	va_start(ap, fmt);
+	strbuf_vaddf(&h->error, fmt, ap);
+	va_end(ap);
+	if (hint)
+		strbuf_addstr(&h->hint, hint);
+}
+
+void run_phase_fail(struct run_host *h, size_t p, const char *hint, const char *fmt, ...)
+{
+	struct host_phase *hp = &h->ph[p];
+	va_list ap;
+
+	hp->state = HP_FAILED;
+	if (!hp->error.len) {
+		va_start(ap, fmt);
+		strbuf_vaddf(&hp->error, fmt, ap);
+		va_end(ap);
+		if (hint)
+			strbuf_addstr(&hp->hint, hint);
+	}
+	run_host_fail(h, hp->hint.len ? hp->hint.buf : NULL, "%s", hp->error.buf);
+}
+
+static void unknown_name(const struct run *run, const char *name, const char *what,
+			 struct diag_list *dl)
 {
 	const struct inventory *inv = &run->m->inv;
 	const char **names = xcalloc(inv->nr_groups + run->nr + 1, sizeof(*names));
+	struct strbuf hint = STRBUF_INIT;
 	size_t nr = 0;
 	const char *near;
 
@@ -95,12 +168,14 @@ static void unknown_name(const struct run *run, const char *name, const char *wh
 		names[nr++] = inv->group[g].name;
 	for (size_t i = 0; i < run->nr; i++)
 		names[nr++] = run->hosts[i].name;
-	cli_error("%s '%s' is no host or group of %s", what, name, inv->file);
 	near = suggest_nearest(name, names, nr);
 	if (near)
-		cli_hint("did you mean '%s'?", near);
+		strbuf_addf(&hint, "did you mean '%s'?", near);
 	else
-		cli_hint("'kcfg inventory --graph' shows the hosts and groups");
+		strbuf_addstr(&hint, "'kcfg inventory --graph' shows the hosts and groups");
+	diag_error(dl, NULL, 0, 0, hint.buf, "%s '%s' is no host or group of %s", what, name,
+		   inv->file);
+	strbuf_release(&hint);
 	free(names);
 }
 
@@ -120,10 +195,11 @@ static int pick_one(struct run *run, const char *name)
 	return found || g >= 0 ? 0 : -1;
 }
 
-int run_pick(struct run *run, const char *limit, char **names, size_t nr_names)
+int run_pick(struct run *run, const char *limit, char **names, size_t nr_names,
+	     struct diag_list *dl)
 {
 	struct strbuf word = STRBUF_INIT;
-	int ret = KCFG_EXIT_OK;
+	int ret = 0;
 
 	if (names && nr_names) {
 		for (size_t i = 0; i < nr_names; i++) {
@@ -132,8 +208,8 @@ int run_pick(struct run *run, const char *limit, char **names, size_t nr_names)
 			for (k = 0; k < run->nr && strcmp(run->hosts[k].name, names[i]); k++)
 				;
 			if (k == run->nr) {
-				unknown_name(run, names[i], "host");
-				ret = KCFG_EXIT_USAGE;
+				unknown_name(run, names[i], "host", dl);
+				ret = -1;
 				continue;
 			}
 			run->hosts[k].state = RUN_WAITING;
@@ -145,8 +221,8 @@ int run_pick(struct run *run, const char *limit, char **names, size_t nr_names)
 				continue;
 			}
 			if (word.len && pick_one(run, word.buf) < 0) {
-				unknown_name(run, word.buf, "--limit names");
-				ret = KCFG_EXIT_USAGE;
+				unknown_name(run, word.buf, "--limit names", dl);
+				ret = -1;
 			}
 			strbuf_reset(&word);
 			if (!*p)
@@ -157,16 +233,17 @@ int run_pick(struct run *run, const char *limit, char **names, size_t nr_names)
 			run->hosts[i].state = RUN_WAITING;
 	}
 	strbuf_release(&word);
-	if (ret == KCFG_EXIT_OK) {
+	if (!ret) {
 		size_t picked = 0;
 		for (size_t i = 0; i < run->nr; i++)
 			picked += run->hosts[i].state == RUN_WAITING;
 		if (!picked) {
-			cli_error("no hosts to work on%s%s%s", limit ? ": --limit '" : "",
-				  limit ? limit : "", limit ? "' picks none" : "");
-			cli_hint("the inventory's hosts with a role (bastion_host, registry, "
-				 "kube_master, kube_node, kube_gpu) are the ones kcfg manages");
-			ret = KCFG_EXIT_USAGE;
+			diag_error(dl, NULL, 0, 0, "the inventory's hosts with a role (bastion_host, "
+				   "registry, kube_master, kube_node, kube_gpu) are the ones kcfg "
+				   "manages", "no hosts to work on%s%s%s",
+				   limit ? ": --limit '" : "", limit ? limit : "",
+				   limit ? "' picks none" : "");
+			ret = -1;
 		}
 	}
 	return ret;
@@ -187,10 +264,10 @@ int run_component_wanted(const char *list, const char *name)
 	return 0;
 }
 
-int run_check_components(const char *list)
+int run_check_components(const char *list, struct diag_list *dl)
 {
 	const char **names = xcalloc(nr_components + 1, sizeof(*names));
-	int ret = KCFG_EXIT_OK;
+	int ret = 0;
 
 	for (size_t i = 0; i < nr_components; i++)
 		names[i] = components[i]->name;
@@ -200,12 +277,15 @@ int run_check_components(const char *list)
 
 		if (!component_find(one)) {
 			const char *near = suggest_nearest(one, names, nr_components);
-			cli_error("no component '%s'", one);
+			struct strbuf hint = STRBUF_INIT;
+
 			if (near)
-				cli_hint("did you mean '%s'?", near);
+				strbuf_addf(&hint, "did you mean '%s'?", near);
 			else
-				cli_hint("'kcfg help apply' lists the components");
-			ret = KCFG_EXIT_USAGE;
+				strbuf_addstr(&hint, "'kcfg help apply' lists the components");
+			diag_error(dl, NULL, 0, 0, hint.buf, "no component '%s'", one);
+			strbuf_release(&hint);
+			ret = -1;
 		}
 		free(one);
 		p += len + (p[len] == ',');
@@ -220,13 +300,4 @@ struct run_host *run_first_host(struct run *run, unsigned roles)
 		if (run->m->hosts[i].roles & roles)
 			return &run->hosts[i];
 	return NULL;
-}
-
-void run_runner_init(struct run *run, struct runner *r, runner_step_fn fn)
-{
-	runner_init(r, run->opts->local ? &transport_local : &transport_ssh);
-	r->forks = run->opts->forks;
-	r->fail_fast = run->opts->fail_fast;
-	r->on_step = fn;
-	r->data = run;
 }

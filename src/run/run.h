@@ -1,0 +1,367 @@
+#ifndef KCFG_RUN_H
+#define KCFG_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "components/component.h"
+#include "engine/apply.h"
+#include "engine/diff.h"
+#include "engine/observe.h"
+#include "engine/resource.h"
+#include "transport/runner.h"
+#include "util/diag.h"
+#include "util/strbuf.h"
+#include "util/strvec.h"
+#include "vault/secret.h"
+
+struct model;
+
+/*
+ * The run engine (docs/engine.md): every command that works on hosts is
+ * an ordered list of phases driven by run_phases() over ONE ssh session
+ * per host for the whole run. A phase names which hosts (roles, the
+ * run's --limit), how many at once (all, a batch of N or N %, one at a
+ * time), what to do on each (gather facts, converge the components of
+ * one comp_phase: observe, diff, apply; or an action of its own) and an
+ * optional barrier (a condition polled on one host until it holds or
+ * its time runs out). Values only a host can tell (a join token, a
+ * Lustre project id: components/cluster-values.h) are read when a phase
+ * first needs them, over the session of the host that has them.
+ *
+ * Nothing here prints: results stay in struct run (per host and phase)
+ * for cli/ to report, progress reaches cli/ through run_events, and
+ * what the user must fix goes into diagnostics with a hint.
+ */
+
+/* How many hosts a phase works on at once; n == 0: all (within --forks). */
+struct run_batch {
+	unsigned n;
+	int percent;		/* n is a percentage of the phase's hosts */
+};
+
+struct run_opts {
+	int apply;			/* 0: plan only: observe and diff, change nothing */
+	const char *limit;		/* --limit HOSTS/GROUPS, or NULL */
+	const char *components;		/* --component A[,B...], or NULL: every one */
+	unsigned forks;			/* sessions working at once (0: all) */
+	int fail_fast;
+	unsigned timeout_s;		/* per step */
+	unsigned wait_timeout_s;	/* barriers; 0: each barrier's own */
+	struct run_batch batch;		/* --batch: converge phases in batches */
+	long facts_max_age;		/* seconds; older cached facts are gathered again */
+	const char *command;		/* "plan", "apply", ...: the log file's name */
+	int local;			/* /bin/sh here instead of ssh (tests) */
+};
+
+enum run_host_state {
+	RUN_SKIPPED,	/* not picked by --limit */
+	RUN_WAITING,	/* picked; nothing running on it now */
+	RUN_BUSY,	/* a step of the current phase runs there */
+	RUN_FAILED,	/* a phase failed there: later phases skip it */
+};
+
+/* One host's part in one phase. */
+enum host_phase_state {
+	HP_NONE,	/* not in this phase (its roles, --limit, nothing to do) */
+	HP_WAITING,	/* in it, not started (a later batch, or the phase to come) */
+	HP_OBSERVING,
+	HP_WAITING_VALUE,	/* planned; its changes wait for a cluster value */
+	HP_APPLYING,
+	HP_DONE,	/* planned (plan) or applied (apply) */
+	HP_FAILED,
+	HP_CANCELLED,	/* not started or stopped: a signal, --fail-fast, a failed batch */
+};
+
+struct host_phase {
+	enum host_phase_state state;
+	struct resource_list rl;
+	struct observed obs;
+	struct host_plan plan;
+	struct apply_steps steps;
+	size_t first_step;		/* the runner step of steps.v[0] */
+	size_t steps_done;
+	int planned;			/* observe and diff succeeded */
+	struct strvec needs;		/* cluster values its changes need */
+	struct diag_list found;		/* preflight and verify: what the checks found */
+	struct strbuf error, hint;	/* HP_FAILED / HP_CANCELLED: why */
+	uint64_t busy_us;
+};
+
+struct run_host {
+	const char *name;		/* borrowed from the model */
+	size_t index;			/* in the model's hosts */
+	struct session_target t;
+	char port[8];
+	enum run_host_state state;
+	struct runner_host *rh;		/* its session for the whole run, once used */
+	struct host_phase *ph;		/* one per phase of the run */
+	struct strbuf error, hint;	/* the first failure, for the summary */
+	int cancelled;
+	uint64_t busy_us;		/* connect + step time */
+	int shown;			/* for cli/: what the plain progress printed last */
+};
+
+struct run;
+struct run_phase;
+
+/*
+ * A phase's own per-host action (facts, drain, backup, reset, ...):
+ * start() queues the host's steps on its session (run_session(), then
+ * runner_add_step() and runner_step_on_done() with the host as data);
+ * the step callbacks record what they read and return -1 to fail the
+ * host (h->rh->errmsg says why). start() returns 0 when it queued steps,
+ * 1 when the host has nothing to do, -1 when it failed (run_host_fail()).
+ * finish(), when set, runs once after every host of a batch is done.
+ */
+struct run_action {
+	int (*start)(struct run *run, const struct run_phase *ph, size_t phase,
+		     struct run_host *h);
+	void (*finish)(struct run *run, const struct run_phase *ph, size_t phase);
+};
+
+/*
+ * A condition checked after a phase: `script` runs on the first host
+ * with `roles` (read-only), judge() says whether it holds (1), not yet
+ * (0, with what is missing in `why`) or cannot tell (-1, `why`). Polled
+ * every `interval_ms` until it holds or `timeout_s` (or --wait-timeout)
+ * passes; then the run stops with what did not become true and `hint`.
+ */
+struct run_barrier {
+	const char *what;		/* "the API server is ready" */
+	unsigned roles;
+	void (*script)(const struct run *run, struct strbuf *out);
+	int (*judge)(const struct run *run, const char *out, size_t len, struct strbuf *why);
+	unsigned timeout_s;
+	unsigned interval_ms;
+	const char *hint;		/* where to look */
+	/* whether the run needs it: NULL, when the phase did any work */
+	int (*wanted)(const struct run *run);
+};
+
+enum run_phase_kind {
+	PHASE_CONVERGE,		/* the components of comp_phase: observe, diff, apply */
+	PHASE_ACTION,		/* a run_action */
+};
+
+struct run_phase {
+	const char *name;		/* "hosts", "workers", ... */
+	enum run_phase_kind kind;
+	enum comp_phase comp_phase;	/* PHASE_CONVERGE */
+	const struct run_action *action;	/* PHASE_ACTION */
+	unsigned roles;			/* its hosts among the picked (0: all) */
+	struct run_batch batch;		/* converge phases take --batch instead */
+	int in_plan;			/* also runs when the run does not apply */
+	const struct run_barrier *barrier;
+};
+
+/* What a barrier came to. */
+enum run_barrier_state { BARRIER_NONE, BARRIER_SKIPPED, BARRIER_HELD, BARRIER_FAILED };
+
+struct run_barrier_result {
+	enum run_barrier_state state;
+	struct strbuf why;		/* BARRIER_FAILED: what did not become true */
+	uint64_t waited_us;
+};
+
+/* One value read (or tried) on a host: secrets are wiped on release. */
+struct run_value {
+	char *name;
+	int known;
+	struct strbuf value;
+	struct strbuf why;		/* not known: why */
+	const char *from;		/* the host it came from */
+};
+
+struct run_values {
+	struct run_value *v;
+	size_t nr, alloc;
+};
+
+/* How cli/ hears about a run while it goes (all may be NULL). */
+struct run_events {
+	void (*progress)(struct run *run);		/* host states changed */
+	void (*phase)(struct run *run, size_t phase);	/* a phase starts */
+	void (*waiting)(struct run *run, const struct run_barrier *b, const char *why);
+	void *data;
+};
+
+struct run {
+	struct model *m;
+	const struct run_opts *opts;
+	struct run_host *hosts;		/* parallel to the model's hosts */
+	size_t nr;
+	const struct run_phase *phases;
+	size_t nr_phases;
+	size_t phase;			/* the phase running (or last run) */
+	struct run_barrier_result *barriers;	/* one per phase */
+	struct runner runner;		/* every host's session, for the whole run */
+	int runner_ready;
+	struct run_values values;
+	struct strvec misses;		/* values components asked for, not known */
+	struct secret given_become_password;	/* -K or --become-password-file */
+	const struct run_events *ev;
+	int interrupted;
+	int stopped;			/* a barrier failed or a batch failed: later phases skip */
+	uint64_t started_us;
+};
+
+/* ---- hosts.c ---- */
+
+/* Sets up `run` for every model host (none picked yet). */
+void run_init(struct run *run, struct model *m, const struct run_opts *opts);
+void run_release(struct run *run);
+
+/*
+ * Picks the hosts named by `limit` (comma or colon separated host names,
+ * group names or 'all'; NULL: every host) or, when `names` is given,
+ * exactly those hosts. Returns 0, or -1 with every problem in `dl`.
+ */
+int run_pick(struct run *run, const char *limit, char **names, size_t nr_names,
+	     struct diag_list *dl);
+/* The components named by `list` (NULL: all) exist. 0, or -1 with `dl`. */
+int run_check_components(const char *list, struct diag_list *dl);
+/* 1 when component `name` is in `list` (NULL: every one). */
+int run_component_wanted(const char *list, const char *name);
+/* The first host of the inventory with any of `roles`, picked or not; NULL if none. */
+struct run_host *run_first_host(struct run *run, unsigned roles);
+/*
+ * The host's session for the whole run (connected when its first step
+ * runs). The run's runner is set up on first use.
+ */
+struct runner_host *run_session(struct run *run, struct run_host *h);
+/* Ends every session of the run cleanly (run_phases() does it itself). */
+void run_close_sessions(struct run *run);
+/* Marks `h` failed (first message kept) with a hint (may be NULL). */
+void run_host_fail(struct run_host *h, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The same for its part in phase `p`, which also fails the host. */
+void run_phase_fail(struct run_host *h, size_t p, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* ---- become.c ---- */
+
+/*
+ * Gives `password` (-K, --become-password-file) to every host that
+ * becomes root and has none of its own (the vault's or the inventory's
+ * ansible_become_password). Takes it over (*password is left empty).
+ */
+void run_give_become_password(struct run *run, struct secret *password);
+
+/* ---- facts.c ---- */
+
+/* The facts phase: gathers what the picked hosts lack (or all, `always`). */
+extern const struct run_action run_facts_action;
+extern const struct run_action run_facts_always_action;
+/*
+ * Loads the cached facts of every picked host that has fresh ones, and
+ * of every host --limit leaves out that has any.
+ */
+void run_load_cached_facts(struct run *run);
+/* The facts of every picked host that has them, as one JSON object keyed by host. */
+void run_facts_json(const struct run *run, struct strbuf *out);
+
+/* ---- checks.c ---- */
+
+/* Components' check() before anything changes; an error stops the run. */
+extern const struct run_action run_preflight_action;
+/* Components' verify() after the run. */
+extern const struct run_action run_verify_action;
+
+/* ---- values.c ---- */
+
+/*
+ * The value `name` when known, reading it on its host first if this run
+ * may (its phase is done, plan may read it or the run applies). Returns
+ * the value or NULL; a value that could not be read says why in
+ * run_value_why(). Runs the run's runner: call between phases' rounds,
+ * never from a step callback.
+ */
+const char *run_value_get(struct run *run, const char *name);
+/* Why `name` is not known ("" when it is, or was never asked for). */
+const char *run_value_why(const struct run *run, const char *name);
+/* Reads every name in `names` not known yet (one round per source host). */
+void run_values_read(struct run *run, const struct strvec *names);
+/* The lookup components use (comp_ctx.value): known values; misses are noted. */
+const char *run_value_lookup(const struct comp_ctx *ctx, const char *name, void *data);
+void run_values_release(struct run_values *v);
+
+/* ---- converge.c ---- */
+
+/*
+ * What the picked components want on every picked host, in every
+ * converge phase of the run, computed before any host is contacted
+ * (values unknown): the downloads they upload (an empty pin is an error
+ * at its cluster.yaml line, a file not in the cache says 'kcfg fetch'),
+ * values no host could ever tell, components that cannot work (missing
+ * facts, settings: those fail their host) and conflicts. Returns 0; -1
+ * when the input is wrong, -2 when only downloads are missing; every
+ * problem is in `dl`.
+ */
+int run_prepare(struct run *run, struct diag_list *dl);
+/*
+ * Starts a converge phase on a batch of hosts: what the components want
+ * there now (reading the values they ask for first), then an observe
+ * step on each. Returns how many hosts have a step queued.
+ */
+int run_converge_batch(struct run *run, size_t phase, struct run_host **hosts, size_t nr);
+/*
+ * After a converge round: reads the values hosts wait for and queues
+ * their apply steps. Returns how many hosts got steps.
+ */
+size_t run_converge_continue(struct run *run, size_t phase, struct run_host **hosts,
+			     size_t nr);
+
+/* ---- format.c ---- */
+
+/* Change `k` of a host's part in a phase, on one line (plan.h's form). */
+void run_describe_change(const struct host_phase *hp, size_t k, struct strbuf *out);
+/*
+ * The host's plan in phase `p`: "HOST:", a line per change (with its diff
+ * when `diffs`; a change waiting for a value says why it is not known),
+ * then "HOST: N to change, M unchanged" (or "no changes").
+ */
+void run_format_plan(const struct run *run, const struct run_host *h, size_t p, int diffs,
+		     struct strbuf *out);
+
+/* ---- json.c ---- */
+
+/* The version of the JSON run_json() writes (docs/json.md). */
+#define RUN_JSON_VERSION 1
+
+/*
+ * The run's results as one JSON object (docs/json.md, docs/run.schema.json):
+ * per phase its barrier and per host every change and its result (diffs
+ * of what is not secret when `diffs`), then a summary per host.
+ */
+void run_json(const struct run *run, int diffs, struct strbuf *out);
+
+/* ---- phases.c ---- */
+
+/* plan and apply: facts, then every converge phase with its barrier. */
+extern const struct run_phase run_plan_phases[];
+extern const size_t run_plan_phases_nr;
+/* kcfg facts: facts only, always gathered. */
+extern const struct run_phase run_facts_phases[];
+extern const size_t run_facts_phases_nr;
+
+/* ---- driver.c ---- */
+
+/*
+ * Runs `phases` in order over the picked hosts (run_pick first), with
+ * one session per host for all of them. Opens the run's log (closed by
+ * run_release). Returns 0; -1 when interrupted; -2 when the input is
+ * wrong and -3 when downloads are missing (run_prepare: the problems are
+ * in `dl`), found before any host is touched. Per-host results are in
+ * run->hosts.
+ */
+int run_phases(struct run *run, const struct run_phase *phases, size_t nr,
+	       const struct run_events *ev, struct diag_list *dl);
+/* 1 when any picked host failed. */
+int run_failed(const struct run *run);
+/* 1 when the plan has changes (or apply made some). */
+int run_has_changes(const struct run *run);
+/* The batches `b` makes of `nr` hosts: how many in each (the last may be smaller). */
+size_t run_batch_size(const struct run_batch *b, size_t nr);
+
+#endif
