@@ -34,7 +34,10 @@ static int fresh(const struct run *run, const char *path)
 
 	if (stat(path, &st) < 0)
 		return 0;
-	if (run->opts->facts_max_age >= 0 &&
+	/* 0: gather every time, even facts written this very second */
+	if (run->opts->facts_max_age == 0)
+		return 0;
+	if (run->opts->facts_max_age > 0 &&
 	    (long long)st.st_mtime < (long long)time(NULL) - run->opts->facts_max_age)
 		return 0;
 	if (stat(run->m->inv.file, &inv) == 0 && inv.st_mtime > st.st_mtime)
