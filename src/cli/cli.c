@@ -12,6 +12,7 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
+__attribute__((format(printf, 2, 0)))
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
 	struct strbuf text = STRBUF_INIT;
