@@ -97,9 +97,12 @@ static void collect(struct run *run, size_t p, struct run_host **hosts, size_t n
 		if (h->state == RUN_FAILED)
 			continue;	/* it failed before (a value, a component) */
 		h->cancelled = rh->state == RUNNER_CANCELLED;
-		/* the step running when the session died may have made some of its changes */
+		/*
+		 * The step running when the session died (rh->next: the runner's
+		 * current step) may have made some of its changes.
+		 */
 		if (!h->cancelled && rh->error != SESSION_ERR_NONE &&
-		    hp->steps_done < hp->steps.nr && rh->next > hp->first_step + hp->steps_done) {
+		    hp->steps_done < hp->steps.nr && rh->next >= hp->first_step + hp->steps_done) {
 			const struct apply_step *st = &hp->steps.v[hp->steps_done];
 
 			for (size_t k = st->first; k < st->first + st->nr; k++)

@@ -69,10 +69,10 @@ test_expect_success SANDBOX_PTY '-K asks for the password on the terminal, witho
 	for i in 1 2 3; do
 		test "$(sb_on $i cat /etc/kcfg-become.conf)" = "made after a prompt by $(sb_host $i)" || exit 1
 	done &&
-	# on a terminal the progress is one line per host, redrawn in place
+	# on a terminal the progress is one line per host (its phase, its state), redrawn in place
 	esc=$(printf "\033") &&
 	for i in 1 2 3; do
-		grep -q "$esc\[2K  $(sb_host $i) \+done, 1 changed\$" transcript || exit 1
+		grep -q "$esc\[2K  $(sb_host $i) \+hosts: done, 1 changed\$" transcript || exit 1
 	done &&
 	grep -q "$esc\[3A" transcript &&
 	test_must_fail grep -q "^$(sb_host 1): done" transcript
