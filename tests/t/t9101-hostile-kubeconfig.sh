@@ -9,7 +9,7 @@ test_description='hostile: the bastion'"'"'s ~/.kube/config is written like any 
 # Host 1 is the bastion, host 3 the controller (host 2, the registry, is
 # not needed by bastion and k0s). cluster.ansible_user is nosudo, a user
 # without sudo: the admin kubeconfig goes to /home/nosudo/.kube/config,
-# in a directory nosudo owns. The boundary is t5104's: a stand-in k0s
+# in a directory nosudo owns. The boundary is t5104's: tests/standins/k0s
 # prints the admin kubeconfig once its "API" is up; kubectl and helm are
 # stand-ins with pins, docker.io an empty package from a local repository
 # with a unit file put there by hand.
@@ -18,22 +18,7 @@ sb_apt_prereq
 KUBE=/home/nosudo/.kube
 SNAP_SKIP=$KUBE
 
-cat >k0s-standin <<\EOF
-#!/bin/sh
-# kcfg test stand-in for k0s (see t5104)
-unit() {
-	printf '[Unit]\nDescription=%s (kcfg test stand-in)\n[Service]\nExecStart=/bin/sh -c "%s; exec sleep infinity"\n[Install]\nWantedBy=multi-user.target\n' \
-		"$1" "$2" >/etc/systemd/system/$1.service
-	systemctl daemon-reload
-}
-case "$1 $2" in
-"install controller") unit k0scontroller "touch /run/k0s-api-up" ;;
-"kubeconfig admin")
-	test -e /run/k0s-api-up || exit 1
-	printf 'apiVersion: v1\nclusters:\n- cluster:\n    server: https://localhost:6443\n  name: local\nusers:\n- name: admin\n  user:\n    client-key-data: a2NmZy10ZXN0LWFkbWluLWtleQ==\n' ;;
-*)	echo "k0s stand-in: unknown command: $*" >&2; exit 2 ;;
-esac
-EOF
+cp "$SRCDIR/tests/standins/k0s" k0s-standin
 
 apply13() { "$KCFG" apply -C bastion,k0s -l "$(sb_host 1),$(sb_host 3)" --vault-password-file pwfile "$@"; }
 
