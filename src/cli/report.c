@@ -272,18 +272,8 @@ static void print_applied(const struct run *run, const struct run_host *h,
 		strbuf_addstr(out, "  ");
 		run_describe_change(hp, k, out);
 		strbuf_addf(out, ": %s\n", outcome(c));
-		if (diffs && c->diff.len && c->state == CHANGE_DONE) {
-			const char *p = c->diff.buf;
-
-			while (*p) {
-				size_t n = strcspn(p, "\n");
-
-				strbuf_addstr(out, "      ");
-				strbuf_add(out, p, n);
-				strbuf_addch(out, '\n');
-				p += n + (p[n] == '\n');
-			}
-		}
+		if (diffs && c->diff.len && c->state == CHANGE_DONE)
+			strbuf_add_indented(out, c->diff.buf, c->diff.len, 6);
 	}
 }
 

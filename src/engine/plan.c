@@ -112,21 +112,6 @@ void plan_describe_change(const struct resource_list *rl, const struct change *c
 		strbuf_addf(out, " [%s]", r->component);
 }
 
-static void add_indented(const struct strbuf *text, struct strbuf *out)
-{
-	const char *p = text->buf, *end = text->buf + text->len;
-
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-
-		strbuf_addstr(out, "      ");
-		strbuf_add(out, p, n);
-		strbuf_addch(out, '\n');
-		p += n + 1;
-	}
-}
-
 void plan_format_host(const char *host, const struct resource_list *rl,
 		      const struct host_plan *plan, int diffs, struct strbuf *out)
 {
@@ -139,7 +124,7 @@ void plan_format_host(const char *host, const struct resource_list *rl,
 		plan_describe_change(rl, c, out);
 		strbuf_addch(out, '\n');
 		if (diffs && c->diff.len)
-			add_indented(&c->diff, out);
+			strbuf_add_indented(out, c->diff.buf, c->diff.len, 6);
 	}
 	if (plan->nr)
 		strbuf_addf(out, "%s: %zu to change, %zu unchanged\n", host, plan->nr,

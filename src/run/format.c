@@ -24,18 +24,6 @@ void run_describe_change(const struct host_phase *hp, size_t k, struct strbuf *o
 	}
 }
 
-static void add_indented(const char *text, struct strbuf *out)
-{
-	while (*text) {
-		size_t n = strcspn(text, "\n");
-
-		strbuf_addstr(out, "      ");
-		strbuf_add(out, text, n);
-		strbuf_addch(out, '\n');
-		text += n + (text[n] == '\n');
-	}
-}
-
 void run_format_plan(const struct run *run, const struct run_host *h, size_t p, int diffs,
 		     struct strbuf *out)
 {
@@ -56,9 +44,9 @@ void run_format_plan(const struct run *run, const struct run_host *h, size_t p, 
 			const char *why = run_value_why(run, hp->rl.items[c->res].pending_value);
 
 			if (*why)
-				add_indented(why, out);
+				strbuf_add_indented(out, why, strlen(why), 6);
 		} else if (diffs && c->diff.len) {
-			add_indented(c->diff.buf, out);
+			strbuf_add_indented(out, c->diff.buf, c->diff.len, 6);
 		}
 	}
 	strbuf_addf(out, "%s: %zu to change, %zu unchanged\n", h->name, hp->plan.nr,

@@ -235,3 +235,18 @@ int ends_with(const char *s, const char *suffix)
 	size_t ls = strlen(s), lx = strlen(suffix);
 	return ls >= lx && memcmp(s + ls - lx, suffix, lx) == 0;
 }
+
+void strbuf_add_indented(struct strbuf *sb, const char *text, size_t len, unsigned indent)
+{
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		strbuf_addf(sb, "%*s", (int)indent, "");
+		strbuf_add(sb, p, n);
+		strbuf_addch(sb, '\n');
+		p += n + 1;
+	}
+}
