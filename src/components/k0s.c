@@ -16,7 +16,9 @@
 #include "config/settings.h"
 #include "config/yaml.h"
 #include "engine/facts.h"
+#include "engine/observe.h"
 #include "engine/resource.h"
+#include "transport/shell.h"
 #include "util/strbuf.h"
 #include "util/strvec.h"
 #include "util/xalloc.h"
@@ -25,6 +27,11 @@
 #define K0S_BIN "/usr/local/bin/k0s"
 #define WORKER_TOKEN "/etc/k0s/worker-token"
 #define K0S_CONFIG "/etc/k0s/k0s.yaml"
+#define WORKER_UNIT "/etc/systemd/system/k0sworker.service"
+/* what the worker's kubelet was set up with (worker_state()) */
+#define WORKER_STATE "/etc/k0s/kcfg-worker-profile"
+/* k0s's kubelet root directory: its data dir (/var/lib/k0s) + "/kubelet" */
+#define KUBELET_DIR "/var/lib/k0s/kubelet"
 
 static void reservation_of(const struct settings *s, struct kubelet_reservation *r)
 {
@@ -252,30 +259,80 @@ static int k0s_desired(const struct component *self, const struct comp_ctx *ctx,
 	return 0;
 }
 
+/*
+ * What a worker's kubelet was set up with: its profile's name and a
+ * digest of the profile's values (policies, reservations, reserved memory
+ * per NUMA node), kept in WORKER_STATE. Names and hex digits only.
+ */
+static int worker_state(const struct comp_ctx *ctx, const struct comp_host *h,
+			struct strbuf *name, struct strbuf *state, struct strbuf *err)
+{
+	struct strbuf text = STRBUF_INIT;
+	char hex[65];
+	struct numa_plan p;
+	struct yemit e;
+	int ret;
+
+	if (plan_for(ctx, h, &p, err) < 0)
+		return -1;
+	profile_name_of(&p, name);
+	yemit_init(&e, &text);
+	emit_profile(&e, ctx->settings, name->buf, &p);
+	ret = yemit_finish(&e, err);
+	numa_plan_release(&p);
+	observe_sha256_hex(text.buf, text.len, hex);
+	strbuf_addf(state, "profile %s values %.16s", name->buf, hex);
+	strbuf_release(&text);
+	return ret;
+}
+
 /* once the API answers: join with a token from the controller */
 static int k0s_worker_desired(const struct component *self, const struct comp_ctx *ctx,
 			      const struct comp_host *h, struct resource_list *out,
 			      struct strbuf *err)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf name = STRBUF_INIT, state = STRBUF_INIT, qstate = STRBUF_INIT;
 	struct resource *r;
 
-	if (k0s_profile_name(ctx, h, &sb, err) < 0) {
-		strbuf_release(&sb);
+	if (worker_state(ctx, h, &name, &state, err) < 0) {
+		strbuf_release(&name);
+		strbuf_release(&state);
 		return -1;
 	}
+	sq_quote(&qstate, state.buf);
 	r = resource_add(out, RES_COMMAND, "k0s");
 	/* the join token comes from the controller at apply time, into a 0600 file */
 	r->command = xstrfmt("umask 077 && mkdir -p /etc/k0s && printf '%%s\\n' "
 			     CLUSTER_VALUE_REF(CV_WORKER_TOKEN) " >" WORKER_TOKEN " && "
 			     K0S_BIN " install worker --token-file " WORKER_TOKEN
-			     " --profile %s", sb.buf);
+			     " --profile %s && printf '%%s\\n' %s >" WORKER_STATE,
+			     name.buf, qstate.buf);
 	r->needs = CV_WORKER_TOKEN;
-	r->creates = xstrdup("/etc/systemd/system/k0sworker.service");
+	r->creates = xstrdup(WORKER_UNIT);
+
+	/*
+	 * A joined worker whose profile or its values changed: k0s's install
+	 * is guarded by its unit, and the kubelet refuses to start with a CPU
+	 * or memory manager state file another policy wrote. So, as Kubernetes
+	 * documents for a policy change: stop the kubelet, give the unit the
+	 * new profile, remove both state files, start it again.
+	 */
+	r = resource_add(out, RES_COMMAND, "k0s");
+	r->command = xstrfmt("systemctl stop k0sworker && "
+			     K0S_BIN " install worker --token-file " WORKER_TOKEN
+			     " --profile %s --force && systemctl daemon-reload && "
+			     "rm -f " KUBELET_DIR "/cpu_manager_state "
+			     KUBELET_DIR "/memory_manager_state && "
+			     "printf '%%s\\n' %s >" WORKER_STATE " && systemctl start k0sworker",
+			     name.buf, qstate.buf);
+	r->unless = xstrfmt("! test -e " WORKER_UNIT " || grep -qxF %s " WORKER_STATE,
+			    qstate.buf);
 	r = resource_add(out, RES_SERVICE, "k0s");
 	r->unit = xstrdup("k0sworker");
 	r->enabled = r->started = 1;
-	strbuf_release(&sb);
+	strbuf_release(&name);
+	strbuf_release(&state);
+	strbuf_release(&qstate);
 	return 0;
 }
 

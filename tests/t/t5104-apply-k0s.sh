@@ -90,6 +90,40 @@ test_expect_success SANDBOX 'once the controller answers again, the next apply j
 	sb_on 4 "systemctl is-active k0sworker"
 '
 
+# The kubelet's state files and its stops and starts, as the worker sees
+# them: a drop-in (kept when `install worker --force` writes the unit
+# again) lists /var/lib/k0s/kubelet when the kubelet stops and starts.
+cat >kubelet-states.conf <<\EOF
+[Service]
+ExecStartPre=/bin/sh -c 'echo start $$(ls /var/lib/k0s/kubelet) >>/var/log/kubelet-states'
+ExecStopPost=/bin/sh -c 'echo stop $$(ls /var/lib/k0s/kubelet) >>/var/log/kubelet-states'
+EOF
+
+test_expect_success SANDBOX 'a changed CPU manager policy reaches the joined worker: kubelet stopped, state files removed, started again' '
+	sb_on 4 "mkdir -p /etc/systemd/system/k0sworker.service.d /var/lib/k0s/kubelet &&
+		cat >/etc/systemd/system/k0sworker.service.d/states.conf" <kubelet-states.conf &&
+	sb_on 4 "echo {} >/var/lib/k0s/kubelet/cpu_manager_state &&
+		echo {} >/var/lib/k0s/kubelet/memory_manager_state && touch /var/lib/k0s/kubelet/pods &&
+		systemctl daemon-reload && systemctl restart k0sworker && rm -f /var/log/kubelet-states" &&
+	cp cluster.yaml numa.yaml &&
+	printf "kubelet:\n  cpu_manager_policy: none\n" >>numa.yaml &&
+	"$KCFG" -c numa.yaml plan -C k0s >plan 2>err &&
+	test_grep "  ! run '"'"'systemctl stop k0sworker && /usr/local/bin/k0s install worker --token-...'"'"' [k0s]" plan &&
+	grep -A3 "^$(sb_host 3):" plan | grep -q "file /etc/k0s/k0s.yaml" &&
+	tokens=$(sb_on 3 "grep -c \"^token create\" /var/log/k0s-standin.log") &&
+	"$KCFG" -c numa.yaml apply -C k0s >out 2>err &&
+	sb_on 4 "cat /var/log/kubelet-states" >states &&
+	printf "stop cpu_manager_state memory_manager_state pods\nstart pods\n" >expect &&
+	test_cmp expect states &&
+	sb_on 4 "tail -n 1 /var/log/k0s-standin.log" >last &&
+	grep -q "^install worker --token-file /etc/k0s/worker-token --profile numa-[0-9a-z-]* --force\$" last &&
+	sb_on 4 "systemctl is-active k0sworker" &&
+	sb_on 3 "grep -c \"cpuManagerPolicy: none\" /etc/k0s/k0s.yaml" &&
+	# done once: the next plan has nothing to change, and no token was asked for
+	"$KCFG" -c numa.yaml plan -C k0s --detailed-exitcode >out &&
+	test $(sb_on 3 "grep -c \"^token create\" /var/log/k0s-standin.log") -eq $tokens
+'
+
 test_expect_success SANDBOX 'kubeconfig: the admin kubeconfig, its server the controller'"'"'s front address' '
 	"$KCFG" kubeconfig >kc 2>err &&
 	test_grep "    server: https://$(sb_ip 3):6443" kc &&
