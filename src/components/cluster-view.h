@@ -47,6 +47,7 @@ struct cluster_view {
 	const char *controller;		/* the host of the kubectl reads, or NULL: none */
 	const char *bastion;		/* the host of Harbor's health, or NULL */
 	int api_ready;			/* /readyz said ok */
+	int skipped;			/* nothing the run picked needs the API */
 	struct cluster_read r[CLUSTER_READ_NR];
 };
 
@@ -54,7 +55,7 @@ void cluster_view_init(struct cluster_view *v);
 void cluster_view_release(struct cluster_view *v);
 /* Parses the JSON of every list read (r[k].json, or r[k].why). */
 void cluster_view_parse(struct cluster_view *v);
-/* 1 when the controller could not be asked at all: nothing can be checked. */
+/* 1 when the controller could not be asked at all (or was not: skipped): nothing checked. */
 int cluster_view_unreachable(const struct cluster_view *v);
 
 /* The Node called `name` in the node list, or NULL. */

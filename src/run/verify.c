@@ -65,6 +65,28 @@ static void harbor_script(const struct run *run, struct strbuf *out)
 	strbuf_release(&url);
 }
 
+/* Whether a picked host has any of `roles`. */
+static int picked_with(const struct run *run, unsigned roles)
+{
+	for (size_t i = 0; i < run->nr; i++)
+		if (run->hosts[i].state != RUN_SKIPPED && (run->m->hosts[i].roles & roles))
+			return 1;
+	return 0;
+}
+
+/* Whether the run checks the cluster through its API: k0s or an add-on is picked. */
+static int wants_api(const struct run *run)
+{
+	if (!picked_with(run, COMP_ROLE_CLUSTER))
+		return 0;
+	for (size_t c = 0; c < nr_components; c++)
+		if (components[c]->verify &&
+		    run_component_wanted(run->opts->components, components[c]->name) &&
+		    components[c]->roles & COMP_ROLE_CLUSTER)
+			return 1;
+	return 0;
+}
+
 /* Queues every read once, on the first call of the phase. */
 static void queue_reads(struct run *run)
 {
@@ -75,6 +97,10 @@ static void queue_reads(struct run *run)
 
 	cluster_view_init(v);
 	run->view = v;
+	if (ctl && !wants_api(run)) {
+		ctl = NULL;
+		v->skipped = 1;
+	}
 	if (ctl && ctl->state != RUN_FAILED) {
 		v->controller = ctl->name;
 		add_read(run, ctl, &v->r[CLUSTER_READYZ], "verify-readyz", K0S " kubectl get --raw=/readyz\n");
@@ -92,7 +118,7 @@ static void queue_reads(struct run *run)
 		strbuf_addf(&v->r[CLUSTER_READYZ].why, "'%s' failed earlier in this run", ctl->name);
 	}
 	if (bastion && bastion->state != RUN_FAILED && run->m->ctx.registry_ca_pem &&
-	    run_first_host(run, COMP_ROLE_REGISTRY) &&
+	    picked_with(run, COMP_ROLE_REGISTRY) &&
 	    run_component_wanted(run->opts->components, "harbor")) {
 		struct strbuf script = STRBUF_INIT;
 
@@ -166,7 +192,7 @@ static void verify_finish(struct run *run, const struct run_phase *ph, size_t p)
 	note_unreachable(run, v->controller);
 	note_unreachable(run, v->bastion);
 	cluster_view_parse(v);
-	if (cluster_view_unreachable(v)) {
+	if (!v->skipped && cluster_view_unreachable(v)) {
 		log_msg(LOG_INFO, "cannot verify: %s", !v->controller ? "no controller in the "
 			"inventory" : v->r[CLUSTER_READYZ].why.buf);
 		return;	/* nothing could be checked: cli/ says so */
