@@ -28,6 +28,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_fetch_entry,
 	&cmd_plan_entry,
 	&cmd_apply_entry,
+	&cmd_status_entry,
 	&cmd_kubeconfig_entry,
 };
 
@@ -38,7 +39,8 @@ static const char exit_codes_help[] =
 	"Exit codes:\n"
 	"  0   success (for plan: nothing to change)\n"
 	"  1   the operation failed: a host, a decryption, a file could not be written\n"
-	"  2   plan --detailed-exitcode: there are changes to apply\n"
+	"  2   plan --detailed-exitcode: there are changes to apply; status: the\n"
+	"      cluster could not be checked\n"
 	"  64  bad command line (unknown command or option, missing value)\n"
 	"  65  invalid input: inventory.ini, cluster.yaml or vault.yaml has errors\n";
 

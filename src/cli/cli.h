@@ -78,6 +78,7 @@ extern const struct cmd_entry cmd_fetch_entry;
 extern const struct cmd_entry cmd_kubeconfig_entry;
 extern const struct cmd_entry cmd_plan_entry;
 extern const struct cmd_entry cmd_apply_entry;
+extern const struct cmd_entry cmd_status_entry;
 
 /* The help text of the options each need brings. */
 #define CLI_VAULT_HELP \

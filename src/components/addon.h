@@ -2,11 +2,13 @@
 #define KCFG_ADDON_H
 
 #include "components/chart.h"
+#include "components/cluster-view.h"
 #include "components/component.h"
 
 struct resource_list;
 struct settings;
 struct strbuf;
+struct diag_list;
 
 /*
  * An add-on: a component on the controllers, in the add-ons phase,
@@ -35,6 +37,9 @@ struct addon {
 		     struct resource_list *out, struct strbuf *err);
 	/* extra resources to remove when turned off (beside the stacks) */
 	void (*off)(struct resource_list *out, const char *component);
+	/* verify: what else must be true once it runs (cluster-view.h); may be NULL */
+	int (*verify)(const struct comp_ctx *ctx, const struct comp_host *h,
+		      struct diag_list *found);
 };
 
 /* The desired() of every add-on component: self->data is its struct addon. */
@@ -43,6 +48,7 @@ int addon_desired(const struct component *self, const struct comp_ctx *ctx,
 
 /* An add-on's table entry. */
 #define ADDON_COMPONENT(NAME, SUMMARY, ADDON) \
-	{ NAME, SUMMARY, COMP_ROLE_MASTER, COMP_PHASE_ADDONS, addon_desired, NULL, NULL, ADDON }
+	{ NAME, SUMMARY, COMP_ROLE_MASTER, COMP_PHASE_ADDONS, addon_desired, NULL, addon_verify, \
+	  ADDON }
 
 #endif

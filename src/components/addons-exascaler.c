@@ -351,6 +351,7 @@ static void remove_work_dir(struct resource_list *out, const char *component)
 
 static const struct addon exascaler = {
 	.enabled = enabled,
+	.verify = exascaler_verify,
 	.stack = STACK,
 	.before = stack,
 	.off = remove_work_dir,

@@ -104,6 +104,7 @@ static void source(const struct settings *s, struct chart_spec *c)
 
 static const struct addon gpu_operator = {
 	.enabled = enabled,
+	.verify = gpu_operator_verify,
 	.stack = STACK,
 	.chart = "gpu-operator",
 	.comment = "Written by kcfg: NVIDIA's GPU operator, installed by k0s.",

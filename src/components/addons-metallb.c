@@ -105,6 +105,7 @@ static int pool(const struct comp_ctx *ctx, const struct comp_host *h,
 
 static const struct addon metallb = {
 	.enabled = enabled,
+	.verify = metallb_verify,
 	.stack = STACK,
 	.other_stacks = { POOL_STACK },
 	.chart = "metallb",

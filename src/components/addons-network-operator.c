@@ -183,6 +183,7 @@ static int policy(const struct comp_ctx *ctx, const struct comp_host *h,
 
 static const struct addon network_operator = {
 	.enabled = enabled,
+	.verify = network_operator_verify,
 	.stack = STACK,
 	.other_stacks = { POLICY_STACK },
 	.chart = "network-operator",

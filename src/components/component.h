@@ -8,6 +8,7 @@ struct resource_list;
 struct settings;
 struct strbuf;
 struct cluster_secrets;
+struct cluster_view;
 
 /*
  * A cluster component (src/components/, one file each) turns the model
@@ -68,6 +69,8 @@ struct comp_ctx {
 	const char *cache_dir;
 	comp_value_fn value;	/* NULL: no value is known */
 	void *value_data;
+	/* the verify step: what it read of the running cluster (cluster-view.h); NULL otherwise */
+	const struct cluster_view *view;
 };
 
 #define COMP_CACHE_DIR ".kcfg/cache"

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "components/cluster-view.h"
 #include "components/component.h"
 #include "components/downloads.h"
 #include "components/hosts.h"
@@ -401,5 +402,5 @@ static int harbor_desired(const struct component *self, const struct comp_ctx *c
 
 const struct component component_harbor = {
 	"harbor", "the Harbor registry: docker, installer, harbor.yml, certificate",
-	COMP_ROLE_REGISTRY, COMP_PHASE_HOSTS, harbor_desired,
+	COMP_ROLE_REGISTRY, COMP_PHASE_HOSTS, harbor_desired, NULL, harbor_verify,
 };

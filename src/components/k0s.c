@@ -10,6 +10,7 @@
 
 #include "components/component.h"
 #include "components/cluster-values.h"
+#include "components/cluster-view.h"
 #include "components/downloads.h"
 #include "components/k0s.h"
 #include "components/numa.h"
@@ -338,7 +339,7 @@ static int k0s_worker_desired(const struct component *self, const struct comp_ct
 
 const struct component component_k0s = {
 	"k0s", "k0s controller and workers, NUMA worker profiles",
-	COMP_ROLE_CLUSTER, COMP_PHASE_HOSTS, k0s_desired,
+	COMP_ROLE_CLUSTER, COMP_PHASE_HOSTS, k0s_desired, NULL, k0s_verify,
 };
 
 const struct component component_k0s_worker = {

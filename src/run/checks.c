@@ -56,11 +56,4 @@ static void check_finish(struct run *run, const struct run_phase *ph, size_t p)
 			run->stopped = 1;	/* nothing changes anywhere */
 }
 
-static int verify_start(struct run *run, const struct run_phase *ph, size_t p,
-			struct run_host *h)
-{
-	return run_hooks(run, p, h, 1);
-}
-
 const struct run_action run_preflight_action = { check_start, check_finish };
-const struct run_action run_verify_action = { verify_start, NULL };

@@ -74,6 +74,7 @@ static void host_phase_release(struct host_phase *hp)
 	apply_steps_release(&hp->steps);
 	strvec_clear(&hp->needs);
 	diag_release(&hp->found);
+	strvec_clear(&hp->found_by);
 	strbuf_release(&hp->error);
 	strbuf_release(&hp->hint);
 }
@@ -98,6 +99,7 @@ void run_release(struct run *run)
 	free(run->barriers);
 	free(run->hosts);
 	run_values_release(&run->values);
+	run_view_release(run);
 	strvec_clear(&run->misses);
 	secret_release(&run->given_become_password);
 	memset(run, 0, sizeof(*run));

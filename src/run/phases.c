@@ -279,3 +279,8 @@ const struct run_phase run_facts_phases[] = {
 	{ "facts", PHASE_ACTION, 0, &run_facts_always_action, 0, { 0, 0 }, 1, NULL },
 };
 const size_t run_facts_phases_nr = sizeof(run_facts_phases) / sizeof(run_facts_phases[0]);
+
+const struct run_phase run_status_phases[] = {
+	{ "verify", PHASE_ACTION, 0, &run_verify_action, 0, { 0, 0 }, 1, NULL },
+};
+const size_t run_status_phases_nr = sizeof(run_status_phases) / sizeof(run_status_phases[0]);

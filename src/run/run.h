@@ -16,6 +16,7 @@
 #include "vault/secret.h"
 
 struct model;
+struct cluster_view;
 
 /*
  * The run engine (docs/engine.md): every command that works on hosts is
@@ -84,6 +85,7 @@ struct host_phase {
 	int planned;			/* observe and diff succeeded */
 	struct strvec needs;		/* cluster values its changes need */
 	struct diag_list found;		/* preflight and verify: what the checks found */
+	struct strvec found_by;		/* verify: the component of each of them */
 	struct strbuf error, hint;	/* HP_FAILED / HP_CANCELLED: why */
 	uint64_t busy_us;
 };
@@ -204,6 +206,7 @@ struct run {
 	int interrupted;
 	int stopped;			/* a barrier failed or a batch failed: later phases skip */
 	uint64_t started_us;
+	struct cluster_view *view;	/* verify: what it read of the cluster (verify.c) */
 };
 
 /* ---- hosts.c ---- */
@@ -265,8 +268,16 @@ void run_facts_json(const struct run *run, struct strbuf *out);
 
 /* Components' check() before anything changes; an error stops the run. */
 extern const struct run_action run_preflight_action;
-/* Components' verify() after the run. */
+
+/* ---- verify.c ---- */
+
+/*
+ * Reads the running cluster once (the controller's kubectl, Harbor from
+ * the bastion: run->view), then each component's verify() on each host.
+ */
 extern const struct run_action run_verify_action;
+/* Frees run->view (run_release does it). */
+void run_view_release(struct run *run);
 
 /* ---- values.c ---- */
 
@@ -341,6 +352,9 @@ void run_json(const struct run *run, int diffs, struct strbuf *out);
 /* plan and apply: facts, then every converge phase with its barrier. */
 extern const struct run_phase run_plan_phases[];
 extern const size_t run_plan_phases_nr;
+/* kcfg status: the verify phase alone, over the hosts it reads from. */
+extern const struct run_phase run_status_phases[];
+extern const size_t run_status_phases_nr;
 /* kcfg facts: facts only, always gathered. */
 extern const struct run_phase run_facts_phases[];
 extern const size_t run_facts_phases_nr;

@@ -162,6 +162,9 @@ test_expect_success SANDBOX 'an Exascaler StorageClass gets its project id from 
 	      mount_point: /fast
 	EOF
 	"$KCFG" -c storage.yaml fetch -C exascaler-csi --from mirror >out &&
+	# what k0s makes of the manifest, for the verify phase that ends apply
+	echo "{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [{\"apiVersion\": \"storage.k8s.io/v1\", \"kind\": \"StorageClass\", \"metadata\": {\"name\": \"exascaler-sc-fast\", \"annotations\": {\"storageclass.kubernetes.io/is-default-class\": \"true\"}}}]}" >sc.json &&
+	sb_on 3 "cat >/etc/kcfg-standin/storageclasses.json" <sc.json &&
 	"$KCFG" -c storage.yaml apply -C exascaler-csi >out 2>err &&
 	sb_on 3 "cat /var/lib/k0s/manifests/exascaler/30-storageclasses.yaml" >classes &&
 	test_grep "projectId: '"'"'4242'"'"'" classes &&
