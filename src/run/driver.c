@@ -305,6 +305,7 @@ static void setup(struct run *run, const struct run_phase *phases, size_t nr,
 			strbuf_init(&h->ph[p].error, 0);
 			strbuf_init(&h->ph[p].hint, 0);
 			strvec_init(&h->ph[p].needs);
+			strvec_init(&h->ph[p].found_by);
 		}
 	}
 	run->m->ctx.value = run_value_lookup;
