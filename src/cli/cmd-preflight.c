@@ -64,19 +64,27 @@ static void print_table(const struct run *run)
 		if (run->hosts[i].state == RUN_SKIPPED)
 			continue;
 		hosts++;
-		bad += hp->found.nr != 0;
-		if (hp->found.nr)
+		bad += hp->found.nr != 0 || run->hosts[i].state == RUN_FAILED;
+		if (hp->found.nr || run->hosts[i].state == RUN_FAILED)
 			hw = max_len(hw, run->hosts[i].name);
 		for (size_t k = 0; k < hp->found_by.nr; k++)
 			cw = max_len(cw, hp->found_by.v[k]);
 	}
-	if (errors + warnings)
+	if (errors + warnings || bad)
 		strbuf_addf(&out, "%-*s  %-*s  %-8s  %s\n", (int)hw, "HOST", (int)cw, "COMPONENT",
 			    "SEVERITY", "PROBLEM");
 	for (size_t i = 0; p < run->nr_phases && i < run->nr; i++) {
 		const struct run_host *h = &run->hosts[i];
 		const struct host_phase *hp = &h->ph[p];
 
+		if (h->state == RUN_FAILED && !hp->found.nr) {
+			/* it could not be checked (unreachable, sudo refused): that blocks */
+			strbuf_addf(&out, "%-*s  %-*s  %-8s  %s\n", (int)hw, h->name, (int)cw, "host",
+				    "blocking", h->error.len ? h->error.buf : "it could not be checked");
+			if (h->hint.len)
+				strbuf_addf(&out, "%*s  fix: %s\n", (int)(hw + cw + 12), "", h->hint.buf);
+			errors++;
+		}
 		for (size_t k = 0; k < hp->found.nr; k++) {
 			const struct diag *d = &hp->found.d[k];
 

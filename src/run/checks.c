@@ -187,14 +187,8 @@ static void preflight_finish(struct run *run, const struct run_phase *ph, size_t
 
 		if (h->state == RUN_SKIPPED)
 			continue;
-		if (h->state == RUN_FAILED) {
-			/* unreachable, sudo refused, the script failed: that is a finding too */
-			diag_error(&hp->found, NULL, 0, 0, h->hint.len ? h->hint.buf : NULL,
-				   "cannot check it: %s", h->error.len ? h->error.buf : "it failed");
-			found_by(hp, hp->found.nr - 1, "host");
-			run->stopped = 1;
-			continue;
-		}
+		if (h->state == RUN_FAILED)
+			continue;	/* unreachable, sudo refused: out of the run already */
 		if (!h->preflight)
 			continue;
 		host_checks(run, h, hp, now);

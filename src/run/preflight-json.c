@@ -35,6 +35,24 @@ void run_preflight_json(const struct run *run, struct strbuf *out)
 		const struct run_host *h = &run->hosts[i];
 		const struct host_phase *hp = &h->ph[p];
 
+		if (h->state == RUN_FAILED && !hp->found.nr) {
+			/* it could not be checked (unreachable, sudo refused): that blocks */
+			json_object_begin(&jw);
+			json_key(&jw, "host");
+			json_string(&jw, h->name);
+			json_key(&jw, "component");
+			json_string(&jw, "host");
+			json_key(&jw, "severity");
+			json_string(&jw, "blocking");
+			json_key(&jw, "message");
+			json_string(&jw, h->error.len ? h->error.buf : "it could not be checked");
+			json_key(&jw, "hint");
+			if (h->hint.len)
+				json_string(&jw, h->hint.buf);
+			else
+				json_null(&jw);
+			json_object_end(&jw);
+		}
 		for (size_t k = 0; k < hp->found.nr; k++) {
 			const struct diag *d = &hp->found.d[k];
 
@@ -64,7 +82,8 @@ void run_preflight_json(const struct run *run, struct strbuf *out)
 		if (h->state == RUN_SKIPPED)
 			continue;
 		hosts++;
-		errors += h->ph[p].found.errors;
+		errors += h->ph[p].found.errors +
+			  (h->state == RUN_FAILED && !h->ph[p].found.nr);
 		warnings += h->ph[p].found.nr - h->ph[p].found.errors;
 		json_object_begin(&jw);
 		json_key(&jw, "name");
