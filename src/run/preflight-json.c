@@ -25,10 +25,19 @@ void run_preflight_json(const struct run *run, struct strbuf *out)
 	struct json_writer jw;
 	size_t p = run_preflight_phase(run), errors = 0, warnings = 0, hosts = 0;
 
+	run_preflight_count(run, &errors, &warnings);
+	for (size_t i = 0; p < run->nr_phases && i < run->nr; i++)
+		errors += run->hosts[i].state == RUN_FAILED && !run->hosts[i].ph[p].found.nr;
 	json_init(&jw, out, 2);
 	json_object_begin(&jw);
+	json_key(&jw, "format");
+	json_string(&jw, "kcfg-preflight");
 	json_key(&jw, "version");
 	json_int(&jw, RUN_PREFLIGHT_JSON_VERSION);
+	json_key(&jw, "ok");
+	json_bool(&jw, !errors && !run->interrupted);
+	json_key(&jw, "interrupted");
+	json_bool(&jw, run->interrupted);
 	json_key(&jw, "findings");
 	json_array_begin(&jw);
 	for (size_t i = 0; p < run->nr_phases && i < run->nr; i++) {
@@ -82,9 +91,6 @@ void run_preflight_json(const struct run *run, struct strbuf *out)
 		if (h->state == RUN_SKIPPED)
 			continue;
 		hosts++;
-		errors += h->ph[p].found.errors +
-			  (h->state == RUN_FAILED && !h->ph[p].found.nr);
-		warnings += h->ph[p].found.nr - h->ph[p].found.errors;
 		json_object_begin(&jw);
 		json_key(&jw, "name");
 		json_string(&jw, h->name);
