@@ -19,7 +19,7 @@
 
 static const char script_body[] =
 	"t=$(printf '\\t')\n"
-	"rec() { o=$IFS; IFS=$t; printf '%s\\n' \"$*\"; IFS=$o; }\n"
+	"rec() { _ifs=$IFS; IFS=$t; printf '%s\\n' \"$*\"; IFS=$_ifs; }\n"
 	"lines() { tag=$1; shift; \"$@\" 2>&1 | head -n 200 | while IFS= read -r l; do rec \"$tag\" \"$l\"; done; }\n"
 	"rec clock \"$(date +%s)\"\n"
 	"rec uid \"$(id -u)\"\n"

@@ -70,7 +70,18 @@ static void test_script_runs_here(void **state)
 	assert_non_null(f);
 	fputs(script.buf, f);
 	fclose(f);
-	snprintf(cmd, sizeof(cmd), "sh < %s", name);
+	/* an nvidia-smi stand-in on PATH prints the recorded real output */
+	f = fopen("/tmp/kcfg-preflight-bin/nvidia-smi", "w");
+	if (!f) {
+		assert_int_equal(system("mkdir -p /tmp/kcfg-preflight-bin"), 0);
+		f = fopen("/tmp/kcfg-preflight-bin/nvidia-smi", "w");
+	}
+	assert_non_null(f);
+	fprintf(f, "#!/bin/sh\n[ \"$1\" = -L ] && exec cat %s/tests/data/preflight/"
+		"nvidia-smi-L.dgx-a100-mig.txt\nexit 2\n", KCFG_SRCDIR);
+	fclose(f);
+	assert_int_equal(system("chmod +x /tmp/kcfg-preflight-bin/nvidia-smi"), 0);
+	snprintf(cmd, sizeof(cmd), "PATH=/tmp/kcfg-preflight-bin:$PATH sh < %s", name);
 	f = popen(cmd, "r");
 	assert_non_null(f);
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
@@ -87,6 +98,13 @@ static void test_script_runs_here(void **state)
 	assert_true(preflight_df_of(&p, "/")->size == preflight_df_of(&p, "/no/such/dir/below")->size);
 	assert_true(p.modules_asked);
 	assert_false(p.sysinfo_ran);	/* not asked */
+	assert_true(p.nvsmi_ran);
+	assert_int_equal(p.nvsmi_status, 0);
+	assert_int_equal(p.nvsmi_gpus.nr, 8);
+	assert_string_equal(p.nvsmi_gpus.v[7], "GPU 7: NVIDIA A100-SXM4-40GB");
+	assert_int_equal(p.nvsmi_other.nr, 0);
+	unlink("/tmp/kcfg-preflight-bin/nvidia-smi");
+	rmdir("/tmp/kcfg-preflight-bin");
 	preflight_probe_release(&p);
 	strbuf_release(&script);
 	strbuf_release(&out);
