@@ -26,6 +26,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_ping_entry,
 	&cmd_facts_entry,
 	&cmd_fetch_entry,
+	&cmd_preflight_entry,
 	&cmd_plan_entry,
 	&cmd_apply_entry,
 	&cmd_status_entry,

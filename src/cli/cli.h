@@ -76,6 +76,7 @@ extern const struct cmd_entry cmd_ping_entry;
 extern const struct cmd_entry cmd_facts_entry;
 extern const struct cmd_entry cmd_fetch_entry;
 extern const struct cmd_entry cmd_kubeconfig_entry;
+extern const struct cmd_entry cmd_preflight_entry;
 extern const struct cmd_entry cmd_plan_entry;
 extern const struct cmd_entry cmd_apply_entry;
 extern const struct cmd_entry cmd_status_entry;

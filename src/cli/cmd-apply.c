@@ -17,12 +17,15 @@ const struct cmd_entry cmd_apply_entry = {
 	"kcfg [-i INVENTORY] [-c CLUSTER_YAML] apply [-l HOSTS] [-C COMPONENTS] [-f FORKS]\n"
 	"                   [--batch N|N%] [--diff] [--json] [--timeout SECONDS]\n"
 	"                   [--wait-timeout SECONDS] [--facts-max-age SECONDS]\n"
-	"                   [--fail-fast] [-K] [VAULT OPTIONS]",
+	"                   [--fail-fast] [--skip-preflight] [-K]\n"
+	"                   [VAULT OPTIONS]",
 	"Goes through the phases of a cluster (docs/engine.md): facts, preflight,\n"
 	"hosts (common, registry, bastion, containerd, the controller) then waits\n"
 	"until the API server is ready, workers (they join with a token from the\n"
 	"controller) then waits until every node is Ready, nodes (node\n"
 	"configuration), add-ons then waits until they are deployed, verify. A\n"
+	"blocking preflight problem on any host (see 'kcfg help preflight') stops\n"
+	"the run before anything changes. A\n"
 	"barrier that does not hold in its time stops the run, saying what is not\n"
 	"ready and where to look; applying again goes on from there. In each phase\n"
 	"it plans each host as 'kcfg plan' does and, over the same session, makes\n"
@@ -60,6 +63,7 @@ const struct cmd_entry cmd_apply_entry = {
 	"                             gather facts again when the cache is older\n"
 	"                             (default 86400; 0: always)\n"
 	"      --fail-fast            stop every host when one fails\n"
+	"      --skip-preflight       skip the preflight checks (docs/preflight.md)\n"
 	CLI_BECOME_HELP
 	CLI_VAULT_HELP
 	"\n"

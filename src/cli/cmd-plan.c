@@ -16,7 +16,8 @@ const struct cmd_entry cmd_plan_entry = {
 	"show what apply would change on each host",
 	"kcfg [-i INVENTORY] [-c CLUSTER_YAML] plan [-l HOSTS] [-C COMPONENTS] [-f FORKS]\n"
 	"                   [--detailed-exitcode] [--no-diff] [--json] [--timeout SECONDS]\n"
-	"                   [--facts-max-age SECONDS] [--fail-fast] [-K] [VAULT OPTIONS]",
+	"                   [--facts-max-age SECONDS] [--fail-fast] [--skip-preflight] [-K]\n"
+	"                   [VAULT OPTIONS]",
 	"Goes through the phases apply would (facts, preflight, hosts, workers, nodes,\n"
 	"add-ons, verify: docs/engine.md) and reads, in one round trip per host and\n"
 	"phase over its one ssh session, the state of every file, directory, block,\n"
@@ -44,6 +45,7 @@ const struct cmd_entry cmd_plan_entry = {
 	"                             gather facts again when the cache is older\n"
 	"                             (default 86400; 0: always)\n"
 	"      --fail-fast            stop every host when one fails\n"
+	"      --skip-preflight       skip the preflight checks (docs/preflight.md)\n"
 	"      --local                plan this machine through /bin/sh, not ssh\n"
 	CLI_BECOME_HELP
 	CLI_VAULT_HELP

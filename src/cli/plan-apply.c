@@ -22,7 +22,7 @@
 
 enum {
 	OPT_DETAILED = 0x200, OPT_DIFF, OPT_NO_DIFF, OPT_FACTS_AGE, OPT_BATCH, OPT_WAIT_TIMEOUT,
-	OPT_JSON,
+	OPT_JSON, OPT_SKIP_PREFLIGHT,
 };
 
 static const struct option options[] = {
@@ -34,6 +34,7 @@ static const struct option options[] = {
 	{ "batch", required_argument, NULL, OPT_BATCH },
 	{ "wait-timeout", required_argument, NULL, OPT_WAIT_TIMEOUT },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "skip-preflight", no_argument, NULL, OPT_SKIP_PREFLIGHT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -67,6 +68,7 @@ static int own(struct cmd_ctx *ctx, int c, const char *arg)
 	case 'C': ctx->ro.components = arg; break;
 	case OPT_DETAILED: pa->detailed = 1; break;
 	case OPT_JSON: pa->json = 1; break;
+	case OPT_SKIP_PREFLIGHT: ctx->ro.skip_preflight = 1; break;
 	case OPT_DIFF: pa->diffs = 1; break;
 	case OPT_NO_DIFF: pa->diffs = 0; break;
 	case OPT_BATCH:

@@ -395,8 +395,18 @@ void report_errors(const struct run *run)
 	for (size_t i = 0; i < run->nr; i++) {
 		const struct run_host *h = &run->hosts[i];
 
-		if (h->state != RUN_FAILED)
+		if (h->state != RUN_FAILED) {
+			/* what the checks warn about on a host that went on */
+			for (size_t p = 0; h->ph && p < run->nr_phases; p++)
+				for (size_t k = 0; k < h->ph[p].found.nr; k++) {
+					const struct diag *d = &h->ph[p].found.d[k];
+
+					cli_warning("%s: %s", h->name, d->msg);
+					if (d->hint)
+						cli_hint("%s", d->hint);
+				}
 			continue;
+		}
 		cli_error("%s", h->error.len ? h->error.buf : "failed");
 		if (h->hint.len)
 			cli_hint("%s", h->hint.buf);

@@ -4,6 +4,7 @@
  * breaks kernel-module and driver pins), and an apt cache refreshed only
  * when older than cluster.apt_cache_max_age.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,8 @@
 #include "engine/resource.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
+#include "engine/facts.h"
+#include "engine/preflight.h"
 #include "util/banned.h"
 
 static void hosts_line(struct strbuf *out, const char *addr, const char *name,
@@ -117,7 +120,60 @@ static int common_desired(const struct component *self, const struct comp_ctx *c
 	return 0;
 }
 
+/* The role a host is sized for: the most demanding of its roles. */
+static const char *sized_role(const struct settings *s, unsigned roles, long long *cpus)
+{
+	static const struct { unsigned role; const char *name; size_t off; } order[] = {
+		{ COMP_ROLE_REGISTRY, "registry", offsetof(struct settings, preflight.min_cpus.registry) },
+		{ COMP_ROLE_MASTER, "controller", offsetof(struct settings, preflight.min_cpus.controller) },
+		{ COMP_ROLE_WORKER, "worker", offsetof(struct settings, preflight.min_cpus.worker) },
+		{ COMP_ROLE_BASTION, "bastion", offsetof(struct settings, preflight.min_cpus.bastion) },
+	};
+	const char *name = "host";
+
+	*cpus = 1;
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		long long n = *(const long long *)((const char *)s + order[i].off);
+
+		if ((roles & order[i].role) && n > *cpus) {
+			*cpus = n;
+			name = order[i].name;
+		} else if ((roles & order[i].role) && !strcmp(name, "host")) {
+			name = order[i].name;
+		}
+	}
+	return name;
+}
+
+/*
+ * Before anything changes: a supported release, the size the seed's
+ * prerequisites give each role, and on workers what their hardware
+ * needs: the NVIDIA driver where there are GPUs (unless the GPU operator
+ * installs it) and the RDMA device on roce_netif.
+ */
+static int common_check(const struct component *self, const struct comp_ctx *ctx,
+			const struct comp_host *h, struct diag_list *found)
+{
+	const struct settings *s = ctx->settings;
+	const struct facts *f = h->facts;
+	long long cpus;
+	const char *role;
+
+	if (!f)
+		return 0;
+	preflight_check_release(f, found);
+	role = sized_role(s, h->roles, &cpus);
+	preflight_check_size(f, role, cpus, s->preflight.min_memory.value, found);
+	if ((h->roles & COMP_ROLE_WORKER) && s->cluster.rdma)
+		preflight_check_rdma(f, h->roce_netif, h->roce_address, found);
+	if (h->preflight && ((h->roles & COMP_ROLE_GPU) || f->nr_gpus) &&
+	    !(s->addons.gpu_operator && s->gpu_operator.driver))
+		preflight_check_gpu(h->preflight, f, found);
+	(void)self;
+	return 0;
+}
+
 const struct component component_common = {
 	"common", "hostname, /etc/hosts, no unattended-upgrades, fresh apt cache",
-	COMP_ROLE_ALL, COMP_PHASE_HOSTS, common_desired,
+	COMP_ROLE_ALL, COMP_PHASE_HOSTS, common_desired, common_check,
 };

@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 struct facts;
+struct preflight_probe;
 struct resource_list;
 struct settings;
 struct strbuf;
@@ -38,6 +39,9 @@ struct comp_host {
 	const struct facts *facts;	/* NULL when not gathered */
 	const char *const *groups;	/* every inventory group it is in, 'all' first */
 	size_t nr_groups;
+	/* what preflight read on it just now (engine/preflight.h): only while
+	 * check() hooks run, NULL otherwise */
+	const struct preflight_probe *preflight;
 };
 
 /* 1 when `h` is in inventory group `group` ('all' included). */

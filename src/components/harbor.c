@@ -25,6 +25,7 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "vault/secrets.h"
+#include "engine/preflight.h"
 #include "util/banned.h"
 
 /* Room reserved up front so harbor.yml never moves while holding passwords. */
@@ -400,7 +401,29 @@ static int harbor_desired(const struct component *self, const struct comp_ctx *c
 	return 0;
 }
 
+/*
+ * Harbor's proxy publishes 80 and 443 on the registry (harbor.yml's
+ * http/https ports); docker's userland proxy holds them once it runs.
+ */
+static const unsigned harbor_ports[] = { 80, 443 };
+static const char *const harbor_processes[] = { "docker-proxy", NULL };
+
+static int harbor_check(const struct component *self, const struct comp_ctx *ctx,
+			const struct comp_host *h, struct diag_list *found)
+{
+	const struct settings *s = ctx->settings;
+
+	if (!h->preflight)
+		return 0;
+	preflight_check_ports(h->preflight, harbor_ports, 2, harbor_processes, "Harbor", found);
+	preflight_check_disk(h->preflight, s->registry.data_volume,
+			     s->preflight.registry_disk.value, "Harbor's data volume",
+			     "preflight.registry_disk", found);
+	(void)self;
+	return 0;
+}
+
 const struct component component_harbor = {
 	"harbor", "the Harbor registry: docker, installer, harbor.yml, certificate",
-	COMP_ROLE_REGISTRY, COMP_PHASE_HOSTS, harbor_desired, NULL, harbor_verify,
+	COMP_ROLE_REGISTRY, COMP_PHASE_HOSTS, harbor_desired, harbor_check, harbor_verify,
 };

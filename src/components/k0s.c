@@ -23,6 +23,7 @@
 #include "util/strbuf.h"
 #include "util/strvec.h"
 #include "util/xalloc.h"
+#include "engine/preflight.h"
 #include "util/banned.h"
 
 #define K0S_BIN "/usr/local/bin/k0s"
@@ -337,9 +338,45 @@ static int k0s_worker_desired(const struct component *self, const struct comp_ct
 	return 0;
 }
 
+/*
+ * The ports k0s listens on (k0s docs/networking.md, "Required ports and
+ * protocols"): on a controller the API server 6443, konnectivity 8132,
+ * the k0s join API 9443 and etcd's peers 2380; on a worker the kubelet
+ * 10250. Held by k0s's own processes, they are kcfg's (an installed
+ * cluster checked again).
+ */
+static const unsigned controller_ports[] = { 6443, 8132, 9443, 2380 };
+static const unsigned worker_ports[] = { 10250 };
+static const char *const k0s_processes[] = {
+	"k0s", "kube-apiserver", "konnectivity-se", "konnectivity-server", "etcd", "kubelet",
+	NULL,	/* ss shows the first 15 bytes of a name (the kernel's comm) */
+};
+
+#define K0S_DATA_DIR "/var/lib/k0s"
+
+static int k0s_check(const struct component *self, const struct comp_ctx *ctx,
+		     const struct comp_host *h, struct diag_list *found)
+{
+	const struct preflight_probe *p = h->preflight;
+
+	if (!p)
+		return 0;
+	if (h->roles & COMP_ROLE_MASTER)
+		preflight_check_ports(p, controller_ports, 4, k0s_processes,
+				      "the k0s controller", found);
+	if (h->roles & COMP_ROLE_WORKER) {
+		preflight_check_ports(p, worker_ports, 1, k0s_processes, "the kubelet", found);
+		preflight_check_disk(p, K0S_DATA_DIR, ctx->settings->preflight.worker_disk.value,
+				     "the worker's k0s data", "preflight.worker_disk", found);
+	}
+	preflight_check_sysinfo(p, found);
+	(void)self;
+	return 0;
+}
+
 const struct component component_k0s = {
 	"k0s", "k0s controller and workers, NUMA worker profiles",
-	COMP_ROLE_CLUSTER, COMP_PHASE_HOSTS, k0s_desired, NULL, k0s_verify,
+	COMP_ROLE_CLUSTER, COMP_PHASE_HOSTS, k0s_desired, k0s_check, k0s_verify,
 };
 
 const struct component component_k0s_worker = {

@@ -28,6 +28,7 @@
 #include "util/strbuf.h"
 #include "util/strvec.h"
 #include "util/xalloc.h"
+#include "engine/preflight.h"
 #include "util/banned.h"
 
 #define FSTAB "/etc/fstab"
@@ -250,7 +251,17 @@ static int lustre_desired(const struct component *self, const struct comp_ctx *c
 	return 0;
 }
 
+/* The client kcfg configures must be there: the DDN image provides it. */
+static int lustre_check(const struct component *self, const struct comp_ctx *ctx,
+			const struct comp_host *h, struct diag_list *found)
+{
+	if (ctx->settings->addons.storage && h->preflight)
+		preflight_check_lustre(h->preflight, found);
+	(void)self;
+	return 0;
+}
+
 const struct component component_lustre = {
 	"lustre", "the Lustre client: LNet over RoCE, fstab entries, mounts",
-	COMP_ROLE_WORKER, COMP_PHASE_NODES, lustre_desired,
+	COMP_ROLE_WORKER, COMP_PHASE_NODES, lustre_desired, lustre_check,
 };

@@ -508,6 +508,27 @@ const struct setting_def settings_schema[] = {
 	STRING("spark_operator.job_namespace", spark_operator.job_namespace, "default",
 	       check_dns_label, W_LABEL, "Namespace where SparkApplications run."),
 
+	SECTION("preflight", "What 'kcfg preflight' (and apply's first phase) requires of each "
+		"host; the sizes are the original playbook's prerequisites."),
+	INT("preflight.max_clock_skew", preflight.max_clock_skew, "30", 1, 86400,
+	    "Seconds a host's clock may differ from this machine's (certificates and etcd "
+	    "need close clocks)."),
+	SECTION("preflight.min_cpus", "CPU cores each role needs at least."),
+	INT("preflight.min_cpus.bastion", preflight.min_cpus.bastion, "1", 1, 65536, "Bastion."),
+	INT("preflight.min_cpus.registry", preflight.min_cpus.registry, "2", 1, 65536,
+	    "Registry (Harbor)."),
+	INT("preflight.min_cpus.controller", preflight.min_cpus.controller, "2", 1, 65536,
+	    "k0s controller."),
+	INT("preflight.min_cpus.worker", preflight.min_cpus.worker, "2", 1, 65536,
+	    "Workers and GPU workers."),
+	BYTES("preflight.min_memory", preflight.min_memory, "1Gi",
+	      "Memory every host needs at least (k0s's own system requirements: 1 GB for a "
+	      "controller)."),
+	BYTES("preflight.registry_disk", preflight.registry_disk, "160G",
+	      "Size of the filesystem holding registry.data_volume on the registry."),
+	BYTES("preflight.worker_disk", preflight.worker_disk, "100G",
+	      "Size of the filesystem holding /var/lib/k0s on each worker."),
+
 	SECTION("addons", "Which cluster add-ons kcfg installs."),
 	BOOL("addons.gpu_operator", addons.gpu_operator, "true", "NVIDIA GPU operator."),
 	BOOL("addons.network_operator", addons.network_operator, "true",

@@ -124,6 +124,13 @@ struct settings {
 		int gpu_operator, network_operator, metallb, monitoring;
 		int mpi_operator, spark_operator, storage;
 	} addons;
+	struct {
+		long long max_clock_skew;	/* seconds */
+		struct {
+			long long bastion, registry, controller, worker;
+		} min_cpus;
+		struct quantity min_memory, registry_disk, worker_disk;
+	} preflight;
 	struct extras_list extras;	/* user-level additions per group (config/extras.h) */
 
 	/* where each key was set: parallel to the schema; file NULL = default */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "components/component.h"
+#include "engine/preflight.h"
 #include "run/model.h"
 #include "run/run.h"
 #include "util/log.h"
@@ -91,6 +92,9 @@ void run_release(struct run *run)
 		for (size_t p = 0; h->ph && p < run->nr_phases; p++)
 			host_phase_release(&h->ph[p]);
 		free(h->ph);
+		if (h->preflight)
+			preflight_probe_release(h->preflight);
+		free(h->preflight);
 		strbuf_release(&h->error);
 		strbuf_release(&h->hint);
 	}

@@ -275,6 +275,13 @@ const struct run_phase run_plan_phases[] = {
 };
 const size_t run_plan_phases_nr = sizeof(run_plan_phases) / sizeof(run_plan_phases[0]);
 
+const struct run_phase run_preflight_phases[] = {
+	{ "facts", PHASE_ACTION, 0, &run_facts_action, 0, { 0, 0 }, 1, NULL },
+	{ "preflight", PHASE_ACTION, 0, &run_preflight_action, 0, { 0, 0 }, 1, NULL },
+};
+const size_t run_preflight_phases_nr = sizeof(run_preflight_phases) /
+				       sizeof(run_preflight_phases[0]);
+
 const struct run_phase run_facts_phases[] = {
 	{ "facts", PHASE_ACTION, 0, &run_facts_always_action, 0, { 0, 0 }, 1, NULL },
 };

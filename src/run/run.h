@@ -17,6 +17,7 @@
 
 struct model;
 struct cluster_view;
+struct preflight_probe;
 
 /*
  * The run engine (docs/engine.md): every command that works on hosts is
@@ -53,6 +54,7 @@ struct run_opts {
 	long facts_max_age;		/* seconds; older cached facts are gathered again */
 	const char *command;		/* "plan", "apply", ...: the log file's name */
 	int local;			/* /bin/sh here instead of ssh (tests) */
+	int skip_preflight;		/* --skip-preflight: the preflight phase does nothing */
 };
 
 enum run_host_state {
@@ -85,7 +87,8 @@ struct host_phase {
 	int planned;			/* observe and diff succeeded */
 	struct strvec needs;		/* cluster values its changes need */
 	struct diag_list found;		/* preflight and verify: what the checks found */
-	struct strvec found_by;		/* verify: the component of each of them */
+	struct strvec found_by;		/* the component of each (parallel), "host" for
+					 * the checks of the host itself */
 	struct strbuf error, hint;	/* HP_FAILED / HP_CANCELLED: why */
 	uint64_t busy_us;
 };
@@ -102,6 +105,7 @@ struct run_host {
 	int cancelled;
 	uint64_t busy_us;		/* connect + step time */
 	int shown;			/* for cli/: what the plain progress printed last */
+	struct preflight_probe *preflight;	/* what preflight read on it, or NULL */
 };
 
 struct run;
@@ -266,8 +270,25 @@ void run_facts_json(const struct run *run, struct strbuf *out);
 
 /* ---- checks.c ---- */
 
-/* Components' check() before anything changes; an error stops the run. */
+/*
+ * Preflight: a read-only script on each host (engine/preflight.h), then
+ * the host's own checks (sudo gives root, its clock; across hosts:
+ * hostnames, machine-ids, addresses unique) and each component's check().
+ * An error on any host stops the run before its first change.
+ */
 extern const struct run_action run_preflight_action;
+/* How many errors and warnings preflight found on the picked hosts. */
+void run_preflight_count(const struct run *run, size_t *errors, size_t *warnings);
+/* The index of the run's preflight phase, or run->nr_phases when it has none. */
+size_t run_preflight_phase(const struct run *run);
+/* The version of the JSON run_preflight_json() writes (docs/json.md). */
+#define RUN_PREFLIGHT_JSON_VERSION 1
+/*
+ * What preflight found as one JSON object (docs/json.md,
+ * docs/preflight.schema.json): every finding with its host, component,
+ * severity (blocking or warning), message and hint; each host's result.
+ */
+void run_preflight_json(const struct run *run, struct strbuf *out);
 
 /* ---- verify.c ---- */
 
@@ -355,6 +376,9 @@ extern const size_t run_plan_phases_nr;
 /* kcfg status: the verify phase alone, over the hosts it reads from. */
 extern const struct run_phase run_status_phases[];
 extern const size_t run_status_phases_nr;
+/* kcfg preflight: facts, then preflight. */
+extern const struct run_phase run_preflight_phases[];
+extern const size_t run_preflight_phases_nr;
 /* kcfg facts: facts only, always gathered. */
 extern const struct run_phase run_facts_phases[];
 extern const size_t run_facts_phases_nr;
