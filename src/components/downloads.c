@@ -45,11 +45,11 @@ static const struct download_def {
 		"versions.mpi_operator", "versions.mpi_operator_sha256", "mpi-operator-", ".yaml",
 		URL_BASE_VERSION_TAIL, "https://raw.githubusercontent.com/kubeflow/mpi-operator/",
 		"/deploy/v2beta1/mpi-operator.yaml" },
-	[DL_EXASCALER_CSI] = { "exascaler-csi", "the exa-csi-driver source archive",
-		"versions.exascaler_csi", "versions.exascaler_csi_sha256", "exa-csi-driver-",
-		".tar.gz",
-		URL_BASE_VERSION_TAIL, "https://github.com/DDNStorage/exa-csi-driver/archive/refs/tags/",
-		".tar.gz" },
+	[DL_EXASCALER_CSI] = { "exascaler-csi", "the Exascaler CSI driver manifest",
+		"versions.exascaler_csi", "versions.exascaler_csi_sha256",
+		"exascaler-csi-file-driver-", ".yaml",
+		URL_BASE_VERSION_TAIL, "https://raw.githubusercontent.com/DDNStorage/exa-csi-driver/",
+		"/deploy/kubernetes/exascaler-csi-file-driver.yaml" },
 };
 
 void download_get(const struct comp_ctx *ctx, enum download_id id, struct download *d)

@@ -356,16 +356,19 @@ const struct setting_def settings_schema[] = {
 	VERSION("versions.mpi_operator", versions.mpi_operator, "v0.8.0",
 		"kubeflow mpi-operator release; its deploy/v2beta1/mpi-operator.yaml "
 		"is applied."),
-	PIN("versions.mpi_operator_sha256", versions.mpi_operator_sha256, "",
+	PIN("versions.mpi_operator_sha256", versions.mpi_operator_sha256,
+	    "b38def13a94abe60b2a4b3485239d77f64892b8fbd202e9e435a6031b7500a8f",
 	    "versions.mpi_operator", "addons.mpi_operator",
-	    "sha256 of that mpi-operator.yaml. Ships empty (no published checksum): "
-	    "set it before apply when addons.mpi_operator is on."),
-	VERSION("versions.exascaler_csi", versions.exascaler_csi, "2.3.5",
-		"DDN exa-csi-driver release."),
-	PIN("versions.exascaler_csi_sha256", versions.exascaler_csi_sha256, "",
+	    "sha256 of that mpi-operator.yaml as the release tag holds it (upstream "
+	    "publishes none; see docs/components.md)."),
+	VERSION("versions.exascaler_csi", versions.exascaler_csi, "v2.9.0",
+		"DDN exa-csi-driver release (its git tag); its "
+		"deploy/kubernetes/exascaler-csi-file-driver.yaml is applied."),
+	PIN("versions.exascaler_csi_sha256", versions.exascaler_csi_sha256,
+	    "17239796fd42d67fb27e7e71604084524bed5d230e63c08af7b37232c8b3cbbb",
 	    "versions.exascaler_csi", "addons.storage",
-	    "sha256 of that exa-csi-driver release archive. Ships empty (no published "
-	    "checksum): set it before apply when addons.storage is on."),
+	    "sha256 of that exascaler-csi-file-driver.yaml as the release tag holds it "
+	    "(upstream publishes none; see docs/components.md)."),
 
 	SECTION("kubelet", "Kubelet policies and reservations on every worker (k0s worker profiles)."),
 	ENUM("kubelet.topology_manager_policy", kubelet.topology_manager_policy,

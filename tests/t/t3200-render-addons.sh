@@ -44,9 +44,9 @@ test_expect_success 'each add-on writes its own stack, on the controller only' '
 	./kube-master/var/lib/kcfg/exascaler/k0s-driver.awk
 	EOT
 	test_cmp expect files &&
-	grep -Fqx "mpi-operator upload:/$M/mpi-operator/10-mpi-operator.yaml sha256=" \
+	grep -Fqx "mpi-operator upload:/$M/mpi-operator/10-mpi-operator.yaml sha256=b38def13a94abe60b2a4b3485239d77f64892b8fbd202e9e435a6031b7500a8f" \
 		out-mpi-operator/kube-master/RESOURCES &&
-	grep -Fqx "exascaler-csi upload:/var/lib/kcfg/exascaler/exa-csi-driver-2.3.5.tar.gz sha256=" \
+	grep -Fqx "exascaler-csi upload:/var/lib/kcfg/exascaler/exascaler-csi-file-driver-v2.9.0.yaml sha256=17239796fd42d67fb27e7e71604084524bed5d230e63c08af7b37232c8b3cbbb" \
 		out-exascaler-csi/kube-master/RESOURCES &&
 	# the StorageClasses wait for the project ids only a worker tells: not rendered
 	test_grep "30-storageclasses.yaml mode=0644 pending (waits for the Lustre project id of /fast)" \
@@ -153,13 +153,19 @@ test_expect_success 'monitoring needs the Grafana password from the vault' '
 	test_grep "error: '"'"'grafana_password'"'"' is not set in the vault, but '"'"'addons.monitoring'"'"' is on" err
 '
 
-# The exascaler driver command, run here against a release-shaped archive,
-# with the host's directories moved under this test's directory.
+# The exascaler driver command, run here against the release's own
+# manifest (tests/data/addons, copied from the pinned tag), with the
+# host's directories moved under this test's directory.
+DRIVER=$SRCDIR/tests/data/addons/exascaler-csi-file-driver-v2.9.0.yaml
+test_expect_success 'the pinned sha256 is the one of the release tag'"'"'s driver manifest' '
+	"$KCFG" config show >shown &&
+	grep -qx "  exascaler_csi: v2.9.0" shown &&
+	grep -qx "  exascaler_csi_sha256: $(sha256sum "$DRIVER" | cut -c1-64)" shown
+'
+
 test_expect_success 'the driver command makes a namespaced manifest with k0s kubelet paths' '
-	mkdir -p rel/exa-csi-driver-2.3.5/deploy/kubernetes host/kcfg host/manifests &&
-	cp "$SRCDIR/tests/data/addons/exa-csi-driver-shape.yaml" \
-		rel/exa-csi-driver-2.3.5/deploy/kubernetes/exascaler-csi-file-driver.yaml &&
-	tar -czf host/kcfg/exa-csi-driver-2.3.5.tar.gz -C rel exa-csi-driver-2.3.5 &&
+	mkdir -p host/kcfg host/manifests &&
+	cp "$DRIVER" host/kcfg/exascaler-csi-file-driver-v2.9.0.yaml &&
 	cp out/kube-master/var/lib/kcfg/exascaler/k0s-driver.awk host/kcfg/ &&
 	here=$(pwd) &&
 	grep -A2 "^exascaler-csi command:" out/kube-master/RESOURCES >cmd.txt &&
@@ -173,14 +179,17 @@ test_expect_success 'the driver command makes a namespaced manifest with k0s kub
 	sh unless.sh &&
 	d=host/manifests/exascaler/20-driver.yaml &&
 	head -n 1 $d >first &&
-	echo "# Written by kcfg from exa-csi-driver 2.3.5 for namespace exascaler (transform 1)" >expect &&
+	echo "# Written by kcfg from exa-csi-driver v2.9.0 for namespace exascaler (transform 1)" >expect &&
 	test_cmp expect first &&
 	! grep -n "/var/lib/kubelet" $d &&
 	! grep -n "namespace: default" $d &&
-	test $(grep -c "^  namespace: exascaler\$" $d) = 5 &&
-	test $(grep -c "^    namespace: exascaler\$" $d) = 1 &&
+	# the ServiceAccounts, Role, RoleBinding, Service, Deployment, DaemonSet
+	test $(grep -c "^  namespace: exascaler\$" $d) = 7 &&
+	# the RoleBinding and ClusterRoleBindings subjects
+	test $(grep -c "^    namespace: exascaler\$" $d) = 4 &&
 	test_grep "path: /var/lib/k0s/kubelet/plugins/exa.csi.ddn.com" $d &&
-	! test -e host/kcfg/driver.orig
+	test_grep "image: quay.io/ddn/exascaler-csi-file-driver:v2.9.0" $d &&
+	! test -e host/kcfg/driver.yaml
 '
 
 test_expect_success VALIDATORS 'the made driver manifest passes the validators' '
@@ -188,9 +197,9 @@ test_expect_success VALIDATORS 'the made driver manifest passes the validators' 
 		{ cat val.out; exit 1; }
 '
 
-test_expect_success 'a broken archive leaves the stack without a driver manifest' '
+test_expect_success 'a manifest without the DaemonSet leaves the stack without a driver manifest' '
 	rm -rf host/manifests/exascaler &&
-	echo "not a tarball" >host/kcfg/exa-csi-driver-2.3.5.tar.gz &&
+	echo "kind: Namespace" >host/kcfg/exascaler-csi-file-driver-v2.9.0.yaml &&
 	test_must_fail sh run.sh 2>/dev/null &&
 	! test -e host/manifests/exascaler/20-driver.yaml
 '

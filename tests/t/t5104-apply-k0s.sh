@@ -110,16 +110,14 @@ test_expect_success SANDBOX 'kubeconfig --local -o FILE: 127.0.0.1, mode 0600, a
 
 test_expect_success SANDBOX 'an Exascaler StorageClass gets its project id from the first worker in the same apply' '
 	# a stand-in lfs on the worker (no Lustre servers here: the boundary is
-	# lfs-project(1), which prints "PROJID P DIR"), and a stand-in driver archive
+	# lfs-project(1), which prints "PROJID P DIR"), and a stand-in driver manifest
 	printf "#!/bin/sh\necho \"\$*\" >>/var/log/lfs-standin.log\necho \"4242 P \$3\"\n" >lfs-standin &&
 	sb_on 4 "cat >/usr/local/bin/lfs && chmod +x /usr/local/bin/lfs" <lfs-standin &&
-	mkdir -p exa/exa-csi-driver-2.3.5/deploy/kubernetes &&
 	printf "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: exascaler-csi-node\n" \
-		>exa/exa-csi-driver-2.3.5/deploy/kubernetes/exascaler-csi-file-driver.yaml &&
-	tar -czf mirror/exa-csi-driver-2.3.5.tar.gz -C exa exa-csi-driver-2.3.5 &&
+		>mirror/exascaler-csi-file-driver-v2.9.0.yaml &&
 	cp cluster.yaml storage.yaml &&
 	cat >>storage.yaml <<-EOF &&
-	  exascaler_csi_sha256: $(sha256sum mirror/exa-csi-driver-2.3.5.tar.gz | cut -c1-64)
+	  exascaler_csi_sha256: $(sha256sum mirror/exascaler-csi-file-driver-v2.9.0.yaml | cut -c1-64)
 	storage:
 	  filesystems:
 	    - storage_class: exascaler-sc-fast

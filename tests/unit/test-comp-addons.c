@@ -561,12 +561,13 @@ static void test_mpi_operator(void **state)
 	resource_list_release(&rl);
 	world_release(&w);
 
-	/* the default pin is empty: the upload says so, apply's check stops it */
+	/* the default pin is the release tag's file: the upload carries it */
 	world_init(&w, MDX_ADDRESSES);
 	render_all(&w, &rl);
 	r = find(&rl, RES_UPLOAD, MANIFESTS_DIR "/mpi-operator/10-mpi-operator.yaml");
 	assert_string_equal(r->local_path, ".kcfg/cache/mpi-operator-v0.8.0.yaml");
-	assert_string_equal(r->sha256, "");
+	assert_string_equal(r->sha256,
+			    "b38def13a94abe60b2a4b3485239d77f64892b8fbd202e9e435a6031b7500a8f");
 	resource_list_release(&rl);
 	world_release(&w);
 }
@@ -686,11 +687,12 @@ static void test_exascaler(void **state)
 	assert_str_at(at(docs[1].root, "parameters", "projectId", NULL), "100011");
 	release_docs(docs, 2);
 
-	/* the driver: the pinned archive, the awk program, the command that joins them */
-	r = find(&rl, RES_UPLOAD, "/var/lib/kcfg/exascaler/exa-csi-driver-2.3.5.tar.gz");
+	/* the driver: the pinned manifest, the awk program, the command that joins them */
+	r = find(&rl, RES_UPLOAD, "/var/lib/kcfg/exascaler/exascaler-csi-file-driver-v2.9.0.yaml");
 	assert_non_null(r);
-	assert_string_equal(r->local_path, ".kcfg/cache/exa-csi-driver-2.3.5.tar.gz");
-	assert_string_equal(r->sha256, "");
+	assert_string_equal(r->local_path, ".kcfg/cache/exascaler-csi-file-driver-v2.9.0.yaml");
+	assert_string_equal(r->sha256,
+			    "17239796fd42d67fb27e7e71604084524bed5d230e63c08af7b37232c8b3cbbb");
 	r = find(&rl, RES_FILE, "/var/lib/kcfg/exascaler/k0s-driver.awk");
 	assert_non_null(r);
 	assert_non_null(strstr(r->content.buf, "/var/lib/k0s/kubelet"));
@@ -701,10 +703,13 @@ static void test_exascaler(void **state)
 	}
 	assert_int_equal(r->kind, RES_COMMAND);
 	assert_non_null(strstr(r->command, "awk -v ns='exascaler' -f "
-				"/var/lib/kcfg/exascaler/k0s-driver.awk"));
+				"/var/lib/kcfg/exascaler/k0s-driver.awk "
+				"'/var/lib/kcfg/exascaler/exascaler-csi-file-driver-v2.9.0.yaml' "
+				">>driver.yaml"));
+	assert_null(strstr(r->command, "tar "));
 	assert_non_null(strstr(r->command, "mv driver.yaml "
 				"'/var/lib/k0s/manifests/exascaler/20-driver.yaml'"));
-	assert_string_equal(r->unless, "grep -qxF '# Written by kcfg from exa-csi-driver 2.3.5 "
+	assert_string_equal(r->unless, "grep -qxF '# Written by kcfg from exa-csi-driver v2.9.0 "
 			    "for namespace exascaler (transform 1)' "
 			    "'/var/lib/k0s/manifests/exascaler/20-driver.yaml'");
 	resource_list_release(&rl);
@@ -885,10 +890,11 @@ static void test_downloads(void **state)
 		".kcfg/cache/harbor-online-installer-v2.15.2.tgz [88f6a743]\n"
 		"mpi-operator 1 mpi-operator-v0.8.0.yaml https://raw.githubusercontent.com/kubeflow/"
 		"mpi-operator/v0.8.0/deploy/v2beta1/mpi-operator.yaml "
-		".kcfg/cache/mpi-operator-v0.8.0.yaml []\n"
-		"exascaler-csi 1 exa-csi-driver-2.3.5.tar.gz https://github.com/DDNStorage/"
-		"exa-csi-driver/archive/refs/tags/2.3.5.tar.gz "
-		".kcfg/cache/exa-csi-driver-2.3.5.tar.gz []\n");
+		".kcfg/cache/mpi-operator-v0.8.0.yaml [b38def13]\n"
+		"exascaler-csi 1 exascaler-csi-file-driver-v2.9.0.yaml "
+		"https://raw.githubusercontent.com/DDNStorage/exa-csi-driver/v2.9.0/deploy/"
+		"kubernetes/exascaler-csi-file-driver.yaml "
+		".kcfg/cache/exascaler-csi-file-driver-v2.9.0.yaml [17239796]\n");
 	world_release(&w);
 
 	/* the run names the cache beside the inventory; add-ons turned off need nothing */
