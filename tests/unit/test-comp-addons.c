@@ -31,7 +31,7 @@
 static const struct component *const addons[] = {
 	&component_gpu_operator, &component_network_operator, &component_metallb,
 	&component_monitoring, &component_mpi_operator, &component_spark_operator,
-	&component_exascaler_csi,
+	&component_exascaler_csi, &component_whereabouts,
 };
 #define NR_ADDONS (sizeof(addons) / sizeof(addons[0]))
 
@@ -716,6 +716,77 @@ static void test_exascaler(void **state)
 	world_release(&w);
 }
 
+static const struct resource *command_of(const struct resource_list *rl, const char *component)
+{
+	for (size_t i = 0; i < rl->nr; i++)
+		if (rl->items[i].kind == RES_COMMAND && !strcmp(rl->items[i].component, component))
+			return &rl->items[i];
+	return NULL;
+}
+
+/* Whereabouts: four pinned upstream files, two made on the controller with the image pinned. */
+static void test_whereabouts(void **state)
+{
+	static const char *const off[] = {
+		MDX_ADDRESSES "network_operator: {whereabouts: false}\n",
+		MDX_ADDRESSES "addons: {network_operator: false}\n",
+	};
+	struct resource_list rl = RESOURCE_LIST_INIT;
+	const struct resource *r;
+	struct download d;
+	struct world w;
+
+	world_init(&w, MDX_ADDRESSES);
+	render_all(&w, &rl);
+	r = find(&rl, RES_UPLOAD, MANIFESTS_DIR "/whereabouts/00-ippools-crd.yaml");
+	assert_non_null(r);
+	assert_string_equal(r->local_path, ".kcfg/cache/whereabouts-v0.9.4-ippools.yaml");
+	assert_string_equal(r->sha256,
+			    "8957e53f260e5ee0ad6560743d02c609ff21e15f6c3b23851971522b3bf6027a");
+	assert_string_equal(r->pin_key, "versions.whereabouts_ippools_sha256");
+	r = find(&rl, RES_UPLOAD, MANIFESTS_DIR "/whereabouts/01-reservations-crd.yaml");
+	assert_non_null(r);
+	assert_string_equal(r->pin_key, "versions.whereabouts_reservations_sha256");
+	assert_int_equal(in_stack(&rl, "whereabouts"), 2);
+	r = find(&rl, RES_UPLOAD, "/var/lib/kcfg/whereabouts/whereabouts-v0.9.4-daemonset-install.yaml");
+	assert_non_null(r);
+	assert_string_equal(r->pin_key, "versions.whereabouts_daemonset_sha256");
+	r = find(&rl, RES_UPLOAD,
+		 "/var/lib/kcfg/whereabouts/whereabouts-v0.9.4-reconciler-deployment.yaml");
+	assert_non_null(r);
+	assert_string_equal(r->pin_key, "versions.whereabouts_reconciler_sha256");
+	r = command_of(&rl, "whereabouts");
+	assert_non_null(r);
+	/* the version is awk data (-v), never program text */
+	assert_non_null(strstr(r->command, "awk -v tag='v0.9.4' '{ if ($0 ~ /^[ \\t]*image: "
+				"ghcr\\.io\\/k8snetworkplumbingwg\\/whereabouts:latest"));
+	assert_non_null(strstr(r->command, "mv daemonset.yaml "
+				"'/var/lib/k0s/manifests/whereabouts/10-daemonset.yaml'"));
+	assert_non_null(strstr(r->command, "mv reconciler.yaml "
+				"'/var/lib/k0s/manifests/whereabouts/20-reconciler.yaml'"));
+	assert_non_null(strstr(r->unless, "grep -qxF '# Written by kcfg from whereabouts v0.9.4 "
+			       "with image ghcr.io/k8snetworkplumbingwg/whereabouts:v0.9.4 "
+			       "(transform 1)' '/var/lib/k0s/manifests/whereabouts/20-reconciler.yaml'"));
+	resource_list_release(&rl);
+	world_release(&w);
+
+	for (size_t i = 0; i < sizeof(off) / sizeof(off[0]); i++) {
+		world_init(&w, off[i]);
+		render_all(&w, &rl);
+		assert_int_equal(in_stack(&rl, "whereabouts"), 0);
+		assert_non_null(find(&rl, RES_ABSENT, MANIFESTS_DIR "/whereabouts"));
+		assert_non_null(find(&rl, RES_ABSENT, "/var/lib/kcfg/whereabouts"));
+		assert_null(command_of(&rl, "whereabouts"));
+		for (int id = DL_WHEREABOUTS_DAEMONSET; id <= DL_WHEREABOUTS_RECONCILER; id++) {
+			download_get(&w.ctx, (enum download_id)id, &d);
+			assert_int_equal(d.needed, 0);
+			download_release(&d);
+		}
+		resource_list_release(&rl);
+		world_release(&w);
+	}
+}
+
 static void test_off_means_absent(void **state)
 {
 	static const struct {
@@ -894,7 +965,23 @@ static void test_downloads(void **state)
 		"exascaler-csi 1 exascaler-csi-file-driver-v2.9.0.yaml "
 		"https://raw.githubusercontent.com/DDNStorage/exa-csi-driver/v2.9.0/deploy/"
 		"kubernetes/exascaler-csi-file-driver.yaml "
-		".kcfg/cache/exascaler-csi-file-driver-v2.9.0.yaml [17239796]\n");
+		".kcfg/cache/exascaler-csi-file-driver-v2.9.0.yaml [17239796]\n"
+		"whereabouts 1 whereabouts-v0.9.4-daemonset-install.yaml "
+		"https://raw.githubusercontent.com/k8snetworkplumbingwg/whereabouts/v0.9.4/doc/crds/"
+		"daemonset-install.yaml .kcfg/cache/whereabouts-v0.9.4-daemonset-install.yaml "
+		"[5c4e4d52]\n"
+		"whereabouts 1 whereabouts-v0.9.4-ippools.yaml "
+		"https://raw.githubusercontent.com/k8snetworkplumbingwg/whereabouts/v0.9.4/doc/crds/"
+		"whereabouts.cni.cncf.io_ippools.yaml .kcfg/cache/whereabouts-v0.9.4-ippools.yaml "
+		"[8957e53f]\n"
+		"whereabouts 1 whereabouts-v0.9.4-overlappingrangeipreservations.yaml "
+		"https://raw.githubusercontent.com/k8snetworkplumbingwg/whereabouts/v0.9.4/doc/crds/"
+		"whereabouts.cni.cncf.io_overlappingrangeipreservations.yaml "
+		".kcfg/cache/whereabouts-v0.9.4-overlappingrangeipreservations.yaml [59ff31b1]\n"
+		"whereabouts 1 whereabouts-v0.9.4-reconciler-deployment.yaml "
+		"https://raw.githubusercontent.com/k8snetworkplumbingwg/whereabouts/v0.9.4/doc/crds/"
+		"reconciler-deployment.yaml .kcfg/cache/whereabouts-v0.9.4-reconciler-deployment.yaml "
+		"[4201b8d3]\n");
 	world_release(&w);
 
 	/* the run names the cache beside the inventory; add-ons turned off need nothing */
@@ -924,6 +1011,7 @@ int main(void)
 		cmocka_unit_test(test_mpi_operator),
 		cmocka_unit_test(test_spark_operator),
 		cmocka_unit_test(test_exascaler),
+		cmocka_unit_test(test_whereabouts),
 		cmocka_unit_test(test_off_means_absent),
 		cmocka_unit_test(test_addresses_change_only_the_pool),
 		cmocka_unit_test(test_deterministic),

@@ -585,6 +585,33 @@ static void test_check_required(void **state)
 		"metallb:\n  addresses: 10.0.0.0/30\n", &s);
 	assert_int_equal(settings_check_required(&s, DIAG_ERROR, &dl), 0);
 	settings_release(&s);
+
+	/* a Whereabouts pin is needed while the network operator and whereabouts are on */
+	load_ok("versions: {whereabouts_ippools_sha256: \"\"}\n"
+		"metallb:\n  addresses: 10.0.0.0/30\n", &s);
+	assert_true(settings_pin_needed(&s, "versions.whereabouts_ippools_sha256"));
+	assert_int_equal(settings_check_required(&s, DIAG_ERROR, &dl), 1);
+	strbuf_reset(&got);
+	diag_format(&dl, &got);
+	assert_string_equal(got.buf,
+		"cluster.yaml:1:11: error: 'versions.whereabouts_ippools_sha256' is empty, but kcfg "
+		"downloads whereabouts v0.9.4\n"
+		"  hint: set it to the sha256 of the versions.whereabouts download, or turn "
+		"'network_operator.whereabouts' off\n");
+	diag_release(&dl);
+	settings_release(&s);
+	load_ok("versions: {whereabouts_ippools_sha256: \"\"}\n"
+		"network_operator: {whereabouts: false}\n"
+		"metallb:\n  addresses: 10.0.0.0/30\n", &s);
+	assert_false(settings_pin_needed(&s, "versions.whereabouts_ippools_sha256"));
+	assert_int_equal(settings_check_required(&s, DIAG_ERROR, &dl), 0);
+	settings_release(&s);
+	load_ok("versions: {whereabouts_ippools_sha256: \"\"}\n"
+		"addons: {network_operator: false}\n"
+		"metallb:\n  addresses: 10.0.0.0/30\n", &s);
+	assert_false(settings_pin_needed(&s, "versions.whereabouts_ippools_sha256"));
+	assert_int_equal(settings_check_required(&s, DIAG_ERROR, &dl), 0);
+	settings_release(&s);
 	strbuf_release(&got);
 }
 
