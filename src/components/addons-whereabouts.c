@@ -143,6 +143,8 @@ static const struct addon whereabouts = {
 	.stack = STACK,
 	.before = stack,
 	.off = remove_work_dir,
+	/* the networks that use it are Multus NetworkAttachmentDefinitions */
+	.needs = { "network-operator" },
 };
 
 const struct component component_whereabouts = ADDON_COMPONENT(

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "components/addon.h"
 #include "components/addons.h"
 #include "components/downloads.h"
 #include "components/chart.h"
@@ -20,6 +21,7 @@
 #include "config/settings.h"
 #include "config/yaml.h"
 #include "engine/resource.h"
+#include "run/run.h"
 #include "util/diag.h"
 #include "util/strbuf.h"
 #include "vault/secrets.h"
@@ -787,6 +789,44 @@ static void test_whereabouts(void **state)
 	}
 }
 
+/* Add-ons come after those whose CRDs they need, one plan phase per group. */
+static void test_addon_order(void **state)
+{
+	unsigned next = 1;
+
+	assert_int_equal(addon_group(&component_gpu_operator), 1);
+	assert_int_equal(addon_group(&component_metallb), 1);
+	assert_int_equal(addon_group(&component_exascaler_csi), 1);
+	/* the NodeFeatureRules need the GPU operator's NFD CRDs */
+	assert_int_equal(addon_group(&component_network_operator), 2);
+	/* its networks need Multus, from the network operator */
+	assert_int_equal(addon_group(&component_whereabouts), 3);
+	assert_int_equal(addon_group(&component_k0s), 0);
+	for (size_t c = 0; c < nr_components; c++) {
+		const struct component *comp = components[c];
+		const struct addon *a = comp->data;
+		unsigned g = addon_group(comp);
+
+		if (comp->phase != COMP_PHASE_ADDONS)
+			continue;
+		if (g < 1 || g > ADDON_GROUPS)
+			fail_msg("%s: group %u", comp->name, g);
+		for (size_t i = 0; i < 3 && a->needs[i]; i++)
+			assert_true(addon_group(component_find(a->needs[i])) < g);
+	}
+	/* the add-ons phases: groups 1, 2, 3 in order, each with its barrier */
+	for (size_t p = 0; p < run_plan_phases_nr; p++) {
+		const struct run_phase *ph = &run_plan_phases[p];
+
+		if (ph->kind != PHASE_CONVERGE || ph->comp_phase != COMP_PHASE_ADDONS)
+			continue;
+		assert_int_equal(ph->addon_group, next);
+		assert_non_null(ph->barrier);
+		next++;
+	}
+	assert_int_equal(next, ADDON_GROUPS + 1);
+}
+
 static void test_off_means_absent(void **state)
 {
 	static const struct {
@@ -1012,6 +1052,7 @@ int main(void)
 		cmocka_unit_test(test_spark_operator),
 		cmocka_unit_test(test_exascaler),
 		cmocka_unit_test(test_whereabouts),
+		cmocka_unit_test(test_addon_order),
 		cmocka_unit_test(test_off_means_absent),
 		cmocka_unit_test(test_addresses_change_only_the_pool),
 		cmocka_unit_test(test_deterministic),
