@@ -134,4 +134,39 @@ test_expect_success SANDBOX 'an Exascaler StorageClass gets its project id from 
 	"$KCFG" -c storage.yaml plan -C exascaler-csi --detailed-exitcode >out 2>err
 '
 
+# The Chart the stand-in reports as deployed (k0s chart_types.go:
+# status.version = spec.version, status.valuesHash = sha256 of
+# spec.releaseName followed by spec.values), made from the file kcfg wrote.
+deployed_chart() {
+	python3 - "$1" <<-\PY
+	import hashlib, json, sys, yaml
+	c = yaml.safe_load(open(sys.argv[1]))
+	sp = c["spec"]
+	h = hashlib.sha256((sp["releaseName"] + sp.get("values", "")).encode()).hexdigest()
+	print(json.dumps({"apiVersion": "v1", "kind": "List", "items": [{
+	    "metadata": c["metadata"], "spec": sp,
+	    "status": {"version": sp["version"], "valuesHash": h}}]}))
+	PY
+}
+python3 -c "import yaml" 2>/dev/null && test_set_prereq PYYAML
+
+test_expect_success SANDBOX,PYYAML 'the network operator is applied only once the GPU operator chart is deployed' '
+	sb_on 3 "rm -f /etc/kcfg-standin/charts.json" &&
+	test_expect_code 1 "$KCFG" apply -C gpu-operator,network-operator --wait-timeout 3 \
+		>out 2>err &&
+	test_grep "the add-ons the next ones need are deployed" err &&
+	test_grep "chart '"'"'kcfg-gpu-operator'"'"' is not there yet" err &&
+	sb_on 3 "test -f /var/lib/k0s/manifests/gpu-operator/10-chart.yaml" &&
+	sb_on 3 "test ! -e /var/lib/k0s/manifests/network-operator" &&
+	# the GPU operator chart deployed: the network operator goes on
+	sb_on 3 "cat /var/lib/k0s/manifests/gpu-operator/10-chart.yaml" >gpu-chart.yaml &&
+	deployed_chart gpu-chart.yaml >charts.json &&
+	sb_on 3 "cat >/etc/kcfg-standin/charts.json" <charts.json &&
+	test_expect_code 1 "$KCFG" apply -C gpu-operator,network-operator --wait-timeout 3 \
+		>out 2>err &&
+	sb_on 3 "test -f /var/lib/k0s/manifests/network-operator/10-chart.yaml" &&
+	test_grep "chart '"'"'kcfg-network-operator'"'"' is not there yet" err &&
+	test_must_fail grep -q "kcfg-gpu-operator" err
+'
+
 test_done

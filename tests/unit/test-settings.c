@@ -594,7 +594,7 @@ static void test_check_required(void **state)
 	strbuf_reset(&got);
 	diag_format(&dl, &got);
 	assert_string_equal(got.buf,
-		"cluster.yaml:1:11: error: 'versions.whereabouts_ippools_sha256' is empty, but kcfg "
+		"cluster.yaml:1:12: error: 'versions.whereabouts_ippools_sha256' is empty, but kcfg "
 		"downloads whereabouts v0.9.4\n"
 		"  hint: set it to the sha256 of the versions.whereabouts download, or turn "
 		"'network_operator.whereabouts' off\n");
