@@ -148,9 +148,9 @@ deployed_chart() {
 	    "status": {"version": sp["version"], "valuesHash": h}}]}))
 	PY
 }
-python3 -c "import yaml" 2>/dev/null && test_set_prereq PYYAML
+test_have_prereq SANDBOX && python3 -c "import yaml" 2>/dev/null && test_set_prereq SANDBOX_PYYAML
 
-test_expect_success SANDBOX,PYYAML 'the network operator is applied only once the GPU operator chart is deployed' '
+test_expect_success SANDBOX_PYYAML 'the network operator is applied only once the GPU operator chart is deployed' '
 	sb_on 3 "rm -f /etc/kcfg-standin/charts.json" &&
 	test_expect_code 1 "$KCFG" apply -C gpu-operator,network-operator --wait-timeout 3 \
 		>out 2>err &&
