@@ -3,6 +3,7 @@
 
 #include "components/addon.h"
 #include "components/chart.h"
+#include "components/component.h"
 #include "engine/resource.h"
 #include "util/strbuf.h"
 #include "util/banned.h"
@@ -59,4 +60,28 @@ int addon_desired(const struct component *self, const struct comp_ctx *ctx,
 	if (a->after && a->after(ctx, h, out, err) < 0)
 		return -1;
 	return 0;
+}
+
+static unsigned group_of(const struct component *c, unsigned depth)
+{
+	const struct addon *a;
+	unsigned group = 1;
+
+	if (!c || c->phase != COMP_PHASE_ADDONS || !c->data || depth > nr_components)
+		return 0;
+	a = c->data;
+	for (size_t i = 0; i < sizeof(a->needs) / sizeof(a->needs[0]) && a->needs[i]; i++) {
+		unsigned g = group_of(component_find(a->needs[i]), depth + 1);
+
+		if (!g)
+			return 0;	/* no such add-on, or a loop */
+		if (g + 1 > group)
+			group = g + 1;
+	}
+	return group;
+}
+
+unsigned addon_group(const struct component *c)
+{
+	return group_of(c, 0);
 }

@@ -40,7 +40,23 @@ struct addon {
 	/* verify: what else must be true once it runs (cluster-view.h); may be NULL */
 	int (*verify)(const struct comp_ctx *ctx, const struct comp_host *h,
 		      struct diag_list *found);
+	/*
+	 * The add-ons whose CRDs its resources need (NULL-ended): it is
+	 * applied in a later group, once their charts are deployed.
+	 */
+	const char *needs[3];
 };
+
+/*
+ * Add-ons are applied in groups, each after the charts of the groups
+ * before it are deployed (src/run/phases.c: one add-ons phase and
+ * barrier per group). Group 1 needs no other add-on; an add-on's group
+ * is one more than the highest group of those it needs.
+ */
+#define ADDON_GROUPS 3
+
+/* The group of add-on component `c` (1..), 0 when it is no add-on or its needs loop. */
+unsigned addon_group(const struct component *c);
 
 /* The desired() of every add-on component: self->data is its struct addon. */
 int addon_desired(const struct component *self, const struct comp_ctx *ctx,

@@ -12,11 +12,13 @@
  *                           controller by a command (below)
  *   30-storageclasses.yaml  provisioner exa.csi.ddn.com, one per filesystem
  *
- * The driver manifest comes from the pinned release archive, uploaded
- * and checked by sha256. As released it names no namespace on most
+ * The driver manifest is the release tag's
+ * deploy/kubernetes/exascaler-csi-file-driver.yaml, uploaded and checked
+ * by sha256 (the file, not GitHub's tag archive: an archive GitHub makes
+ * on request has no bytes anyone can pin). As released it names no namespace on most
  * objects (k0s's manifest deployer has none to default to) and mounts
  * /var/lib/kubelet (k0s's kubelet lives in /var/lib/k0s/kubelet), so a
- * small awk program, written beside it, fixes both while extracting it.
+ * small awk program, written beside it, fixes both.
  *
  * Each StorageClass carries the Lustre project id of its filesystem:
  * storage.filesystems[].project_id, or else a cluster value read on the
@@ -44,7 +46,6 @@
 #define PROVISIONER "exa.csi.ddn.com"
 #define CONFIG_SECRET "exascaler-csi-file-driver-config"	/* the name the driver mounts */
 #define CONFIG_KEY "exascaler-csi-file-driver-config.yaml"
-#define DRIVER_IN_ARCHIVE "*/deploy/kubernetes/exascaler-csi-file-driver.yaml"
 #define WORK_DIR "/var/lib/kcfg/exascaler"
 #define AWK_PATH WORK_DIR "/k0s-driver.awk"
 #define TRANSFORM_REV "1"	/* bump when the awk program changes */
@@ -273,7 +274,7 @@ static void driver_stamp(const struct settings *s, struct strbuf *out)
 static void add_driver(const struct comp_ctx *ctx, struct resource_list *out)
 {
 	const struct settings *s = ctx->settings;
-	struct strbuf archive = STRBUF_INIT, manifest = STRBUF_INIT;
+	struct strbuf release = STRBUF_INIT, manifest = STRBUF_INIT;
 	struct strbuf stamp = STRBUF_INIT, cmd = STRBUF_INIT;
 	struct resource *r;
 
@@ -281,26 +282,26 @@ static void add_driver(const struct comp_ctx *ctx, struct resource_list *out)
 	r->path = xstrdup(WORK_DIR);
 	r->mode = 0755;
 
-	strbuf_addf(&archive, WORK_DIR "/exa-csi-driver-%s.tar.gz", s->versions.exascaler_csi);
-	download_upload(ctx, DL_EXASCALER_CSI, out, archive.buf, 0644);
+	strbuf_addf(&release, WORK_DIR "/exascaler-csi-file-driver-%s.yaml",
+		    s->versions.exascaler_csi);
+	download_upload(ctx, DL_EXASCALER_CSI, out, release.buf, 0644);
 
 	resource_add_file(out, COMP, AWK_PATH, driver_awk, sizeof(driver_awk) - 1, 0644);
 
 	manifest_path(&manifest, STACK, "20-driver.yaml");
 	driver_stamp(s, &stamp);
-	/* extract and transform in the work dir, check, then move into the stack */
-	strbuf_addstr(&cmd, "cd " WORK_DIR " && tar --wildcards -xzOf ");
-	addons_sh_quote(&cmd, archive.buf);
-	strbuf_addstr(&cmd, " '" DRIVER_IN_ARCHIVE "' >driver.orig && printf '%s\\n' ");
+	/* transform in the work dir, check, then move into the stack */
+	strbuf_addstr(&cmd, "cd " WORK_DIR " && printf '%s\\n' ");
 	addons_sh_quote(&cmd, stamp.buf);
 	strbuf_addstr(&cmd, " >driver.yaml && awk -v ns=");
 	addons_sh_quote(&cmd, s->storage.namespace);
-	strbuf_addstr(&cmd, " -f " AWK_PATH " driver.orig >>driver.yaml && "
+	strbuf_addstr(&cmd, " -f " AWK_PATH " ");
+	addons_sh_quote(&cmd, release.buf);
+	strbuf_addstr(&cmd, " >>driver.yaml && "
 		      "grep -q '^kind: DaemonSet' driver.yaml && mkdir -p ");
 	addons_sh_quote(&cmd, MANIFESTS_DIR "/" STACK);
 	strbuf_addstr(&cmd, " && mv driver.yaml ");
 	addons_sh_quote(&cmd, manifest.buf);
-	strbuf_addstr(&cmd, " && rm -f driver.orig");
 
 	r = resource_add(out, RES_COMMAND, COMP);
 	r->command = strbuf_detach(&cmd, NULL);
@@ -310,7 +311,7 @@ static void add_driver(const struct comp_ctx *ctx, struct resource_list *out)
 	addons_sh_quote(&cmd, manifest.buf);
 	r->unless = strbuf_detach(&cmd, NULL);
 
-	strbuf_release(&archive);
+	strbuf_release(&release);
 	strbuf_release(&manifest);
 	strbuf_release(&stamp);
 }

@@ -191,6 +191,8 @@ static const struct addon network_operator = {
 	.source = source,
 	.values = values,
 	.after = policy,
+	/* its NodeFeatureRules need the NFD CRDs, the GPU operator's when it brings NFD */
+	.needs = { "gpu-operator" },
 };
 
 const struct component component_network_operator = ADDON_COMPONENT(

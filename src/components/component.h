@@ -155,6 +155,7 @@ extern const struct component component_network_operator;
 extern const struct component component_metallb;
 extern const struct component component_monitoring;
 extern const struct component component_mpi_operator;
+extern const struct component component_whereabouts;
 extern const struct component component_spark_operator;
 extern const struct component component_exascaler_csi;
 extern const struct component component_extras;

@@ -20,6 +20,8 @@ enum url_form {
 	URL_BASE_VERSION_TAIL,	/* BASE VERSION TAIL */
 };
 
+#define WHEREABOUTS_RAW "https://raw.githubusercontent.com/k8snetworkplumbingwg/whereabouts/"
+
 /* The version and pin come from these cluster.yaml keys; the schema says
  * which add-on, if any, the pin's download depends on. */
 static const struct download_def {
@@ -45,11 +47,29 @@ static const struct download_def {
 		"versions.mpi_operator", "versions.mpi_operator_sha256", "mpi-operator-", ".yaml",
 		URL_BASE_VERSION_TAIL, "https://raw.githubusercontent.com/kubeflow/mpi-operator/",
 		"/deploy/v2beta1/mpi-operator.yaml" },
-	[DL_EXASCALER_CSI] = { "exascaler-csi", "the exa-csi-driver source archive",
-		"versions.exascaler_csi", "versions.exascaler_csi_sha256", "exa-csi-driver-",
-		".tar.gz",
-		URL_BASE_VERSION_TAIL, "https://github.com/DDNStorage/exa-csi-driver/archive/refs/tags/",
-		".tar.gz" },
+	[DL_EXASCALER_CSI] = { "exascaler-csi", "the Exascaler CSI driver manifest",
+		"versions.exascaler_csi", "versions.exascaler_csi_sha256",
+		"exascaler-csi-file-driver-", ".yaml",
+		URL_BASE_VERSION_TAIL, "https://raw.githubusercontent.com/DDNStorage/exa-csi-driver/",
+		"/deploy/kubernetes/exascaler-csi-file-driver.yaml" },
+	/* Whereabouts: the files its README applies, one pin each */
+	[DL_WHEREABOUTS_DAEMONSET] = { "whereabouts", "the Whereabouts DaemonSet manifest",
+		"versions.whereabouts", "versions.whereabouts_daemonset_sha256",
+		"whereabouts-", "-daemonset-install.yaml", URL_BASE_VERSION_TAIL, WHEREABOUTS_RAW,
+		"/doc/crds/daemonset-install.yaml" },
+	[DL_WHEREABOUTS_IPPOOLS] = { "whereabouts", "the Whereabouts IPPool CRD",
+		"versions.whereabouts", "versions.whereabouts_ippools_sha256",
+		"whereabouts-", "-ippools.yaml", URL_BASE_VERSION_TAIL, WHEREABOUTS_RAW,
+		"/doc/crds/whereabouts.cni.cncf.io_ippools.yaml" },
+	[DL_WHEREABOUTS_RESERVATIONS] = { "whereabouts",
+		"the Whereabouts OverlappingRangeIPReservation CRD",
+		"versions.whereabouts", "versions.whereabouts_reservations_sha256",
+		"whereabouts-", "-overlappingrangeipreservations.yaml", URL_BASE_VERSION_TAIL,
+		WHEREABOUTS_RAW, "/doc/crds/whereabouts.cni.cncf.io_overlappingrangeipreservations.yaml" },
+	[DL_WHEREABOUTS_RECONCILER] = { "whereabouts", "the Whereabouts reconciler manifest",
+		"versions.whereabouts", "versions.whereabouts_reconciler_sha256",
+		"whereabouts-", "-reconciler-deployment.yaml", URL_BASE_VERSION_TAIL, WHEREABOUTS_RAW,
+		"/doc/crds/reconciler-deployment.yaml" },
 };
 
 void download_get(const struct comp_ctx *ctx, enum download_id id, struct download *d)

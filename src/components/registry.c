@@ -23,6 +23,7 @@ const struct component *const components[] = {
 	/* add-ons */
 	&component_gpu_operator,
 	&component_network_operator,
+	&component_whereabouts,
 	&component_metallb,
 	&component_monitoring,
 	&component_mpi_operator,

@@ -270,6 +270,10 @@ static const char *const mig_strategies[] = { "none", "single", "mixed", NULL };
 #define PIN(k, f, dflt, of, need, d) \
 	{ .key = (k), .type = ST_SHA256, .off = OFF(f), .def = (dflt), .flags = SF_EMPTY_OK, \
 	  .pin_for = (of), .needed_if = (need), .doc = (d) }
+/* a pin of one of several files of a release, needed while both bools are on */
+#define PIN2(k, f, dflt, of, need, also, d) \
+	{ .key = (k), .type = ST_SHA256, .off = OFF(f), .def = (dflt), .flags = SF_EMPTY_OK, \
+	  .pin_for = (of), .needed_if = (need), .needed_also = (also), .doc = (d) }
 #define CPU(k, f, dflt, d) { .key = (k), .type = ST_CPU, .off = OFF(f), .def = (dflt), .doc = (d) }
 #define BYTES(k, f, dflt, d) \
 	{ .key = (k), .type = ST_BYTES, .off = OFF(f), .def = (dflt), .doc = (d) }
@@ -356,16 +360,40 @@ const struct setting_def settings_schema[] = {
 	VERSION("versions.mpi_operator", versions.mpi_operator, "v0.8.0",
 		"kubeflow mpi-operator release; its deploy/v2beta1/mpi-operator.yaml "
 		"is applied."),
-	PIN("versions.mpi_operator_sha256", versions.mpi_operator_sha256, "",
+	PIN("versions.mpi_operator_sha256", versions.mpi_operator_sha256,
+	    "b38def13a94abe60b2a4b3485239d77f64892b8fbd202e9e435a6031b7500a8f",
 	    "versions.mpi_operator", "addons.mpi_operator",
-	    "sha256 of that mpi-operator.yaml. Ships empty (no published checksum): "
-	    "set it before apply when addons.mpi_operator is on."),
-	VERSION("versions.exascaler_csi", versions.exascaler_csi, "2.3.5",
-		"DDN exa-csi-driver release."),
-	PIN("versions.exascaler_csi_sha256", versions.exascaler_csi_sha256, "",
+	    "sha256 of that mpi-operator.yaml as the release tag holds it (upstream "
+	    "publishes none; see docs/components.md)."),
+	VERSION("versions.exascaler_csi", versions.exascaler_csi, "v2.9.0",
+		"DDN exa-csi-driver release (its git tag); its "
+		"deploy/kubernetes/exascaler-csi-file-driver.yaml is applied."),
+	PIN("versions.exascaler_csi_sha256", versions.exascaler_csi_sha256,
+	    "17239796fd42d67fb27e7e71604084524bed5d230e63c08af7b37232c8b3cbbb",
 	    "versions.exascaler_csi", "addons.storage",
-	    "sha256 of that exa-csi-driver release archive. Ships empty (no published "
-	    "checksum): set it before apply when addons.storage is on."),
+	    "sha256 of that exascaler-csi-file-driver.yaml as the release tag holds it "
+	    "(upstream publishes none; see docs/components.md)."),
+
+	VERSION("versions.whereabouts", versions.whereabouts, "v0.9.4",
+		"Whereabouts release (its git tag); the manifests its README installs, "
+		"doc/crds/*.yaml at that tag, are applied."),
+	PIN2("versions.whereabouts_daemonset_sha256", versions.whereabouts_daemonset_sha256,
+	     "5c4e4d528cb29f5b1ce0cda304485c6fc51e8187f2cced7c24df97e332803ab2",
+	     "versions.whereabouts", "addons.network_operator", "network_operator.whereabouts",
+	     "sha256 of its doc/crds/daemonset-install.yaml (RBAC, ConfigMap, DaemonSet)."),
+	PIN2("versions.whereabouts_ippools_sha256", versions.whereabouts_ippools_sha256,
+	     "8957e53f260e5ee0ad6560743d02c609ff21e15f6c3b23851971522b3bf6027a",
+	     "versions.whereabouts", "addons.network_operator", "network_operator.whereabouts",
+	     "sha256 of its doc/crds/whereabouts.cni.cncf.io_ippools.yaml (a CRD)."),
+	PIN2("versions.whereabouts_reservations_sha256", versions.whereabouts_reservations_sha256,
+	     "59ff31b1cbe8ff7732160f3f533a71884c4bb03b18d2aa48c97b0a2aadcc4cb0",
+	     "versions.whereabouts", "addons.network_operator", "network_operator.whereabouts",
+	     "sha256 of its doc/crds/whereabouts.cni.cncf.io_overlappingrangeipreservations.yaml "
+	     "(a CRD)."),
+	PIN2("versions.whereabouts_reconciler_sha256", versions.whereabouts_reconciler_sha256,
+	     "4201b8d320e04af66d23ec42df21a1b328c59af20bedda8e7eb300dd7ee651c4",
+	     "versions.whereabouts", "addons.network_operator", "network_operator.whereabouts",
+	     "sha256 of its doc/crds/reconciler-deployment.yaml (the IP reconciler)."),
 
 	SECTION("kubelet", "Kubelet policies and reservations on every worker (k0s worker profiles)."),
 	ENUM("kubelet.topology_manager_policy", kubelet.topology_manager_policy,
@@ -478,7 +506,8 @@ const struct setting_def settings_schema[] = {
 	BOOL("network_operator.cni_plugins", network_operator.cni_plugins, "true",
 	     "Deploy the standard CNI plugins (ipvlan, macvlan ...)."),
 	BOOL("network_operator.whereabouts", network_operator.whereabouts, "true",
-	     "Deploy Whereabouts IP address management."),
+	     "Deploy Whereabouts IP address management (the 'whereabouts' IPAM of "
+	     "secondary networks) from its pinned release (versions.whereabouts)."),
 
 	SECTION("metallb", "MetalLB load balancer."),
 	{ .key = "metallb.addresses", .type = ST_POOL, .off = OFF(metallb.addresses),

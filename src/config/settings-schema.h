@@ -42,6 +42,7 @@ struct setting_def {
 	const char *what;	/* what `check` wants, for messages: "a DNS name like harbor.internal" */
 	const char *pin_for;	/* ST_SHA256: the version key whose download it pins */
 	const char *needed_if;	/* ST_SHA256: the add-on that downloads it; NULL = always */
+	const char *needed_also;	/* ST_SHA256: a bool that must be on too; NULL = none */
 };
 
 extern const struct setting_def settings_schema[];

@@ -881,7 +881,8 @@ int settings_pin_needed(const struct settings *s, const char *pin_key)
 {
 	const struct setting_def *d = schema_find(pin_key);
 
-	return d && d->type == ST_SHA256 && (!d->needed_if || bool_at(s, d->needed_if));
+	return d && d->type == ST_SHA256 && (!d->needed_if || bool_at(s, d->needed_if)) &&
+	       (!d->needed_also || bool_at(s, d->needed_also));
 }
 
 int settings_check_required(const struct settings *s, enum diag_level level,
@@ -896,13 +897,14 @@ int settings_check_required(const struct settings *s, enum diag_level level,
 
 		if (d->type != ST_SHA256 || !d->pin_for || **(char *const *)fld(s, d))
 			continue;
-		if (d->needed_if && !bool_at(s, d->needed_if))
+		if (!settings_pin_needed(s, d->key))
 			continue;
 		vd = schema_find(d->pin_for);
 		origin_of(s, d, &line, &col);
 		strbuf_addf(&hint, "set it to the sha256 of the %s download", vd->key);
 		if (d->needed_if)
-			strbuf_addf(&hint, ", or turn '%s' off", d->needed_if);
+			strbuf_addf(&hint, ", or turn '%s' off",
+				    d->needed_also ? d->needed_also : d->needed_if);
 		diag_add(dl, level, line ? s->file : NULL, line, col, hint.buf,
 			 "'%s' is empty, but kcfg downloads %s %s", d->key,
 			 schema_leaf_name(vd->key), *(char *const *)fld(s, vd));

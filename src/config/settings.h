@@ -75,6 +75,8 @@ struct settings {
 		char *kube_prometheus_stack, *spark_operator;
 		char *mpi_operator, *mpi_operator_sha256;
 		char *exascaler_csi, *exascaler_csi_sha256;
+		char *whereabouts, *whereabouts_daemonset_sha256, *whereabouts_ippools_sha256;
+		char *whereabouts_reservations_sha256, *whereabouts_reconciler_sha256;
 	} versions;
 	struct {
 		char *topology_manager_policy;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "components/addon.h"
 #include "components/cluster-values.h"
 #include "components/component.h"
 #include "config/settings.h"
@@ -32,11 +33,11 @@ static void progress(struct run *run)
 }
 
 /*
- * What the picked components of comp_phase `cp` want on `h`, into `rl`
+ * What the picked components of phase `ph` want on `h`, into `rl`
  * (released first). Values components ask for and do not get are added
  * to run->misses. Returns 0, or -1 with `err`.
  */
-static int desired(struct run *run, enum comp_phase cp, struct run_host *h,
+static int desired(struct run *run, const struct run_phase *ph, struct run_host *h,
 		   struct resource_list *rl, struct strbuf *err)
 {
 	const struct comp_host *ch = &run->m->hosts[h->index];
@@ -45,7 +46,8 @@ static int desired(struct run *run, enum comp_phase cp, struct run_host *h,
 	for (size_t c = 0; c < nr_components; c++) {
 		const struct component *comp = components[c];
 
-		if (comp->phase != cp || !comp_applies(comp, ch) ||
+		if (comp->phase != ph->comp_phase || !comp_applies(comp, ch) ||
+		    (ph->addon_group && addon_group(comp) != ph->addon_group) ||
 		    !run_component_wanted(run->opts->components, comp->name))
 			continue;
 		if (comp_desired(comp, &run->m->ctx, ch, rl, err) < 0) {
@@ -168,7 +170,7 @@ int run_prepare(struct run *run, struct diag_list *dl)
 				continue;
 			strbuf_reset(&err);
 			/* a component that cannot work fails its host, not the run */
-			if (desired(run, ph->comp_phase, h, &h->ph[p].rl, &err) < 0)
+			if (desired(run, ph, h, &h->ph[p].rl, &err) < 0)
 				run_phase_fail(h, p, NULL, "%s", err.buf);
 		}
 	}
@@ -414,7 +416,7 @@ static void batch_desired(struct run *run, size_t p, struct run_host **hosts, si
 		size_t before = run->misses.nr;
 
 		strbuf_reset(&err);
-		if (desired(run, ph->comp_phase, hosts[i], &hosts[i]->ph[p].rl, &err) < 0)
+		if (desired(run, ph, hosts[i], &hosts[i]->ph[p].rl, &err) < 0)
 			run_phase_fail(hosts[i], p, NULL, "%s", err.buf);
 		asked[i] = run->misses.nr > before;
 	}
@@ -429,7 +431,7 @@ static void batch_desired(struct run *run, size_t p, struct run_host **hosts, si
 			if (!asked[i] || hosts[i]->state == RUN_FAILED)
 				continue;
 			strbuf_reset(&err);
-			if (desired(run, ph->comp_phase, hosts[i], &hosts[i]->ph[p].rl, &err) < 0)
+			if (desired(run, ph, hosts[i], &hosts[i]->ph[p].rl, &err) < 0)
 				run_phase_fail(hosts[i], p, NULL, "%s", err.buf);
 		}
 	}

@@ -3,7 +3,8 @@
  * phases of a first install (ARCHITECTURE.md): facts, hosts (common,
  * registry, bastion, containerd, the controller) then the API is ready,
  * the workers join then every node is Ready, node configuration, the
- * add-ons then they are deployed.
+ * add-ons in groups (addon.h: those whose resources need another's CRDs
+ * come after it), each group then its charts are deployed.
  *
  * The barriers ask the controller's own kubectl (`k0s kubectl`, which
  * uses the admin kubeconfig k0s keeps there), read-only. What they read
@@ -221,6 +222,7 @@ static int charts_judge(const struct run *run, const char *out, size_t len, stru
 	const struct json_node *items;
 	struct strbuf err = STRBUF_INIT, name = STRBUF_INIT;
 	const struct settings *s = &run->m->settings;
+	const unsigned group = run->phases[run->phase].addon_group;
 	int ok = 1;
 
 	if (json_parse(out, len, &root, &err) < 0 ||
@@ -231,13 +233,13 @@ static int charts_judge(const struct run *run, const char *out, size_t len, stru
 		strbuf_release(&err);
 		return len ? -1 : 0;
 	}
-	/* every chart of an add-on this run turned on */
+	/* every chart of an add-on this run turned on, of this add-ons group and those before */
 	for (size_t c = 0; c < nr_components && ok; c++) {
 		const struct component *comp = components[c];
 		const struct addon *a = comp->phase == COMP_PHASE_ADDONS ? comp->data : NULL;
 		const struct json_node *chart = NULL;
 
-		if (!a || !a->chart || !a->enabled(s) ||
+		if (!a || !a->chart || !a->enabled(s) || (group && addon_group(comp) > group) ||
 		    !run_component_wanted(run->opts->components, comp->name))
 			continue;
 		strbuf_reset(&name);
@@ -264,13 +266,26 @@ static const struct run_barrier addons_deployed = {
 	"see 'k0s kubectl -n kube-system describe charts' on the controller", NULL,
 };
 
+/* between add-on groups: the next group's resources need these charts' CRDs */
+static const struct run_barrier addons_needed_deployed = {
+	"the add-ons the next ones need are deployed", COMP_ROLE_MASTER, charts_script,
+	charts_judge, 1200, 5000,
+	"see 'k0s kubectl -n kube-system describe charts' on the controller", NULL,
+};
+
 const struct run_phase run_plan_phases[] = {
 	{ "facts", PHASE_ACTION, 0, &run_facts_action, 0, { 0, 0 }, 1, NULL },
 	{ "preflight", PHASE_ACTION, 0, &run_preflight_action, 0, { 0, 0 }, 1, NULL },
 	{ "hosts", PHASE_CONVERGE, COMP_PHASE_HOSTS, NULL, 0, { 0, 0 }, 1, &api_ready },
 	{ "workers", PHASE_CONVERGE, COMP_PHASE_WORKERS, NULL, 0, { 0, 0 }, 1, &nodes_ready },
 	{ "nodes", PHASE_CONVERGE, COMP_PHASE_NODES, NULL, 0, { 0, 0 }, 1, NULL },
-	{ "add-ons", PHASE_CONVERGE, COMP_PHASE_ADDONS, NULL, 0, { 0, 0 }, 1, &addons_deployed },
+	/* one phase per add-on group (addon.h), each after the charts of the last */
+	{ "add-ons", PHASE_CONVERGE, COMP_PHASE_ADDONS, NULL, 0, { 0, 0 }, 1,
+	  &addons_needed_deployed, 1 },
+	{ "add-ons-2", PHASE_CONVERGE, COMP_PHASE_ADDONS, NULL, 0, { 0, 0 }, 1,
+	  &addons_needed_deployed, 2 },
+	{ "add-ons-3", PHASE_CONVERGE, COMP_PHASE_ADDONS, NULL, 0, { 0, 0 }, 1,
+	  &addons_deployed, 3 },
 	{ "verify", PHASE_ACTION, 0, &run_verify_action, 0, { 0, 0 }, 0, NULL },
 };
 const size_t run_plan_phases_nr = sizeof(run_plan_phases) / sizeof(run_plan_phases[0]);

@@ -159,6 +159,7 @@ struct run_phase {
 	struct run_batch batch;		/* converge phases take --batch instead */
 	int in_plan;			/* also runs when the run does not apply */
 	const struct run_barrier *barrier;
+	unsigned addon_group;		/* COMP_PHASE_ADDONS: only that group (addon.h); 0: all */
 };
 
 /* What a barrier came to. */

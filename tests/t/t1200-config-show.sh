@@ -97,13 +97,29 @@ test_expect_success 'a missing file named with -c is an error' '
 	test_cmp expect err
 '
 
+test_expect_success 'check: the bundled mdx example and the defaults leave no download unpinned' '
+	mkdir pins && (
+		cd pins &&
+		"$KCFG" -c "$SRCDIR/examples/mdx/cluster.yaml" -i "$SRCDIR/examples/mdx/inventory.ini" \
+			config check >out 2>err &&
+		test ! -s err &&
+		# the defaults (every add-on on): only the MetalLB addresses are missing
+		"$KCFG" config check >out 2>err &&
+		! grep -n "sha256" err &&
+		test_grep "warning: '"'"'metallb.addresses'"'"' is empty" err &&
+		"$KCFG" config show >shown &&
+		for key in k0s kubectl helm harbor mpi_operator exascaler_csi; do
+			grep -Eqx "  ${key}_sha256: [0-9a-f]{64}" shown ||
+				{ echo "versions.${key}_sha256 is not a sha256"; exit 1; }
+		done
+	)
+'
+
 test_expect_success 'check: 0 for a good file, 65 with every problem for a bad one' '
 	cp "$TEST_DATA/config/full.yaml" cluster.yaml &&
 	"$KCFG" config check >out 2>err &&
-	# full.yaml leaves two pins empty: warnings, at the line when set there
+	# full.yaml empties the MPI operator pin: a warning at its line
 	cat >expect <<-\EOT &&
-	warning: '"'"'versions.exascaler_csi_sha256'"'"' is empty, but kcfg downloads exascaler_csi 2.3.5
-	  hint: set it to the sha256 of the versions.exascaler_csi download, or turn '"'"'addons.storage'"'"' off
 	cluster.yaml:17:3: warning: '"'"'versions.mpi_operator_sha256'"'"' is empty, but kcfg downloads mpi_operator v0.8.0
 	  hint: set it to the sha256 of the versions.mpi_operator download, or turn '"'"'addons.mpi_operator'"'"' off
 	EOT
@@ -137,7 +153,8 @@ test_expect_success 'keys lists each key with its type and default' '
 	test_grep "cluster.rdma                                   bool        true" keys &&
 	test_grep "kubelet.kube_reserved.memory                   size        500Mi" keys &&
 	test_grep "registry.name                                  string      (follows other keys)" keys &&
-	test_grep "versions.mpi_operator_sha256                   sha256      \"\"" keys
+	test_grep "cluster.roce_netif                             string      \"\"" keys &&
+	test_grep "versions.mpi_operator_sha256                   sha256      b38def13a94abe60b2a4b3485239d77f64892b8fbd202e9e435a6031b7500a8f" keys
 '
 
 test_expect_success 'bad subcommands and options are usage errors' '

@@ -18,7 +18,7 @@ M=var/lib/k0s/manifests
 
 test_expect_success 'each add-on writes its own stack, on the controller only' '
 	for c in gpu-operator network-operator metallb monitoring mpi-operator \
-		spark-operator exascaler-csi; do
+		spark-operator whereabouts exascaler-csi; do
 		render -o out-$c --component $c 2>err &&
 		(cd out-$c && find . -type f ! -name .kcfg-render | LC_ALL=C sort) >>files || exit 1
 	done &&
@@ -39,14 +39,15 @@ test_expect_success 'each add-on writes its own stack, on the controller only' '
 	./kube-master/RESOURCES
 	./kube-master/$M/spark-operator/10-chart.yaml
 	./kube-master/RESOURCES
+	./kube-master/RESOURCES
 	./kube-master/$M/exascaler/00-namespace.yaml
 	./kube-master/$M/exascaler/10-config.yaml
 	./kube-master/var/lib/kcfg/exascaler/k0s-driver.awk
 	EOT
 	test_cmp expect files &&
-	grep -Fqx "mpi-operator upload:/$M/mpi-operator/10-mpi-operator.yaml sha256=" \
+	grep -Fqx "mpi-operator upload:/$M/mpi-operator/10-mpi-operator.yaml sha256=b38def13a94abe60b2a4b3485239d77f64892b8fbd202e9e435a6031b7500a8f" \
 		out-mpi-operator/kube-master/RESOURCES &&
-	grep -Fqx "exascaler-csi upload:/var/lib/kcfg/exascaler/exa-csi-driver-2.3.5.tar.gz sha256=" \
+	grep -Fqx "exascaler-csi upload:/var/lib/kcfg/exascaler/exascaler-csi-file-driver-v2.9.0.yaml sha256=17239796fd42d67fb27e7e71604084524bed5d230e63c08af7b37232c8b3cbbb" \
 		out-exascaler-csi/kube-master/RESOURCES &&
 	# the StorageClasses wait for the project ids only a worker tells: not rendered
 	test_grep "30-storageclasses.yaml mode=0644 pending (waits for the Lustre project id of /fast)" \
@@ -119,6 +120,8 @@ test_expect_success 'add-ons turned off leave no files and remove their stacks' 
 	gpu-operator absent:/$M/gpu-operator
 	network-operator absent:/$M/network-operator
 	network-operator absent:/$M/network-operator-policy
+	whereabouts absent:/$M/whereabouts
+	whereabouts absent:/var/lib/kcfg/whereabouts
 	metallb absent:/$M/metallb
 	metallb absent:/$M/metallb-pool
 	monitoring absent:/$M/monitoring
@@ -153,13 +156,19 @@ test_expect_success 'monitoring needs the Grafana password from the vault' '
 	test_grep "error: '"'"'grafana_password'"'"' is not set in the vault, but '"'"'addons.monitoring'"'"' is on" err
 '
 
-# The exascaler driver command, run here against a release-shaped archive,
-# with the host's directories moved under this test's directory.
+# The exascaler driver command, run here against the release's own
+# manifest (tests/data/addons, copied from the pinned tag), with the
+# host's directories moved under this test's directory.
+DRIVER=$SRCDIR/tests/data/addons/exascaler-csi-file-driver-v2.9.0.yaml
+test_expect_success 'the pinned sha256 is the one of the release tag'"'"'s driver manifest' '
+	"$KCFG" config show >shown &&
+	grep -qx "  exascaler_csi: v2.9.0" shown &&
+	grep -qx "  exascaler_csi_sha256: $(sha256sum "$DRIVER" | cut -c1-64)" shown
+'
+
 test_expect_success 'the driver command makes a namespaced manifest with k0s kubelet paths' '
-	mkdir -p rel/exa-csi-driver-2.3.5/deploy/kubernetes host/kcfg host/manifests &&
-	cp "$SRCDIR/tests/data/addons/exa-csi-driver-shape.yaml" \
-		rel/exa-csi-driver-2.3.5/deploy/kubernetes/exascaler-csi-file-driver.yaml &&
-	tar -czf host/kcfg/exa-csi-driver-2.3.5.tar.gz -C rel exa-csi-driver-2.3.5 &&
+	mkdir -p host/kcfg host/manifests &&
+	cp "$DRIVER" host/kcfg/exascaler-csi-file-driver-v2.9.0.yaml &&
 	cp out/kube-master/var/lib/kcfg/exascaler/k0s-driver.awk host/kcfg/ &&
 	here=$(pwd) &&
 	grep -A2 "^exascaler-csi command:" out/kube-master/RESOURCES >cmd.txt &&
@@ -173,14 +182,17 @@ test_expect_success 'the driver command makes a namespaced manifest with k0s kub
 	sh unless.sh &&
 	d=host/manifests/exascaler/20-driver.yaml &&
 	head -n 1 $d >first &&
-	echo "# Written by kcfg from exa-csi-driver 2.3.5 for namespace exascaler (transform 1)" >expect &&
+	echo "# Written by kcfg from exa-csi-driver v2.9.0 for namespace exascaler (transform 1)" >expect &&
 	test_cmp expect first &&
 	! grep -n "/var/lib/kubelet" $d &&
 	! grep -n "namespace: default" $d &&
-	test $(grep -c "^  namespace: exascaler\$" $d) = 5 &&
-	test $(grep -c "^    namespace: exascaler\$" $d) = 1 &&
+	# the ServiceAccounts, Role, RoleBinding, Service, Deployment, DaemonSet
+	test $(grep -c "^  namespace: exascaler\$" $d) = 7 &&
+	# the RoleBinding and ClusterRoleBindings subjects
+	test $(grep -c "^    namespace: exascaler\$" $d) = 4 &&
 	test_grep "path: /var/lib/k0s/kubelet/plugins/exa.csi.ddn.com" $d &&
-	! test -e host/kcfg/driver.orig
+	test_grep "image: quay.io/ddn/exascaler-csi-file-driver:v2.9.0" $d &&
+	! test -e host/kcfg/driver.yaml
 '
 
 test_expect_success VALIDATORS 'the made driver manifest passes the validators' '
@@ -188,11 +200,88 @@ test_expect_success VALIDATORS 'the made driver manifest passes the validators' 
 		{ cat val.out; exit 1; }
 '
 
-test_expect_success 'a broken archive leaves the stack without a driver manifest' '
+test_expect_success 'a manifest without the DaemonSet leaves the stack without a driver manifest' '
 	rm -rf host/manifests/exascaler &&
-	echo "not a tarball" >host/kcfg/exa-csi-driver-2.3.5.tar.gz &&
+	echo "kind: Namespace" >host/kcfg/exascaler-csi-file-driver-v2.9.0.yaml &&
 	test_must_fail sh run.sh 2>/dev/null &&
 	! test -e host/manifests/exascaler/20-driver.yaml
+'
+
+# Whereabouts: upstream's manifests at the pinned tag (tests/data/addons).
+WA=$SRCDIR/tests/data/addons/whereabouts-v0.9.4
+test_expect_success 'whereabouts: the CRDs go into its stack as released, each with its pin' '
+	"$KCFG" config show >shown &&
+	grep -qx "  whereabouts: v0.9.4" shown &&
+	for f in daemonset:daemonset-install ippools:whereabouts.cni.cncf.io_ippools \
+		reservations:whereabouts.cni.cncf.io_overlappingrangeipreservations \
+		reconciler:reconciler-deployment; do
+		grep -qx "  whereabouts_${f%%:*}_sha256: $(sha256sum "$WA/${f#*:}.yaml" | cut -c1-64)" \
+			shown || { echo "the ${f%%:*} pin is not the sha256 of ${f#*:}.yaml"; exit 1; }
+	done &&
+	R=out-whereabouts/kube-master/RESOURCES &&
+	grep -Fqx "whereabouts upload:/$M/whereabouts/00-ippools-crd.yaml sha256=$(sha256sum "$WA/whereabouts.cni.cncf.io_ippools.yaml" | cut -c1-64)" $R &&
+	grep -Fqx "whereabouts upload:/$M/whereabouts/01-reservations-crd.yaml sha256=$(sha256sum "$WA/whereabouts.cni.cncf.io_overlappingrangeipreservations.yaml" | cut -c1-64)" $R &&
+	grep -Fqx "whereabouts upload:/var/lib/kcfg/whereabouts/whereabouts-v0.9.4-daemonset-install.yaml sha256=$(sha256sum "$WA/daemonset-install.yaml" | cut -c1-64)" $R &&
+	grep -Fqx "whereabouts upload:/var/lib/kcfg/whereabouts/whereabouts-v0.9.4-reconciler-deployment.yaml sha256=$(sha256sum "$WA/reconciler-deployment.yaml" | cut -c1-64)" $R
+'
+
+test_expect_success 'whereabouts: the command writes the DaemonSet and reconciler with the release image' '
+	mkdir -p wa/kcfg wa/manifests &&
+	cp "$WA/daemonset-install.yaml" wa/kcfg/whereabouts-v0.9.4-daemonset-install.yaml &&
+	cp "$WA/reconciler-deployment.yaml" wa/kcfg/whereabouts-v0.9.4-reconciler-deployment.yaml &&
+	here=$(pwd) &&
+	grep -A2 "^whereabouts command:" out-whereabouts/kube-master/RESOURCES >wcmd.txt &&
+	sed -n "s/^    run: //p" wcmd.txt >wrun.sh &&
+	sed -n "s/^    unless: //p" wcmd.txt >wunless.sh &&
+	test $(wc -l <wrun.sh) = 1 && test $(wc -l <wunless.sh) = 1 &&
+	sed -i -e "s|/var/lib/kcfg/whereabouts|$here/wa/kcfg|g" \
+		-e "s|/var/lib/k0s/manifests|$here/wa/manifests|g" wrun.sh wunless.sh &&
+	test_must_fail sh wunless.sh 2>/dev/null &&
+	sh wrun.sh &&
+	sh wunless.sh &&
+	d=wa/manifests/whereabouts &&
+	for f in 10-daemonset.yaml 20-reconciler.yaml; do
+		head -n 1 $d/$f | grep -qx "# Written by kcfg from whereabouts v0.9.4 with image ghcr.io/k8snetworkplumbingwg/whereabouts:v0.9.4 (transform 1)" &&
+		! grep -n ":latest" $d/$f &&
+		test_grep "image: ghcr.io/k8snetworkplumbingwg/whereabouts:v0.9.4" $d/$f || exit 1
+	done &&
+	# nothing else changed: upstream file = made file less its first line, image put back
+	tail -n +2 $d/10-daemonset.yaml | sed "s/whereabouts:v0.9.4/whereabouts:latest/" >back &&
+	test_cmp "$WA/daemonset-install.yaml" back &&
+	tail -n +2 $d/20-reconciler.yaml | sed "s/whereabouts:v0.9.4/whereabouts:latest/" >back &&
+	test_cmp "$WA/reconciler-deployment.yaml" back &&
+	test_grep "  namespace: kube-system" $d/10-daemonset.yaml &&
+	test_grep "path: /opt/cni/bin" $d/10-daemonset.yaml &&
+	test_grep "path: /etc/cni/net.d" $d/10-daemonset.yaml
+'
+
+test_expect_success VALIDATORS 'whereabouts: the made manifests pass the validators' '
+	"$SRCDIR/tests/tools/validate-all" wa/manifests/whereabouts >val.out 2>&1 ||
+		{ cat val.out; exit 1; }
+'
+
+test_expect_success 'whereabouts: a manifest whose image is not the one expected is not put in the stack' '
+	rm -rf wa/manifests/whereabouts &&
+	sed "s|whereabouts:latest|whereabouts:latest # moved|" "$WA/daemonset-install.yaml" \
+		>wa/kcfg/whereabouts-v0.9.4-daemonset-install.yaml &&
+	test_must_fail sh wrun.sh 2>/dev/null &&
+	! test -e wa/manifests/whereabouts
+'
+
+test_expect_success 'whereabouts: off with network_operator.whereabouts false or the network operator off' '
+	for off in "network_operator: {whereabouts: false}" "addons: {network_operator: false}"; do
+		printf "%s\nmetallb: {addresses: [10.0.0.1/32]}\n" "$off" >mdx/wa-off.yaml &&
+		"$KCFG" -i mdx/inventory.ini -c mdx/wa-off.yaml render --facts mdx/facts \
+			--vault mdx/vault.yaml --vault-password-file mdx/vault-password.txt \
+			-o wa-off --component whereabouts 2>err &&
+		grep " absent:" wa-off/kube-master/RESOURCES | sed "s/  */ /" >absent &&
+		printf "whereabouts absent:/%s/whereabouts\nwhereabouts absent:/var/lib/kcfg/whereabouts\n" \
+			"$M" >expect &&
+		test_cmp expect absent &&
+		! grep -q upload wa-off/kube-master/RESOURCES &&
+		"$KCFG" -i mdx/inventory.ini -c mdx/wa-off.yaml fetch --list -C whereabouts >list &&
+		! test -s list || exit 1
+	done
 '
 
 test_done

@@ -94,14 +94,15 @@ test_expect_success 'an empty download pin stops the plan at its line, before an
 	EOF
 	test_cmp expect err &&
 	test ! -s out &&
+	echo "  mpi_operator_sha256: \"\"" >>nopin.yaml &&
 	test_expect_code 65 "$KCFG" -c nopin.yaml plan --local -C mpi-operator -l m1 2>err &&
 	test_grep "error: '"'"'versions.mpi_operator_sha256'"'"' is empty, but component '"'"'mpi-operator'"'"' uploads .kcfg/cache/mpi-operator-" err
 '
 
 test_expect_success 'a StorageClass whose project id no host can tell stops the plan; with it, it plans' '
 	mkdir -p .kcfg/cache &&
-	echo "stand-in archive" >.kcfg/cache/exa-csi-driver-2.3.5.tar.gz &&
-	pin=$(sha256sum .kcfg/cache/exa-csi-driver-2.3.5.tar.gz | cut -c1-64) &&
+	echo "stand-in manifest" >.kcfg/cache/exascaler-csi-file-driver-v2.9.0.yaml &&
+	pin=$(sha256sum .kcfg/cache/exascaler-csi-file-driver-v2.9.0.yaml | cut -c1-64) &&
 	cat >storage.yaml <<-EOF &&
 	cluster:
 	  rdma: false

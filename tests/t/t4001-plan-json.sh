@@ -53,7 +53,7 @@ test_expect_success JSONSCHEMA 'plan --json: every phase, every change, valid ag
 	EOF
 	cat >expect <<-\EOF &&
 	plan False True 3
-	facts preflight hosts workers nodes add-ons verify
+	facts preflight hosts workers nodes add-ons add-ons-2 add-ons-3 verify
 	hosts not-run
 	create file extras planned
 	create file extras planned
@@ -88,6 +88,32 @@ test_expect_success JSONSCHEMA 'a secret (the Grafana Secret of the mdx example)
 		sed -n "s/^grafana_password: *//p") &&
 	test -n "$pw" &&
 	test_must_fail grep -qF "$pw" secret.json
+'
+
+test_expect_success JSONSCHEMA 'add-ons come after those whose CRDs they need, a phase per group' '
+	WA=$SRCDIR/tests/data/addons/whereabouts-v0.9.4 &&
+	mkdir -p mdx/.kcfg/cache &&
+	cp "$WA/daemonset-install.yaml" mdx/.kcfg/cache/whereabouts-v0.9.4-daemonset-install.yaml &&
+	cp "$WA/reconciler-deployment.yaml" mdx/.kcfg/cache/whereabouts-v0.9.4-reconciler-deployment.yaml &&
+	cp "$WA/whereabouts.cni.cncf.io_ippools.yaml" mdx/.kcfg/cache/whereabouts-v0.9.4-ippools.yaml &&
+	cp "$WA/whereabouts.cni.cncf.io_overlappingrangeipreservations.yaml" \
+		mdx/.kcfg/cache/whereabouts-v0.9.4-overlappingrangeipreservations.yaml &&
+	"$KCFG" -i mdx/inventory.ini -c mdx/cluster.yaml plan --local -l kube-master \
+		-C whereabouts,network-operator,gpu-operator,metallb --vault mdx/vault.yaml \
+		--vault-password-file mdx/vault-password.txt --json >order.json 2>err &&
+	check order.json &&
+	query order.json >got <<-\EOF &&
+	for p in d["phases"]:
+	    if p["name"].startswith("add-ons"):
+	        comps = sorted({c["component"] for h in p["hosts"] for c in h["changes"]})
+	        print(p["name"], " ".join(comps))
+	EOF
+	cat >expect <<-\EOF &&
+	add-ons gpu-operator metallb
+	add-ons-2 network-operator
+	add-ons-3 whereabouts
+	EOF
+	test_cmp expect got
 '
 
 test_expect_success JSONSCHEMA 'a host that fails is in the JSON with its error; ok is false' '

@@ -28,14 +28,16 @@ for f in $K0S $KUBECTL $HELM $HARBOR $MPI; do
 done
 sha() { sha256sum "mirror/$1" | cut -c1-64; }
 
-# cluster.yaml pinning the stand-ins; the MPI operator pin is left as
-# shipped (empty) unless $1 is "mpi"; Exascaler off.
+# cluster.yaml pinning the stand-ins; the MPI operator pin is empty
+# unless $1 is "mpi"; Exascaler and Whereabouts off.
 write_cluster() {
 	cat >cluster.yaml <<-EOF
 	cluster:
 	  rdma: false
 	addons:
 	  storage: false
+	network_operator:
+	  whereabouts: false
 	versions:
 	  k0s_sha256: $(sha $K0S)
 	  kubectl_sha256: $(sha $KUBECTL)
@@ -75,7 +77,7 @@ test_expect_success 'a file without a pin is refused at its line; the others are
 	test_grep "  failed   $MPI (no pin)" out &&
 	test_grep "fetch: 5 files: 4 fetched, 0 already cached, 1 failed" out &&
 	cat >expect <<-EOF &&
-	cluster.yaml:10:3: error: '"'"'versions.mpi_operator_sha256'"'"' is empty, so kcfg cannot check the MPI operator manifest v0.8.0
+	cluster.yaml:12:3: error: '"'"'versions.mpi_operator_sha256'"'"' is empty, so kcfg cannot check the MPI operator manifest v0.8.0
 	  hint: download file://$TRASH/mirror/$MPI yourself, check it against its publisher, and set '"'"'versions.mpi_operator_sha256'"'"' to its sha256 (sha256sum FILE)
 	EOF
 	test_cmp expect err &&
@@ -221,6 +223,20 @@ test_expect_success 'plan stops before reading any host while a download is not 
 	"$KCFG" fetch --from mirror -C k0s >/dev/null &&
 	test_expect_code 2 "$KCFG" plan --local -C k0s -l m1 --detailed-exitcode --no-diff >out 2>err &&
 	test_grep "> upload /usr/local/bin/k0s (0755 root:root) [k0s]" out
+'
+
+test_expect_success 'the default Whereabouts pins are the sha256 of its files at the release tag' '
+	mkdir wa-mirror &&
+	WA=$SRCDIR/tests/data/addons/whereabouts-v0.9.4 &&
+	cp "$WA/daemonset-install.yaml" wa-mirror/whereabouts-v0.9.4-daemonset-install.yaml &&
+	cp "$WA/reconciler-deployment.yaml" wa-mirror/whereabouts-v0.9.4-reconciler-deployment.yaml &&
+	cp "$WA/whereabouts.cni.cncf.io_ippools.yaml" wa-mirror/whereabouts-v0.9.4-ippools.yaml &&
+	cp "$WA/whereabouts.cni.cncf.io_overlappingrangeipreservations.yaml" \
+		wa-mirror/whereabouts-v0.9.4-overlappingrangeipreservations.yaml &&
+	printf "cluster:\n  rdma: false\n" >defaults.yaml &&
+	"$KCFG" -c defaults.yaml fetch -C whereabouts --from wa-mirror >out 2>err &&
+	test_grep "fetch: 4 files: 4 fetched, 0 already cached, 0 failed" out &&
+	test ! -s err
 '
 
 test_done

@@ -144,16 +144,14 @@ test_expect_success SANDBOX 'kubeconfig --local -o FILE: 127.0.0.1, mode 0600, a
 
 test_expect_success SANDBOX 'an Exascaler StorageClass gets its project id from the first worker in the same apply' '
 	# a stand-in lfs on the worker (no Lustre servers here: the boundary is
-	# lfs-project(1), which prints "PROJID P DIR"), and a stand-in driver archive
+	# lfs-project(1), which prints "PROJID P DIR"), and a stand-in driver manifest
 	printf "#!/bin/sh\necho \"\$*\" >>/var/log/lfs-standin.log\necho \"4242 P \$3\"\n" >lfs-standin &&
 	sb_on 4 "cat >/usr/local/bin/lfs && chmod +x /usr/local/bin/lfs" <lfs-standin &&
-	mkdir -p exa/exa-csi-driver-2.3.5/deploy/kubernetes &&
 	printf "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: exascaler-csi-node\n" \
-		>exa/exa-csi-driver-2.3.5/deploy/kubernetes/exascaler-csi-file-driver.yaml &&
-	tar -czf mirror/exa-csi-driver-2.3.5.tar.gz -C exa exa-csi-driver-2.3.5 &&
+		>mirror/exascaler-csi-file-driver-v2.9.0.yaml &&
 	cp cluster.yaml storage.yaml &&
 	cat >>storage.yaml <<-EOF &&
-	  exascaler_csi_sha256: $(sha256sum mirror/exa-csi-driver-2.3.5.tar.gz | cut -c1-64)
+	  exascaler_csi_sha256: $(sha256sum mirror/exascaler-csi-file-driver-v2.9.0.yaml | cut -c1-64)
 	storage:
 	  filesystems:
 	    - storage_class: exascaler-sc-fast
@@ -171,6 +169,41 @@ test_expect_success SANDBOX 'an Exascaler StorageClass gets its project id from 
 	test "$(sb_on 4 "cat /var/log/lfs-standin.log")" = "project -d /fast" &&
 	# a second apply reads it again, finds the file as it should be
 	"$KCFG" -c storage.yaml plan -C exascaler-csi --detailed-exitcode >out 2>err
+'
+
+# The Chart the stand-in reports as deployed (k0s chart_types.go:
+# status.version = spec.version, status.valuesHash = sha256 of
+# spec.releaseName followed by spec.values), made from the file kcfg wrote.
+deployed_chart() {
+	python3 - "$1" <<-\PY
+	import hashlib, json, sys, yaml
+	c = yaml.safe_load(open(sys.argv[1]))
+	sp = c["spec"]
+	h = hashlib.sha256((sp["releaseName"] + sp.get("values", "")).encode()).hexdigest()
+	print(json.dumps({"apiVersion": "v1", "kind": "List", "items": [{
+	    "metadata": c["metadata"], "spec": sp,
+	    "status": {"version": sp["version"], "valuesHash": h}}]}))
+	PY
+}
+test_have_prereq SANDBOX && python3 -c "import yaml" 2>/dev/null && test_set_prereq SANDBOX_PYYAML
+
+test_expect_success SANDBOX_PYYAML 'the network operator is applied only once the GPU operator chart is deployed' '
+	sb_on 3 "rm -f /etc/kcfg-standin/charts.json" &&
+	test_expect_code 1 "$KCFG" apply -C gpu-operator,network-operator --wait-timeout 3 \
+		>out 2>err &&
+	test_grep "the add-ons the next ones need are deployed" err &&
+	test_grep "chart '"'"'kcfg-gpu-operator'"'"' is not there yet" err &&
+	sb_on 3 "test -f /var/lib/k0s/manifests/gpu-operator/10-chart.yaml" &&
+	sb_on 3 "test ! -e /var/lib/k0s/manifests/network-operator" &&
+	# the GPU operator chart deployed: the network operator goes on
+	sb_on 3 "cat /var/lib/k0s/manifests/gpu-operator/10-chart.yaml" >gpu-chart.yaml &&
+	deployed_chart gpu-chart.yaml >charts.json &&
+	sb_on 3 "cat >/etc/kcfg-standin/charts.json" <charts.json &&
+	test_expect_code 1 "$KCFG" apply -C gpu-operator,network-operator --wait-timeout 3 \
+		>out 2>err &&
+	sb_on 3 "test -f /var/lib/k0s/manifests/network-operator/10-chart.yaml" &&
+	test_grep "chart '"'"'kcfg-network-operator'"'"' is not there yet" err &&
+	test_must_fail grep -q "kcfg-gpu-operator" err
 '
 
 test_done

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "components/addon.h"
 #include "components/addons.h"
 #include "components/downloads.h"
 #include "components/chart.h"
@@ -20,6 +21,7 @@
 #include "config/settings.h"
 #include "config/yaml.h"
 #include "engine/resource.h"
+#include "run/run.h"
 #include "util/diag.h"
 #include "util/strbuf.h"
 #include "vault/secrets.h"
@@ -31,7 +33,7 @@
 static const struct component *const addons[] = {
 	&component_gpu_operator, &component_network_operator, &component_metallb,
 	&component_monitoring, &component_mpi_operator, &component_spark_operator,
-	&component_exascaler_csi,
+	&component_exascaler_csi, &component_whereabouts,
 };
 #define NR_ADDONS (sizeof(addons) / sizeof(addons[0]))
 
@@ -561,12 +563,13 @@ static void test_mpi_operator(void **state)
 	resource_list_release(&rl);
 	world_release(&w);
 
-	/* the default pin is empty: the upload says so, apply's check stops it */
+	/* the default pin is the release tag's file: the upload carries it */
 	world_init(&w, MDX_ADDRESSES);
 	render_all(&w, &rl);
 	r = find(&rl, RES_UPLOAD, MANIFESTS_DIR "/mpi-operator/10-mpi-operator.yaml");
 	assert_string_equal(r->local_path, ".kcfg/cache/mpi-operator-v0.8.0.yaml");
-	assert_string_equal(r->sha256, "");
+	assert_string_equal(r->sha256,
+			    "b38def13a94abe60b2a4b3485239d77f64892b8fbd202e9e435a6031b7500a8f");
 	resource_list_release(&rl);
 	world_release(&w);
 }
@@ -686,11 +689,12 @@ static void test_exascaler(void **state)
 	assert_str_at(at(docs[1].root, "parameters", "projectId", NULL), "100011");
 	release_docs(docs, 2);
 
-	/* the driver: the pinned archive, the awk program, the command that joins them */
-	r = find(&rl, RES_UPLOAD, "/var/lib/kcfg/exascaler/exa-csi-driver-2.3.5.tar.gz");
+	/* the driver: the pinned manifest, the awk program, the command that joins them */
+	r = find(&rl, RES_UPLOAD, "/var/lib/kcfg/exascaler/exascaler-csi-file-driver-v2.9.0.yaml");
 	assert_non_null(r);
-	assert_string_equal(r->local_path, ".kcfg/cache/exa-csi-driver-2.3.5.tar.gz");
-	assert_string_equal(r->sha256, "");
+	assert_string_equal(r->local_path, ".kcfg/cache/exascaler-csi-file-driver-v2.9.0.yaml");
+	assert_string_equal(r->sha256,
+			    "17239796fd42d67fb27e7e71604084524bed5d230e63c08af7b37232c8b3cbbb");
 	r = find(&rl, RES_FILE, "/var/lib/kcfg/exascaler/k0s-driver.awk");
 	assert_non_null(r);
 	assert_non_null(strstr(r->content.buf, "/var/lib/k0s/kubelet"));
@@ -701,14 +705,126 @@ static void test_exascaler(void **state)
 	}
 	assert_int_equal(r->kind, RES_COMMAND);
 	assert_non_null(strstr(r->command, "awk -v ns='exascaler' -f "
-				"/var/lib/kcfg/exascaler/k0s-driver.awk"));
+				"/var/lib/kcfg/exascaler/k0s-driver.awk "
+				"'/var/lib/kcfg/exascaler/exascaler-csi-file-driver-v2.9.0.yaml' "
+				">>driver.yaml"));
+	assert_null(strstr(r->command, "tar "));
 	assert_non_null(strstr(r->command, "mv driver.yaml "
 				"'/var/lib/k0s/manifests/exascaler/20-driver.yaml'"));
-	assert_string_equal(r->unless, "grep -qxF '# Written by kcfg from exa-csi-driver 2.3.5 "
+	assert_string_equal(r->unless, "grep -qxF '# Written by kcfg from exa-csi-driver v2.9.0 "
 			    "for namespace exascaler (transform 1)' "
 			    "'/var/lib/k0s/manifests/exascaler/20-driver.yaml'");
 	resource_list_release(&rl);
 	world_release(&w);
+}
+
+static const struct resource *command_of(const struct resource_list *rl, const char *component)
+{
+	for (size_t i = 0; i < rl->nr; i++)
+		if (rl->items[i].kind == RES_COMMAND && !strcmp(rl->items[i].component, component))
+			return &rl->items[i];
+	return NULL;
+}
+
+/* Whereabouts: four pinned upstream files, two made on the controller with the image pinned. */
+static void test_whereabouts(void **state)
+{
+	static const char *const off[] = {
+		MDX_ADDRESSES "network_operator: {whereabouts: false}\n",
+		MDX_ADDRESSES "addons: {network_operator: false}\n",
+	};
+	struct resource_list rl = RESOURCE_LIST_INIT;
+	const struct resource *r;
+	struct download d;
+	struct world w;
+
+	world_init(&w, MDX_ADDRESSES);
+	render_all(&w, &rl);
+	r = find(&rl, RES_UPLOAD, MANIFESTS_DIR "/whereabouts/00-ippools-crd.yaml");
+	assert_non_null(r);
+	assert_string_equal(r->local_path, ".kcfg/cache/whereabouts-v0.9.4-ippools.yaml");
+	assert_string_equal(r->sha256,
+			    "8957e53f260e5ee0ad6560743d02c609ff21e15f6c3b23851971522b3bf6027a");
+	assert_string_equal(r->pin_key, "versions.whereabouts_ippools_sha256");
+	r = find(&rl, RES_UPLOAD, MANIFESTS_DIR "/whereabouts/01-reservations-crd.yaml");
+	assert_non_null(r);
+	assert_string_equal(r->pin_key, "versions.whereabouts_reservations_sha256");
+	assert_int_equal(in_stack(&rl, "whereabouts"), 2);
+	r = find(&rl, RES_UPLOAD, "/var/lib/kcfg/whereabouts/whereabouts-v0.9.4-daemonset-install.yaml");
+	assert_non_null(r);
+	assert_string_equal(r->pin_key, "versions.whereabouts_daemonset_sha256");
+	r = find(&rl, RES_UPLOAD,
+		 "/var/lib/kcfg/whereabouts/whereabouts-v0.9.4-reconciler-deployment.yaml");
+	assert_non_null(r);
+	assert_string_equal(r->pin_key, "versions.whereabouts_reconciler_sha256");
+	r = command_of(&rl, "whereabouts");
+	assert_non_null(r);
+	/* the version is awk data (-v), never program text */
+	assert_non_null(strstr(r->command, "awk -v tag='v0.9.4' '{ if ($0 ~ /^[ \\t]*image: "
+				"ghcr\\.io\\/k8snetworkplumbingwg\\/whereabouts:latest"));
+	assert_non_null(strstr(r->command, "mv daemonset.yaml "
+				"'/var/lib/k0s/manifests/whereabouts/10-daemonset.yaml'"));
+	assert_non_null(strstr(r->command, "mv reconciler.yaml "
+				"'/var/lib/k0s/manifests/whereabouts/20-reconciler.yaml'"));
+	assert_non_null(strstr(r->unless, "grep -qxF '# Written by kcfg from whereabouts v0.9.4 "
+			       "with image ghcr.io/k8snetworkplumbingwg/whereabouts:v0.9.4 "
+			       "(transform 1)' '/var/lib/k0s/manifests/whereabouts/20-reconciler.yaml'"));
+	resource_list_release(&rl);
+	world_release(&w);
+
+	for (size_t i = 0; i < sizeof(off) / sizeof(off[0]); i++) {
+		world_init(&w, off[i]);
+		render_all(&w, &rl);
+		assert_int_equal(in_stack(&rl, "whereabouts"), 0);
+		assert_non_null(find(&rl, RES_ABSENT, MANIFESTS_DIR "/whereabouts"));
+		assert_non_null(find(&rl, RES_ABSENT, "/var/lib/kcfg/whereabouts"));
+		assert_null(command_of(&rl, "whereabouts"));
+		for (int id = DL_WHEREABOUTS_DAEMONSET; id <= DL_WHEREABOUTS_RECONCILER; id++) {
+			download_get(&w.ctx, (enum download_id)id, &d);
+			assert_int_equal(d.needed, 0);
+			download_release(&d);
+		}
+		resource_list_release(&rl);
+		world_release(&w);
+	}
+}
+
+/* Add-ons come after those whose CRDs they need, one plan phase per group. */
+static void test_addon_order(void **state)
+{
+	unsigned next = 1;
+
+	assert_int_equal(addon_group(&component_gpu_operator), 1);
+	assert_int_equal(addon_group(&component_metallb), 1);
+	assert_int_equal(addon_group(&component_exascaler_csi), 1);
+	/* the NodeFeatureRules need the GPU operator's NFD CRDs */
+	assert_int_equal(addon_group(&component_network_operator), 2);
+	/* its networks need Multus, from the network operator */
+	assert_int_equal(addon_group(&component_whereabouts), 3);
+	assert_int_equal(addon_group(&component_k0s), 0);
+	for (size_t c = 0; c < nr_components; c++) {
+		const struct component *comp = components[c];
+		const struct addon *a = comp->data;
+		unsigned g = addon_group(comp);
+
+		if (comp->phase != COMP_PHASE_ADDONS)
+			continue;
+		if (g < 1 || g > ADDON_GROUPS)
+			fail_msg("%s: group %u", comp->name, g);
+		for (size_t i = 0; i < 3 && a->needs[i]; i++)
+			assert_true(addon_group(component_find(a->needs[i])) < g);
+	}
+	/* the add-ons phases: groups 1, 2, 3 in order, each with its barrier */
+	for (size_t p = 0; p < run_plan_phases_nr; p++) {
+		const struct run_phase *ph = &run_plan_phases[p];
+
+		if (ph->kind != PHASE_CONVERGE || ph->comp_phase != COMP_PHASE_ADDONS)
+			continue;
+		assert_int_equal(ph->addon_group, next);
+		assert_non_null(ph->barrier);
+		next++;
+	}
+	assert_int_equal(next, ADDON_GROUPS + 1);
 }
 
 static void test_off_means_absent(void **state)
@@ -885,10 +1001,27 @@ static void test_downloads(void **state)
 		".kcfg/cache/harbor-online-installer-v2.15.2.tgz [88f6a743]\n"
 		"mpi-operator 1 mpi-operator-v0.8.0.yaml https://raw.githubusercontent.com/kubeflow/"
 		"mpi-operator/v0.8.0/deploy/v2beta1/mpi-operator.yaml "
-		".kcfg/cache/mpi-operator-v0.8.0.yaml []\n"
-		"exascaler-csi 1 exa-csi-driver-2.3.5.tar.gz https://github.com/DDNStorage/"
-		"exa-csi-driver/archive/refs/tags/2.3.5.tar.gz "
-		".kcfg/cache/exa-csi-driver-2.3.5.tar.gz []\n");
+		".kcfg/cache/mpi-operator-v0.8.0.yaml [b38def13]\n"
+		"exascaler-csi 1 exascaler-csi-file-driver-v2.9.0.yaml "
+		"https://raw.githubusercontent.com/DDNStorage/exa-csi-driver/v2.9.0/deploy/"
+		"kubernetes/exascaler-csi-file-driver.yaml "
+		".kcfg/cache/exascaler-csi-file-driver-v2.9.0.yaml [17239796]\n"
+		"whereabouts 1 whereabouts-v0.9.4-daemonset-install.yaml "
+		"https://raw.githubusercontent.com/k8snetworkplumbingwg/whereabouts/v0.9.4/doc/crds/"
+		"daemonset-install.yaml .kcfg/cache/whereabouts-v0.9.4-daemonset-install.yaml "
+		"[5c4e4d52]\n"
+		"whereabouts 1 whereabouts-v0.9.4-ippools.yaml "
+		"https://raw.githubusercontent.com/k8snetworkplumbingwg/whereabouts/v0.9.4/doc/crds/"
+		"whereabouts.cni.cncf.io_ippools.yaml .kcfg/cache/whereabouts-v0.9.4-ippools.yaml "
+		"[8957e53f]\n"
+		"whereabouts 1 whereabouts-v0.9.4-overlappingrangeipreservations.yaml "
+		"https://raw.githubusercontent.com/k8snetworkplumbingwg/whereabouts/v0.9.4/doc/crds/"
+		"whereabouts.cni.cncf.io_overlappingrangeipreservations.yaml "
+		".kcfg/cache/whereabouts-v0.9.4-overlappingrangeipreservations.yaml [59ff31b1]\n"
+		"whereabouts 1 whereabouts-v0.9.4-reconciler-deployment.yaml "
+		"https://raw.githubusercontent.com/k8snetworkplumbingwg/whereabouts/v0.9.4/doc/crds/"
+		"reconciler-deployment.yaml .kcfg/cache/whereabouts-v0.9.4-reconciler-deployment.yaml "
+		"[4201b8d3]\n");
 	world_release(&w);
 
 	/* the run names the cache beside the inventory; add-ons turned off need nothing */
@@ -918,6 +1051,8 @@ int main(void)
 		cmocka_unit_test(test_mpi_operator),
 		cmocka_unit_test(test_spark_operator),
 		cmocka_unit_test(test_exascaler),
+		cmocka_unit_test(test_whereabouts),
+		cmocka_unit_test(test_addon_order),
 		cmocka_unit_test(test_off_means_absent),
 		cmocka_unit_test(test_addresses_change_only_the_pool),
 		cmocka_unit_test(test_deterministic),

@@ -13,6 +13,7 @@
 #include "config/yaml.h"
 #include "util/diag.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
 static int load(const char *text, struct settings *s, struct diag_list *dl)
 {
@@ -103,7 +104,8 @@ static void test_defaults(void **state)
 	assert_int_equal(settings_k0s_minor(&s), 36);
 	assert_int_equal(settings_containerd_config_version(&s), 3);
 	assert_true(starts_with(s.versions.harbor, "v2."));
-	assert_string_equal(s.versions.mpi_operator_sha256, "");
+	assert_int_equal(strlen(s.versions.mpi_operator_sha256), 64);
+	assert_int_equal(strlen(s.versions.exascaler_csi_sha256), 64);
 
 	assert_string_equal(s.kubelet.topology_manager_policy, "single-numa-node");
 	assert_string_equal(s.kubelet.topology_manager_scope, "container");
@@ -534,7 +536,27 @@ static void test_check_required(void **state)
 	struct strbuf got = STRBUF_INIT;
 	struct settings s;
 
+	/* the defaults pin every download a default add-on makes */
 	settings_init_defaults(&s);
+	for (size_t i = 0; i < settings_schema_nr; i++) {
+		const struct setting_def *d = &settings_schema[i];
+
+		if (d->type == ST_SHA256 && d->pin_for)
+			assert_int_equal(strlen(settings_string(&s, d->key)), 64);
+	}
+	assert_int_equal(settings_check_required(&s, DIAG_ERROR, &dl), 1);
+	diag_format(&dl, &got);
+	assert_string_equal(got.buf,
+		"error: 'metallb.addresses' is empty, but 'addons.metallb' is on\n"
+		"  hint: set it to a range like 10.18.20.200-10.18.20.210, or turn "
+		"'addons.metallb' off\n");
+	diag_release(&dl);
+	strbuf_reset(&got);
+	/* a pin emptied by hand is an error while its add-on is on */
+	free(s.versions.mpi_operator_sha256);
+	s.versions.mpi_operator_sha256 = xstrdup("");
+	free(s.versions.exascaler_csi_sha256);
+	s.versions.exascaler_csi_sha256 = xstrdup("");
 	assert_int_equal(settings_check_required(&s, DIAG_ERROR, &dl), 3);
 	diag_format(&dl, &got);
 	assert_string_equal(got.buf,
@@ -543,7 +565,7 @@ static void test_check_required(void **state)
 		"  hint: set it to the sha256 of the versions.mpi_operator download, or turn "
 		"'addons.mpi_operator' off\n"
 		"error: 'versions.exascaler_csi_sha256' is empty, but kcfg downloads "
-		"exascaler_csi 2.3.5\n"
+		"exascaler_csi v2.9.0\n"
 		"  hint: set it to the sha256 of the versions.exascaler_csi download, or turn "
 		"'addons.storage' off\n"
 		"error: 'metallb.addresses' is empty, but 'addons.metallb' is on\n"
@@ -553,7 +575,7 @@ static void test_check_required(void **state)
 	settings_release(&s);
 	/* config check only warns */
 	settings_init_defaults(&s);
-	assert_int_equal(settings_check_required(&s, DIAG_WARNING, &dl), 3);
+	assert_int_equal(settings_check_required(&s, DIAG_WARNING, &dl), 1);
 	assert_int_equal(dl.errors, 0);
 	assert_int_equal(dl.d[0].level, DIAG_WARNING);
 	diag_release(&dl);
@@ -561,6 +583,33 @@ static void test_check_required(void **state)
 
 	load_ok("addons: {mpi_operator: false, storage: false}\n"
 		"metallb:\n  addresses: 10.0.0.0/30\n", &s);
+	assert_int_equal(settings_check_required(&s, DIAG_ERROR, &dl), 0);
+	settings_release(&s);
+
+	/* a Whereabouts pin is needed while the network operator and whereabouts are on */
+	load_ok("versions: {whereabouts_ippools_sha256: \"\"}\n"
+		"metallb:\n  addresses: 10.0.0.0/30\n", &s);
+	assert_true(settings_pin_needed(&s, "versions.whereabouts_ippools_sha256"));
+	assert_int_equal(settings_check_required(&s, DIAG_ERROR, &dl), 1);
+	strbuf_reset(&got);
+	diag_format(&dl, &got);
+	assert_string_equal(got.buf,
+		"cluster.yaml:1:12: error: 'versions.whereabouts_ippools_sha256' is empty, but kcfg "
+		"downloads whereabouts v0.9.4\n"
+		"  hint: set it to the sha256 of the versions.whereabouts download, or turn "
+		"'network_operator.whereabouts' off\n");
+	diag_release(&dl);
+	settings_release(&s);
+	load_ok("versions: {whereabouts_ippools_sha256: \"\"}\n"
+		"network_operator: {whereabouts: false}\n"
+		"metallb:\n  addresses: 10.0.0.0/30\n", &s);
+	assert_false(settings_pin_needed(&s, "versions.whereabouts_ippools_sha256"));
+	assert_int_equal(settings_check_required(&s, DIAG_ERROR, &dl), 0);
+	settings_release(&s);
+	load_ok("versions: {whereabouts_ippools_sha256: \"\"}\n"
+		"addons: {network_operator: false}\n"
+		"metallb:\n  addresses: 10.0.0.0/30\n", &s);
+	assert_false(settings_pin_needed(&s, "versions.whereabouts_ippools_sha256"));
 	assert_int_equal(settings_check_required(&s, DIAG_ERROR, &dl), 0);
 	settings_release(&s);
 	strbuf_release(&got);
