@@ -263,7 +263,7 @@ test_expect_success 'plan --local reports nothing once the machine matches' '
 '
 
 test_expect_success 'a plan log is written under .kcfg/logs, private' '
-	log=$(ls .kcfg/logs/*-plan.log | tail -n 1) &&
+	log=$(ls -t .kcfg/logs/*-plan*.log | head -n 1) &&
 	test "$(stat -c %a "$log")" = 600 &&
 	test_grep "b1: 6 resources, 0 to change" "$log"
 '

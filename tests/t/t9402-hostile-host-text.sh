@@ -56,7 +56,7 @@ test_expect_success 'a fact that is no number is refused, and shown escaped on s
 		--facts-max-age 0 >out 2>err &&
 	no_controls err &&
 	test_grep "error: cannot read the facts of '"'"'b1'"'"': host '"'"'b1'"'"': probe line 6: '"'"'cpus'"'"' is '"'"'4\\x1b[2J\\r'"'"', not a whole number: kcfg accepts 1 to 65536 CPUs" err &&
-	log=$(ls .kcfg/logs/*-plan.log | tail -n 1) &&
+	log=$(ls -t .kcfg/logs/*-plan*.log | head -n 1) &&
 	no_controls "$log" &&
 	test_grep "'"'"'cpus'"'"' is '"'"'4\\x1b[2J\\r'"'"', not a whole number" "$log"
 '
