@@ -122,7 +122,6 @@ static void print_json(const struct run *run)
 static int cmd_preflight(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct diag_list dl = DIAG_LIST_INIT;
-	struct report rep;
 	size_t errors, warnings;
 	int ret, json = 0, rc;
 
@@ -132,27 +131,11 @@ static int cmd_preflight(int argc, char **argv, struct cmd_ctx *ctx)
 	ctx->ro.facts_max_age = 86400;
 	ctx->data = &json;
 	ret = cli_parse(ctx, argc, argv, "C:", options, own);
-	if (ret != KCFG_EXIT_OK)
-		return ret;
-	if (ctx->argc) {
-		cli_error("'kcfg preflight' takes no arguments, got '%s'", ctx->argv[0]);
-		cli_hint("name hosts with --limit HOST[,HOST...]");
-		return cli_usage(ctx->cmd);
-	}
-	if (run_check_components(ctx->ro.components, &dl) < 0) {
-		cli_report_diags(&dl);
-		diag_release(&dl);
-		return KCFG_EXIT_USAGE;
-	}
-	ret = cli_setup(ctx);
 	if (ret == KCFG_EXIT_OK)
-		ret = cli_pick(ctx, NULL, 0);
+		ret = cli_setup_cluster(ctx);
 	if (ret != KCFG_EXIT_OK)
 		return ret;
-	report_init(&rep);
-	rc = run_phases(&ctx->run, run_preflight_phases, run_preflight_phases_nr, &rep.ev, &dl);
-	report_progress_end(&ctx->run, &rep);
-	report_release(&rep);
+	rc = report_run(&ctx->run, run_preflight_phases, run_preflight_phases_nr, 1, &dl);
 	diag_release(&dl);
 	if (json)
 		print_json(&ctx->run);

@@ -272,7 +272,6 @@ static void print_json(const struct run *run, int unchecked, int ok)
 static int cmd_status(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct diag_list dl = DIAG_LIST_INIT;
-	struct report rep;
 	int json = 0, ret, rc, unchecked, failed = 0;
 
 	ctx->ro.command = "status";
@@ -282,26 +281,12 @@ static int cmd_status(int argc, char **argv, struct cmd_ctx *ctx)
 	ctx->ro.facts_max_age = 100L * 365 * 86400;
 	ctx->data = &json;
 	ret = cli_parse(ctx, argc, argv, "C:", options, own);
-	if (ret != KCFG_EXIT_OK)
-		return ret;
-	if (ctx->argc) {
-		cli_error("'kcfg status' takes no arguments, got '%s'", ctx->argv[0]);
-		return cli_usage(ctx->cmd);
-	}
-	if (run_check_components(ctx->ro.components, &dl) < 0) {
-		cli_report_diags(&dl);
-		diag_release(&dl);
-		return KCFG_EXIT_USAGE;
-	}
-	ret = cli_setup(ctx);
 	if (ret == KCFG_EXIT_OK)
-		ret = cli_pick(ctx, NULL, 0);
+		ret = cli_setup_cluster(ctx);
 	if (ret != KCFG_EXIT_OK)
 		return ret;
-	report_init(&rep);
-	rep.tty = 0;	/* two hosts at most: no live display */
-	rc = run_phases(&ctx->run, run_status_phases, run_status_phases_nr, &rep.ev, &dl);
-	report_release(&rep);
+	/* two hosts at most: no live display */
+	rc = report_run(&ctx->run, run_status_phases, run_status_phases_nr, 0, &dl);
 	diag_release(&dl);
 	if (rc == -1)
 		return 130;

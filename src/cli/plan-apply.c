@@ -117,12 +117,9 @@ static void print_json(const struct run *run, int diffs)
 static int run_and_report(struct run *run, const struct plan_apply *pa)
 {
 	struct diag_list dl = DIAG_LIST_INIT;
-	struct report rep;
 	int ret, rc;
 
-	report_init(&rep);
-	rc = run_phases(run, run_plan_phases, run_plan_phases_nr, &rep.ev, &dl);
-	report_progress_end(run, &rep);
+	rc = report_run(run, run_plan_phases, run_plan_phases_nr, 1, &dl);
 	if (rc <= -2) {
 		cli_report_diags(&dl);
 		ret = rc == -2 ? KCFG_EXIT_INVALID : KCFG_EXIT_FAILURE;
@@ -136,7 +133,6 @@ static int run_and_report(struct run *run, const struct plan_apply *pa)
 		}
 		ret = exit_code(run, rc, pa->detailed);
 	}
-	report_release(&rep);
 	diag_release(&dl);
 	return ret;
 }
@@ -144,7 +140,6 @@ static int run_and_report(struct run *run, const struct plan_apply *pa)
 int plan_apply_cmd(int argc, char **argv, struct cmd_ctx *ctx, int apply)
 {
 	struct plan_apply pa = { !apply, 0, 0 };
-	struct diag_list dl = DIAG_LIST_INIT;
 	int ret;
 
 	ctx->ro.apply = apply;
@@ -156,11 +151,6 @@ int plan_apply_cmd(int argc, char **argv, struct cmd_ctx *ctx, int apply)
 	ret = cli_parse(ctx, argc, argv, "C:", options, own);
 	if (ret != KCFG_EXIT_OK)
 		return ret;
-	if (ctx->argc) {
-		cli_error("'kcfg %s' takes no arguments, got '%s'", ctx->ro.command, ctx->argv[0]);
-		cli_hint("name hosts with --limit HOST[,HOST...]");
-		return cli_usage(ctx->cmd);
-	}
 	if (apply && ctx->ro.local) {
 		cli_error("'kcfg apply' has no --local: it would change this machine");
 		return cli_usage(ctx->cmd);
@@ -169,14 +159,7 @@ int plan_apply_cmd(int argc, char **argv, struct cmd_ctx *ctx, int apply)
 		cli_error("--detailed-exitcode is for 'kcfg plan'");
 		return cli_usage(ctx->cmd);
 	}
-	if (run_check_components(ctx->ro.components, &dl) < 0) {
-		cli_report_diags(&dl);
-		diag_release(&dl);
-		return KCFG_EXIT_USAGE;
-	}
-	ret = cli_setup(ctx);
-	if (ret == KCFG_EXIT_OK)
-		ret = cli_pick(ctx, NULL, 0);
+	ret = cli_setup_cluster(ctx);
 	if (ret == KCFG_EXIT_OK)
 		ret = run_and_report(&ctx->run, &pa);
 	return ret;

@@ -231,6 +231,20 @@ void report_progress_end(struct run *run, struct report *rep)
 	rep->lines = 0;
 }
 
+int report_run(struct run *run, const struct run_phase *phases, size_t nr, int live,
+	       struct diag_list *dl)
+{
+	struct report rep;
+	int rc;
+
+	report_init(&rep);
+	rep.tty &= live;
+	rc = run_phases(run, phases, nr, &rep.ev, dl);
+	report_progress_end(run, &rep);
+	report_release(&rep);
+	return rc;
+}
+
 static const char *outcome(const struct change *c)
 {
 	switch (c->state) {

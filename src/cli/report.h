@@ -21,6 +21,13 @@ void report_init(struct report *rep);
 void report_release(struct report *rep);
 /* The last progress drawing, left on the screen. */
 void report_progress_end(struct run *run, struct report *rep);
+/*
+ * run_phases() with the progress on stderr (live when `live` and stderr
+ * is a terminal), its last drawing left on the screen. Returns what
+ * run_phases() returns; problems before any host go into `dl`.
+ */
+int report_run(struct run *run, const struct run_phase *phases, size_t nr, int live,
+	       struct diag_list *dl);
 /* The plan (or what apply did) per phase and host, on stdout. */
 void report_hosts(const struct run *run, int diffs);
 /* The summary table (apply) and the errors with their hints. */

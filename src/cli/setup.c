@@ -255,6 +255,27 @@ int cli_pick(struct cmd_ctx *ctx, char **names, size_t nr)
 	return ret;
 }
 
+int cli_setup_cluster(struct cmd_ctx *ctx)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	int ret;
+
+	if (ctx->argc) {
+		cli_error("'kcfg %s' takes no arguments, got '%s'", ctx->cmd->name, ctx->argv[0]);
+		cli_hint("name hosts with --limit HOST[,HOST...]");
+		return cli_usage(ctx->cmd);
+	}
+	if (run_check_components(ctx->ro.components, &dl) < 0) {
+		cli_report_diags(&dl);
+		diag_release(&dl);
+		return KCFG_EXIT_USAGE;
+	}
+	ret = cli_setup(ctx);
+	if (ret == KCFG_EXIT_OK)
+		ret = cli_pick(ctx, NULL, 0);
+	return ret;
+}
+
 void cli_teardown(struct cmd_ctx *ctx)
 {
 	if (ctx->have_run)

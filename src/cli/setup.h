@@ -70,6 +70,13 @@ int cli_parse(struct cmd_ctx *ctx, int argc, char **argv, const char *shortopts,
 int cli_setup(struct cmd_ctx *ctx);
 /* Picks the run's hosts: `names` (facts HOST...), else --limit. Returns an exit code. */
 int cli_pick(struct cmd_ctx *ctx, char **names, size_t nr);
+/*
+ * The start of a command over the whole cluster (plan, apply, preflight,
+ * status): no arguments (hosts are named with --limit), -C naming known
+ * components, then cli_setup() and cli_pick(). Returns an exit code
+ * (problems printed).
+ */
+int cli_setup_cluster(struct cmd_ctx *ctx);
 void cli_teardown(struct cmd_ctx *ctx);
 
 /* `s` as a number in [min, max] for option `opt`; prints the error. 0 or -1. */

@@ -9,6 +9,7 @@
 
 #include "engine/facts.h"
 #include "engine/preflight.h"
+#include "engine/probe.h"
 #include "transport/shell.h"
 #include "util/strbuf.h"
 #include "util/strvec.h"
@@ -317,29 +318,14 @@ static void record(struct pctx *c, struct preflight_probe *p, const struct strve
 	strbuf_release(&s);
 }
 
-static void split_tabs(const char *line, size_t len, struct strvec *out)
-{
-	const char *p = line, *end = line + len;
-
-	for (;;) {
-		const char *tab = memchr(p, '\t', (size_t)(end - p));
-		const char *stop = tab ? tab : end;
-		char *f = xstrndup(p, (size_t)(stop - p));
-
-		strvec_push(out, f);
-		free(f);
-		if (!tab)
-			break;
-		p = tab + 1;
-	}
-}
-
 int preflight_from_probe(const char *out, size_t len, const char *host,
 			 struct preflight_probe *p, struct strbuf *err)
 {
 	struct pctx c = { host, 0, err, 0 };
-	const char *s = out, *end = out + len;
+	struct probe_reader rd;
+	struct strvec fields = STRVEC_INIT;
 	struct preflight_probe tmp;
+	int got;
 
 	memset(&tmp, 0, sizeof(tmp));
 	preflight_probe_release(&tmp);	/* the empty state */
@@ -348,30 +334,15 @@ int preflight_from_probe(const char *out, size_t len, const char *host,
 			    PREFLIGHT_MAX_OUTPUT);
 		return -1;
 	}
-	while (s < end && !c.failed) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		size_t l = (size_t)((nl ? nl : end) - s);
-		struct strvec fields = STRVEC_INIT;
-
-		c.line++;
-		if (memchr(s, '\0', l)) {
+	probe_reader_init(&rd, out, len, PREFLIGHT_MAX_LINE, 1);
+	while (!c.failed && (got = probe_read_record(&rd, &fields)) != 0) {
+		c.line = rd.line;
+		if (got < 0)
 			bad(&c, "it holds a NUL byte");
-		} else if (l) {
-			size_t n = l > PREFLIGHT_MAX_LINE ? PREFLIGHT_MAX_LINE : l;
-			char *line = xstrndup(s, n);
-
-			/* the host's text stays printable ASCII: messages, logs and JSON */
-			for (size_t k = 0; k < n; k++)
-				if (line[k] != '\t' && ((unsigned char)line[k] < 0x20 ||
-							(unsigned char)line[k] >= 0x7f))
-					line[k] = '?';
-			split_tabs(line, n, &fields);
+		else
 			record(&c, &tmp, &fields);
-			free(line);
-		}
-		strvec_clear(&fields);
-		s += l + 1;
 	}
+	strvec_clear(&fields);
 	if (!c.failed && !tmp.have_clock) {
 		c.line = 0;
 		strbuf_addf(err, "host '%s': the preflight script printed no 'clock' record: it did "

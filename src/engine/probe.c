@@ -91,20 +91,61 @@ static void set(char **field, const char *s)
 	*field = opt(s);
 }
 
+void probe_reader_init(struct probe_reader *r, const char *out, size_t len, size_t max_len,
+		       int printable)
+{
+	r->p = out;
+	r->end = out + len;
+	r->line = 0;
+	r->max_len = max_len;
+	r->printable = printable;
+}
+
 static void split_tabs(const char *line, size_t len, struct strvec *out)
 {
 	const char *p = line, *end = line + len;
 
-	while (p <= end) {
+	for (;;) {
 		const char *tab = memchr(p, '\t', (size_t)(end - p));
 		const char *stop = tab ? tab : end;
 		char *f = xstrndup(p, (size_t)(stop - p));
+
 		strvec_push(out, f);
 		free(f);
 		if (!tab)
 			break;
 		p = tab + 1;
 	}
+}
+
+int probe_read_record(struct probe_reader *r, struct strvec *fields)
+{
+	strvec_clear(fields);
+	while (r->p < r->end) {
+		const char *nl = memchr(r->p, '\n', (size_t)(r->end - r->p));
+		size_t l = (size_t)((nl ? nl : r->end) - r->p), n = l;
+		char *line;
+
+		r->line++;
+		if (!l) {
+			r->p++;
+			continue;
+		}
+		if (memchr(r->p, '\0', l))
+			return -1;
+		if (n > r->max_len)
+			n = r->max_len;
+		line = xstrndup(r->p, n);
+		for (size_t k = 0; r->printable && k < n; k++)
+			if (line[k] != '\t' && ((unsigned char)line[k] < 0x20 ||
+						(unsigned char)line[k] >= 0x7f))
+				line[k] = '?';
+		split_tabs(line, n, fields);
+		free(line);
+		r->p += l + (nl != NULL);
+		return 1;
+	}
+	return 0;
 }
 
 static struct net_iface *find_iface(struct facts *f, const char *name)
@@ -231,23 +272,21 @@ int facts_from_probe(const char *out, size_t len, const char *host,
 		     struct facts *f, struct strbuf *err)
 {
 	struct probe_ctx c = { host, 0, err, 0 };
-	const char *p = out, *end = out + len;
+	struct probe_reader rd;
+	struct strvec fields = STRVEC_INIT;
 	struct facts tmp;
+	int got;
 
 	memset(&tmp, 0, sizeof(tmp));
-	while (p < end && !c.failed) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t l = (size_t)((nl ? nl : end) - p);
-		struct strvec fields = STRVEC_INIT;
-
-		c.line++;
-		if (l) {
-			split_tabs(p, l, &fields);
+	probe_reader_init(&rd, out, len, (size_t)-1, 0);
+	while (!c.failed && (got = probe_read_record(&rd, &fields)) != 0) {
+		c.line = rd.line;
+		if (got < 0)
+			bad(&c, "it holds a NUL byte");
+		else
 			record(&c, &tmp, &fields);
-		}
-		strvec_clear(&fields);
-		p += l + 1;
 	}
+	strvec_clear(&fields);
 	if (!c.failed && !tmp.hostname) {
 		c.line = 0;
 		bad(&c, "the probe printed no 'host' record: it did not run");

@@ -5,6 +5,29 @@
 
 struct facts;
 struct strbuf;
+struct strvec;
+
+/*
+ * The records of a read-only script's output (the facts probe, the
+ * preflight script): one a line, fields separated by tabs, empty lines
+ * skipped. A line longer than `max_len` is cut there; with `printable`,
+ * every byte outside printable ASCII but the tab becomes '?' (the host's
+ * text reaches messages, logs and JSON).
+ */
+struct probe_reader {
+	const char *p, *end;
+	unsigned line;		/* the number of the line last read */
+	size_t max_len;
+	int printable;
+};
+
+void probe_reader_init(struct probe_reader *r, const char *out, size_t len, size_t max_len,
+		       int printable);
+/*
+ * The next record's fields into `fields` (cleared first). Returns 1, 0 at
+ * the end, -1 for a line holding a NUL byte (r->line names it).
+ */
+int probe_read_record(struct probe_reader *r, struct strvec *fields);
 
 /*
  * Facts in one round trip: a POSIX sh script (run on the host, needing
