@@ -30,6 +30,8 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_plan_entry,
 	&cmd_apply_entry,
 	&cmd_status_entry,
+	&cmd_backup_entry,
+	&cmd_restore_entry,
 	&cmd_kubeconfig_entry,
 };
 

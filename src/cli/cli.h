@@ -80,6 +80,8 @@ extern const struct cmd_entry cmd_preflight_entry;
 extern const struct cmd_entry cmd_plan_entry;
 extern const struct cmd_entry cmd_apply_entry;
 extern const struct cmd_entry cmd_status_entry;
+extern const struct cmd_entry cmd_backup_entry;
+extern const struct cmd_entry cmd_restore_entry;
 
 /* The help text of the options each need brings. */
 #define CLI_VAULT_HELP \

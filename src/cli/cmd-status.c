@@ -161,23 +161,14 @@ static long long device_count(const char *q)
 	return n;
 }
 
-static void json_str_or_null(struct json_writer *jw, const char *key, const char *s)
-{
-	json_key(jw, key);
-	if (s)
-		json_string(jw, s);
-	else
-		json_null(jw);
-}
-
 static void json_failure(struct json_writer *jw, const char *host, const char *comp,
 			 const char *what, const char *hint)
 {
 	json_object_begin(jw);
-	json_str_or_null(jw, "host", host);
-	json_str_or_null(jw, "component", comp);
-	json_str_or_null(jw, "what", what);
-	json_str_or_null(jw, "hint", hint);
+	json_member_string(jw, "host", host);
+	json_member_string(jw, "component", comp);
+	json_member_string(jw, "what", what);
+	json_member_string(jw, "hint", hint);
 	json_object_end(jw);
 }
 
@@ -198,7 +189,7 @@ static void print_json(const struct run *run, int unchecked, int ok)
 	json_bool(&jw, ok);
 	json_key(&jw, "checked");
 	json_bool(&jw, !unchecked);
-	json_str_or_null(&jw, "controller", v ? v->controller : NULL);
+	json_member_string(&jw, "controller", v ? v->controller : NULL);
 	json_key(&jw, "api_ready");
 	json_bool(&jw, v && v->api_ready);
 	json_key(&jw, "nodes");
@@ -213,15 +204,15 @@ static void print_json(const struct run *run, int unchecked, int ok)
 		ready += r.is_ready;
 		gpus += device_count(r.gpus);
 		json_object_begin(&jw);
-		json_str_or_null(&jw, "name", r.name);
-		json_str_or_null(&jw, "role", r.role);
+		json_member_string(&jw, "name", r.name);
+		json_member_string(&jw, "role", r.role);
 		json_key(&jw, "ready");
 		json_bool(&jw, r.is_ready);
-		json_str_or_null(&jw, "ready_status", r.ready);
-		json_str_or_null(&jw, "profile", r.profile);
-		json_str_or_null(&jw, "kubelet", r.kubelet);
-		json_str_or_null(&jw, "gpus", r.gpus);
-		json_str_or_null(&jw, "rdma", r.rdma);
+		json_member_string(&jw, "ready_status", r.ready);
+		json_member_string(&jw, "profile", r.profile);
+		json_member_string(&jw, "kubelet", r.kubelet);
+		json_member_string(&jw, "gpus", r.gpus);
+		json_member_string(&jw, "rdma", r.rdma);
 		json_object_end(&jw);
 	}
 	json_array_end(&jw);

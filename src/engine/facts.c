@@ -345,35 +345,26 @@ int facts_load_file(const char *path, struct facts *out, struct strbuf *err)
 	return ret;
 }
 
-static void opt_string(struct json_writer *jw, const char *key, const char *v)
-{
-	json_key(jw, key);
-	if (v)
-		json_string(jw, v);
-	else
-		json_null(jw);
-}
-
 void facts_to_json(const struct facts *f, struct strbuf *out)
 {
 	struct json_writer jw;
 
 	json_init(&jw, out, 2);
 	json_object_begin(&jw);
-	opt_string(&jw, "hostname", f->hostname);
-	opt_string(&jw, "machine_id", f->machine_id);
+	json_member_string(&jw, "hostname", f->hostname);
+	json_member_string(&jw, "machine_id", f->machine_id);
 	json_key(&jw, "os");
 	if (f->os_id || f->os_version || f->os_pretty) {
 		json_object_begin(&jw);
-		opt_string(&jw, "id", f->os_id);
-		opt_string(&jw, "version_id", f->os_version);
-		opt_string(&jw, "pretty_name", f->os_pretty);
+		json_member_string(&jw, "id", f->os_id);
+		json_member_string(&jw, "version_id", f->os_version);
+		json_member_string(&jw, "pretty_name", f->os_pretty);
 		json_object_end(&jw);
 	} else {
 		json_null(&jw);	/* no os-release: read back as no "os" */
 	}
-	opt_string(&jw, "kernel", f->kernel);
-	opt_string(&jw, "arch", f->arch);
+	json_member_string(&jw, "kernel", f->kernel);
+	json_member_string(&jw, "arch", f->arch);
 	json_key(&jw, "cpus");
 	json_int(&jw, f->cpus);
 	json_key(&jw, "memory_bytes");
@@ -391,7 +382,7 @@ void facts_to_json(const struct facts *f, struct strbuf *out)
 		json_object_begin(&jw);
 		json_key(&jw, "id");
 		json_int(&jw, f->numa[i].id);
-		opt_string(&jw, "cpus", f->numa[i].cpulist);
+		json_member_string(&jw, "cpus", f->numa[i].cpulist);
 		json_key(&jw, "memory_bytes");
 		json_int(&jw, (long long)f->numa[i].memory_bytes);
 		json_object_end(&jw);
@@ -400,9 +391,9 @@ void facts_to_json(const struct facts *f, struct strbuf *out)
 	json_key(&jw, "default_ipv4");
 	if (f->default_ipv4) {
 		json_object_begin(&jw);
-		opt_string(&jw, "address", f->default_ipv4);
-		opt_string(&jw, "interface", f->default_iface);
-		opt_string(&jw, "gateway", f->default_gateway);
+		json_member_string(&jw, "address", f->default_ipv4);
+		json_member_string(&jw, "interface", f->default_iface);
+		json_member_string(&jw, "gateway", f->default_gateway);
 		json_object_end(&jw);
 	} else
 		json_null(&jw);
@@ -411,8 +402,8 @@ void facts_to_json(const struct facts *f, struct strbuf *out)
 	for (size_t i = 0; i < f->nr_ifaces; i++) {
 		const struct net_iface *n = &f->ifaces[i];
 		json_object_begin(&jw);
-		opt_string(&jw, "name", n->name);
-		opt_string(&jw, "mac", n->mac);
+		json_member_string(&jw, "name", n->name);
+		json_member_string(&jw, "mac", n->mac);
 		json_key(&jw, "mtu");
 		json_int(&jw, n->mtu);
 		json_key(&jw, "up");
@@ -429,10 +420,10 @@ void facts_to_json(const struct facts *f, struct strbuf *out)
 	json_array_begin(&jw);
 	for (size_t i = 0; i < f->nr_rdma; i++) {
 		json_object_begin(&jw);
-		opt_string(&jw, "name", f->rdma[i].name);
-		opt_string(&jw, "netdev", f->rdma[i].netdev);
-		opt_string(&jw, "link_layer", f->rdma[i].link_layer);
-		opt_string(&jw, "state", f->rdma[i].state);
+		json_member_string(&jw, "name", f->rdma[i].name);
+		json_member_string(&jw, "netdev", f->rdma[i].netdev);
+		json_member_string(&jw, "link_layer", f->rdma[i].link_layer);
+		json_member_string(&jw, "state", f->rdma[i].state);
 		json_object_end(&jw);
 	}
 	json_array_end(&jw);
@@ -441,10 +432,10 @@ void facts_to_json(const struct facts *f, struct strbuf *out)
 	for (size_t i = 0; i < f->nr_gpus; i++) {
 		const struct gpu *g = &f->gpus[i];
 		json_object_begin(&jw);
-		opt_string(&jw, "pci_address", g->pci_address);
-		opt_string(&jw, "vendor_id", g->vendor_id);
-		opt_string(&jw, "device_id", g->device_id);
-		opt_string(&jw, "model", g->model);
+		json_member_string(&jw, "pci_address", g->pci_address);
+		json_member_string(&jw, "vendor_id", g->vendor_id);
+		json_member_string(&jw, "device_id", g->device_id);
+		json_member_string(&jw, "model", g->model);
 		json_key(&jw, "numa_node");
 		json_int(&jw, g->numa_node);
 		json_object_end(&jw);
@@ -454,7 +445,7 @@ void facts_to_json(const struct facts *f, struct strbuf *out)
 	json_object_begin(&jw);
 	json_key(&jw, "installed");
 	json_bool(&jw, f->k0s_installed);
-	opt_string(&jw, "version", f->k0s_version);
+	json_member_string(&jw, "version", f->k0s_version);
 	json_object_end(&jw);
 	json_object_end(&jw);
 	strbuf_addch(out, '\n');

@@ -71,13 +71,10 @@ static const char *barrier_state(enum run_barrier_state s)
 	return "?";
 }
 
+/* an empty text is no text */
 static void string_or_null(struct json_writer *jw, const char *key, const char *s)
 {
-	json_key(jw, key);
-	if (s && *s)
-		json_string(jw, s);
-	else
-		json_null(jw);
+	json_member_string(jw, key, s && *s ? s : NULL);
 }
 
 static void change_json(struct json_writer *jw, const struct run *run,

@@ -73,7 +73,7 @@ static int api_wanted(const struct run *run)
 	return k0s_in_run(run, COMP_ROLE_CLUSTER);
 }
 
-static const struct run_barrier api_ready = {
+const struct run_barrier run_api_ready = {
 	"the API server is ready", COMP_ROLE_MASTER, api_script, api_judge, 300, 2000,
 	"see 'journalctl -u k0scontroller' on the controller", api_wanted,
 };
@@ -276,7 +276,7 @@ static const struct run_barrier addons_needed_deployed = {
 const struct run_phase run_plan_phases[] = {
 	{ "facts", PHASE_ACTION, 0, &run_facts_action, 0, { 0, 0 }, 1, NULL },
 	{ "preflight", PHASE_ACTION, 0, &run_preflight_action, 0, { 0, 0 }, 1, NULL },
-	{ "hosts", PHASE_CONVERGE, COMP_PHASE_HOSTS, NULL, 0, { 0, 0 }, 1, &api_ready },
+	{ "hosts", PHASE_CONVERGE, COMP_PHASE_HOSTS, NULL, 0, { 0, 0 }, 1, &run_api_ready },
 	{ "workers", PHASE_CONVERGE, COMP_PHASE_WORKERS, NULL, 0, { 0, 0 }, 1, &nodes_ready },
 	{ "nodes", PHASE_CONVERGE, COMP_PHASE_NODES, NULL, 0, { 0, 0 }, 1, NULL },
 	/* one phase per add-on group (addon.h), each after the charts of the last */

@@ -212,6 +212,7 @@ struct run {
 	int stopped;			/* a barrier failed or a batch failed: later phases skip */
 	uint64_t started_us;
 	struct cluster_view *view;	/* verify: what it read of the cluster (verify.c) */
+	void *op;			/* an operation's own state (backup.c: run_backup) */
 };
 
 /* ---- hosts.c ---- */
@@ -268,6 +269,32 @@ extern const struct run_action run_facts_always_action;
 void run_load_cached_facts(struct run *run);
 /* The facts of every picked host that has them, as one JSON object keyed by host. */
 void run_facts_json(const struct run *run, struct strbuf *out);
+
+/* ---- backup.c ---- */
+
+/* kcfg backup: `k0s backup` on the controller, the archive pulled here. */
+struct run_backup {
+	char *local_path;		/* -o FILE, else beside the inventory (set by the run) */
+	char *remote_file, *remote_dir;	/* on the controller */
+	const char *host;
+	int done;			/* written here, sha256 checked */
+	uint64_t bytes;
+	char sha256[65];
+	struct strbuf error, hint;	/* why it was not written */
+	struct strbuf warning;		/* the remote copy could not be removed */
+};
+void run_backup_release(struct run_backup *b);
+extern const struct run_phase run_backup_phases[];
+extern const size_t run_backup_phases_nr;
+
+/* kcfg restore FILE: refused while k0s runs; then the API barrier and verify. */
+struct run_restore {
+	const char *local;		/* the archive here */
+	int done;
+	struct strbuf error, hint;	/* why it was refused after the upload */
+};
+extern const struct run_phase run_restore_phases[];
+extern const size_t run_restore_phases_nr;
 
 /* ---- checks.c ---- */
 
@@ -372,6 +399,8 @@ void run_json(const struct run *run, int diffs, struct strbuf *out);
 /* ---- phases.c ---- */
 
 /* plan and apply: facts, then every converge phase with its barrier. */
+/* After the controller (re)starts: `k0s kubectl get --raw=/readyz` answers ok. */
+extern const struct run_barrier run_api_ready;
 extern const struct run_phase run_plan_phases[];
 extern const size_t run_plan_phases_nr;
 /* kcfg status: the verify phase alone, over the hosts it reads from. */

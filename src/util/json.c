@@ -128,6 +128,15 @@ void json_null(struct json_writer *jw)
 	strbuf_addstr(jw->out, "null");
 }
 
+void json_member_string(struct json_writer *jw, const char *key, const char *s)
+{
+	json_key(jw, key);
+	if (s)
+		json_string(jw, s);
+	else
+		json_null(jw);
+}
+
 void json_raw(struct json_writer *jw, const char *text)
 {
 	before_item(jw);

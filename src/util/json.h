@@ -32,6 +32,8 @@ void json_int(struct json_writer *jw, long long v);
 void json_double(struct json_writer *jw, double v);
 void json_bool(struct json_writer *jw, int v);
 void json_null(struct json_writer *jw);
+/* `"key": s`, or `"key": null` when s is NULL. */
+void json_member_string(struct json_writer *jw, const char *key, const char *s);
 /* A value already in JSON form, e.g. a number kept as text. */
 void json_raw(struct json_writer *jw, const char *text);
 
