@@ -296,6 +296,28 @@ struct run_restore {
 extern const struct run_phase run_restore_phases[];
 extern const size_t run_restore_phases_nr;
 
+/* ---- reset.c ---- */
+
+/* kcfg reset: what each host's script removed (or would remove). */
+struct run_reset_host {
+	int reached;			/* its script ran */
+	struct strvec items;		/* what was (would be) removed, in order */
+	struct strbuf failure;		/* what failed there */
+};
+
+struct run_reset {
+	int all;			/* the registry and the bastion too */
+	int dry_run;			/* report what would go, change nothing */
+	struct run_reset_host *hosts;	/* parallel to run->hosts */
+	size_t nr;
+};
+
+void run_reset_init(struct run_reset *r, size_t nr_hosts);
+void run_reset_release(struct run_reset *r);
+/* workers, then the controller, then (--all) the registry and the bastion */
+extern const struct run_phase run_reset_phases[];
+extern const size_t run_reset_phases_nr;
+
 /* ---- checks.c ---- */
 
 /*
