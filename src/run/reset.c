@@ -169,6 +169,22 @@ static int reset_done(struct runner_host *rh, size_t step, const struct runner_r
 	return 0;
 }
 
+/* The script that resets host `ch` (run_reset's `all` and `dry_run`). */
+static void host_script(const struct run *run, const struct run_reset *r,
+			const struct comp_host *ch, struct strbuf *script)
+{
+	strbuf_addstr(script, r->dry_run ? "DRY=1\n" : "DRY=\n");
+	strbuf_addstr(script, script_head);
+	if (ch->roles & COMP_ROLE_CLUSTER)
+		strbuf_addstr(script, cluster_script);
+	if (r->all && (ch->roles & COMP_ROLE_REGISTRY))
+		registry_script(&run->m->settings, script);
+	if (r->all && (ch->roles & COMP_ROLE_BASTION))
+		bastion_script(&run->m->settings, script);
+	strbuf_addstr(script, common_script);
+	strbuf_addstr(script, "exit 0\n");
+}
+
 static int reset_start(struct run *run, const struct run_phase *ph, size_t p,
 		       struct run_host *h)
 {
@@ -182,18 +198,11 @@ static int reset_start(struct run *run, const struct run_phase *ph, size_t p,
 		if (!r->all || (ch->roles & COMP_ROLE_CLUSTER))
 			return 1;	/* a cluster host was reset with the cluster */
 	}
+	if (r->only && r->only != h)
+		return 1;
 	if (result_of(run, h)->reached)
 		return 1;	/* a controller that is also a worker: done already */
-	strbuf_addstr(&script, r->dry_run ? "DRY=1\n" : "DRY=\n");
-	strbuf_addstr(&script, script_head);
-	if (ch->roles & COMP_ROLE_CLUSTER)
-		strbuf_addstr(&script, cluster_script);
-	if (r->all && (ch->roles & COMP_ROLE_REGISTRY))
-		registry_script(&run->m->settings, &script);
-	if (r->all && (ch->roles & COMP_ROLE_BASTION))
-		bastion_script(&run->m->settings, &script);
-	strbuf_addstr(&script, common_script);
-	strbuf_addstr(&script, "exit 0\n");
+	host_script(run, r, ch, &script);
 	rh = run_session(run, h);
 	k = runner_add_step(rh, r->dry_run ? "reset-preview" : "reset", script.buf, STEP_TIMEOUT_MS);
 	runner_step_on_done(rh, k, reset_done, run);
@@ -209,13 +218,13 @@ static void reset_finish(struct run *run, const struct run_phase *ph, size_t p)
 			run->stopped = 1;
 }
 
-static const struct run_action reset_action = { reset_start, reset_finish };
+const struct run_action run_reset_action = { reset_start, reset_finish };
 
 const struct run_phase run_reset_phases[] = {
-	{ "reset-workers", PHASE_ACTION, 0, &reset_action, COMP_ROLE_WORKER, { 0, 0 }, 1, NULL },
-	{ "reset-controller", PHASE_ACTION, 0, &reset_action, COMP_ROLE_MASTER, { 0, 0 }, 1, NULL },
-	{ "reset-registry", PHASE_ACTION, 0, &reset_action, COMP_ROLE_REGISTRY, { 0, 0 }, 1, NULL },
-	{ "reset-bastion", PHASE_ACTION, 0, &reset_action, COMP_ROLE_BASTION, { 0, 0 }, 1, NULL },
+	{ "reset-workers", PHASE_ACTION, 0, &run_reset_action, COMP_ROLE_WORKER, { 0, 0 }, 1, NULL },
+	{ "reset-controller", PHASE_ACTION, 0, &run_reset_action, COMP_ROLE_MASTER, { 0, 0 }, 1, NULL },
+	{ "reset-registry", PHASE_ACTION, 0, &run_reset_action, COMP_ROLE_REGISTRY, { 0, 0 }, 1, NULL },
+	{ "reset-bastion", PHASE_ACTION, 0, &run_reset_action, COMP_ROLE_BASTION, { 0, 0 }, 1, NULL },
 };
 const size_t run_reset_phases_nr = sizeof(run_reset_phases) / sizeof(run_reset_phases[0]);
 

@@ -305,8 +305,13 @@ struct run_reset_host {
 	struct strbuf failure;		/* what failed there */
 };
 
+/*
+ * kcfg reset's state, run->op during its phases. Node removal's state
+ * starts with one (run_node_remove), so its reset phase shares the action.
+ */
 struct run_reset {
 	int all;			/* the registry and the bastion too */
+	const struct run_host *only;	/* node removal: this host alone */
 	int dry_run;			/* report what would go, change nothing */
 	struct run_reset_host *hosts;	/* parallel to run->hosts */
 	size_t nr;
@@ -314,9 +319,28 @@ struct run_reset {
 
 void run_reset_init(struct run_reset *r, size_t nr_hosts);
 void run_reset_release(struct run_reset *r);
+/* one host's teardown (k0s stop and reset, the leftovers, kcfg's files) */
+extern const struct run_action run_reset_action;
 /* workers, then the controller, then (--all) the registry and the bastion */
 extern const struct run_phase run_reset_phases[];
 extern const size_t run_reset_phases_nr;
+
+/* ---- node-remove.c ---- */
+
+/* kcfg node remove HOST: run->op during its phases (the reset's state first). */
+struct run_node_remove {
+	struct run_reset reset;		/* first: the reset phase reads it as run->op */
+	const struct run_host *target;
+	int force;
+	unsigned grace_s, drain_timeout_s;
+	int registered;			/* the Node existed */
+	int was_cordoned;		/* by someone before: left so */
+	int drained, uncordoned, node_deleted;
+	struct strbuf drain_error;	/* what kubectl drain said */
+};
+/* drain and delete the Node on the controller, then reset the host */
+extern const struct run_phase run_node_remove_phases[];
+extern const size_t run_node_remove_phases_nr;
 
 /* ---- checks.c ---- */
 

@@ -1,0 +1,185 @@
+/*
+ * kcfg node remove HOST (docs/lifecycle.md): a worker leaves the cluster.
+ * On the controller, through k0s's kubectl: cordon (unless an admin had
+ * already), drain (kubectl drain: k8s.io/kubectl/pkg/drain; a Pod
+ * DisruptionBudget that blocks an eviction fails it, and kubectl's own
+ * message names the pod), then delete the Node. A failed drain stops the
+ * removal and uncordons the node again, unless --force, which goes on.
+ * Then the host itself is reset as `kcfg reset` resets a worker
+ * (reset.c); a host that cannot be reached is reported as skipped with
+ * --force.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "components/component.h"
+#include "engine/probe.h"
+#include "run/model.h"
+#include "run/run.h"
+#include "transport/shell.h"
+#include "util/log.h"
+#include "util/strbuf.h"
+#include "util/strvec.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+#define K0S "/usr/local/bin/k0s"
+#define STEP_TIMEOUT_MS (3600u * 1000u)
+
+static int on_controller(struct run *run, const struct run_host *h)
+{
+	return run_first_host(run, COMP_ROLE_MASTER) == h;
+}
+
+/* Records: node present|absent, cordon done|already, drain ok|failed, why LINE, uncordoned. */
+static int drained(struct runner_host *rh, size_t step, const struct runner_result *res,
+		   void *data)
+{
+	struct run *run = data;
+	struct run_node_remove *nr = run->op;
+	struct probe_reader rd;
+	struct strvec f = STRVEC_INIT;
+	int got, failed = 0;
+
+	if (runner_step_ok(res) < 0)
+		return -1;
+	probe_reader_init(&rd, res->out.buf, res->out.len, 512, 1);
+	while ((got = probe_read_record(&rd, &f)) != 0) {
+		if (got < 0 || f.nr < 2)
+			continue;
+		if (!strcmp(f.v[0], "node"))
+			nr->registered = !strcmp(f.v[1], "present");
+		else if (!strcmp(f.v[0], "cordon"))
+			nr->was_cordoned = !strcmp(f.v[1], "already");
+		else if (!strcmp(f.v[0], "drain"))
+			failed = strcmp(f.v[1], "ok") != 0, nr->drained = !failed;
+		else if (!strcmp(f.v[0], "why") && nr->drain_error.len < 2000)
+			strbuf_addf(&nr->drain_error, "%s%s", nr->drain_error.len ? "; " : "", f.v[1]);
+		else if (!strcmp(f.v[0], "uncordoned"))
+			nr->uncordoned = 1;
+	}
+	strvec_clear(&f);
+	if (failed && !nr->force) {
+		strbuf_addf(&rh->errmsg, "draining node '%s' failed: %s", nr->target->name,
+			    nr->drain_error.len ? nr->drain_error.buf : "kubectl drain failed");
+		strbuf_addf(&rh->hint, "nothing was removed%s. Fix what keeps the pods there (a "
+			    "PodDisruptionBudget named above, a pod without a controller) and run it "
+			    "again, or remove it anyway with --force", nr->uncordoned ?
+			    " and the node was uncordoned again" : nr->was_cordoned ?
+			    " (the node stays cordoned, as it was before)" : "");
+		return -1;
+	}
+	return 0;
+}
+
+static int deleted(struct runner_host *rh, size_t step, const struct runner_result *res,
+		   void *data)
+{
+	struct run *run = data;
+	struct run_node_remove *nr = run->op;
+
+	if (runner_step_ok(res) < 0)
+		return -1;
+	nr->node_deleted = nr->registered;
+	return 0;
+}
+
+static int drain_start(struct run *run, const struct run_phase *ph, size_t p, struct run_host *h)
+{
+	struct run_node_remove *nr = run->op;
+	struct strbuf script = STRBUF_INIT;
+	struct runner_host *rh;
+	size_t k;
+
+	if (!on_controller(run, h))
+		return 1;
+	strbuf_addstr(&script, "K=" K0S "\nn=");
+	sq_quote(&script, nr->target->name);
+	strbuf_addf(&script, "\nforce=%s\n", nr->force ? "1" : "");
+	strbuf_addf(&script,
+		    "if ! $K kubectl get node \"$n\" -o name >/dev/null 2>&1; then\n"
+		    "  printf 'node\\tabsent\\n'; exit 0\n"
+		    "fi\n"
+		    "printf 'node\\tpresent\\n'\n"
+		    "was=$($K kubectl get node \"$n\" -o 'jsonpath={.spec.unschedulable}')\n"
+		    "if [ \"$was\" = true ]; then printf 'cordon\\talready\\n'\n"
+		    "else $K kubectl cordon \"$n\" >/dev/null || exit 1; printf 'cordon\\tdone\\n'; fi\n"
+		    "o=$(mktemp) || exit 1\n"
+		    "if $K kubectl drain \"$n\" --ignore-daemonsets --delete-emptydir-data "
+		    "--grace-period=%u --timeout=%us >\"$o\" 2>&1; then\n"
+		    "  printf 'drain\\tok\\n'\n"
+		    "else\n"
+		    "  printf 'drain\\tfailed\\n'\n"
+		    "  grep -i -e error -e cannot \"$o\" | tail -n 3 | sed 's/^/why\\t/'\n"
+		    "  if [ -z \"$force\" ] && [ \"$was\" != true ]; then\n"
+		    "    $K kubectl uncordon \"$n\" >/dev/null && printf 'uncordoned\\tyes\\n'\n"
+		    "  fi\n"
+		    "fi\n"
+		    "rm -f \"$o\"\n", nr->grace_s, nr->drain_timeout_s);
+	rh = run_session(run, h);
+	k = runner_add_step(rh, "drain", script.buf, STEP_TIMEOUT_MS);
+	runner_step_on_done(rh, k, drained, run);
+	strbuf_release(&script);
+	return 0;
+}
+
+static int delete_start(struct run *run, const struct run_phase *ph, size_t p,
+			struct run_host *h)
+{
+	struct run_node_remove *nr = run->op;
+	struct strbuf script = STRBUF_INIT;
+	struct runner_host *rh;
+	size_t k;
+
+	if (!on_controller(run, h) || !nr->registered)
+		return 1;
+	strbuf_addstr(&script, K0S " kubectl delete node ");
+	sq_quote(&script, nr->target->name);
+	strbuf_addstr(&script, " >/dev/null\n");
+	rh = run_session(run, h);
+	k = runner_add_step(rh, "delete-node", script.buf, 300000);
+	runner_step_on_done(rh, k, deleted, run);
+	strbuf_release(&script);
+	return 0;
+}
+
+/* A failed drain (without --force) or delete: the host is not reset. */
+static void stop_on_failure(struct run *run, const struct run_phase *ph, size_t p)
+{
+	for (size_t i = 0; i < run->nr; i++)
+		if (run->hosts[i].state == RUN_FAILED && run->hosts[i].ph[p].state != HP_NONE)
+			run->stopped = 1;
+}
+
+/* The host first: one that cannot be reached stops the removal, unless --force. */
+static int reach_start(struct run *run, const struct run_phase *ph, size_t p,
+		       struct run_host *h)
+{
+	struct run_node_remove *nr = run->op;
+
+	if (h != nr->target)
+		return 1;
+	runner_add_step(run_session(run, h), "reach", "true\n", 60000);
+	return 0;
+}
+
+static void reach_finish(struct run *run, const struct run_phase *ph, size_t p)
+{
+	struct run_node_remove *nr = run->op;
+
+	if (nr->target->state == RUN_FAILED && !nr->force)
+		run->stopped = 1;
+}
+
+static const struct run_action reach_action = { reach_start, reach_finish };
+static const struct run_action drain_action = { drain_start, stop_on_failure };
+static const struct run_action delete_action = { delete_start, stop_on_failure };
+
+const struct run_phase run_node_remove_phases[] = {
+	{ "reach", PHASE_ACTION, 0, &reach_action, COMP_ROLE_WORKER, { 0, 0 }, 1, NULL },
+	{ "drain", PHASE_ACTION, 0, &drain_action, COMP_ROLE_MASTER, { 0, 0 }, 1, NULL },
+	{ "delete-node", PHASE_ACTION, 0, &delete_action, COMP_ROLE_MASTER, { 0, 0 }, 1, NULL },
+	{ "reset", PHASE_ACTION, 0, &run_reset_action, COMP_ROLE_WORKER, { 0, 0 }, 1, NULL },
+};
+const size_t run_node_remove_phases_nr = sizeof(run_node_remove_phases) /
+					 sizeof(run_node_remove_phases[0]);
