@@ -107,12 +107,12 @@ static void print_json(const struct run *run, const struct run_node_remove *nr, 
 	json_bool(&jw, ok);
 	json_member_string(&jw, "node", nr->target->name);
 	json_key(&jw, "registered");
-	json_bool(&jw, nr->registered);
+	json_bool(&jw, nr->drain.registered);
 	json_key(&jw, "drained");
-	json_bool(&jw, nr->drained);
-	json_member_string(&jw, "drain_error", nr->drain_error.len ? nr->drain_error.buf : NULL);
+	json_bool(&jw, nr->drain.drained);
+	json_member_string(&jw, "drain_error", nr->drain.error.len ? nr->drain.error.buf : NULL);
 	json_key(&jw, "uncordoned");
-	json_bool(&jw, nr->uncordoned);
+	json_bool(&jw, nr->drain.uncordoned);
 	json_key(&jw, "node_deleted");
 	json_bool(&jw, nr->node_deleted);
 	json_key(&jw, "reset");
@@ -138,13 +138,13 @@ static void print_text(const struct run *run, const struct run_node_remove *nr, 
 	const struct run_reset_host *rh = &nr->reset.hosts[nr->target - run->hosts];
 	const char *name = nr->target->name;
 
-	if (!nr->registered)
+	if (!nr->drain.registered)
 		printf("%s: no Node of that name in the cluster\n", name);
-	else if (nr->drained)
+	else if (nr->drain.drained)
 		printf("%s: drained\n", name);
 	else if (nr->force)
 		printf("%s: drain failed (%s); going on (--force)\n", name,
-		       nr->drain_error.len ? nr->drain_error.buf : "kubectl drain failed");
+		       nr->drain.error.len ? nr->drain.error.buf : "kubectl drain failed");
 	if (nr->node_deleted)
 		printf("%s: Node deleted\n", name);
 	for (size_t k = 0; k < rh->items.nr; k++)
@@ -170,7 +170,7 @@ static int cmd_node(int argc, char **argv, struct cmd_ctx *ctx)
 	int ret, rc, ok;
 
 	memset(&nr, 0, sizeof(nr));
-	strbuf_init(&nr.drain_error, 0);
+	strbuf_init(&nr.drain.error, 0);
 	nr.grace_s = 30;
 	nr.drain_timeout_s = 600;
 	ctx->ro.command = "node-remove";
@@ -229,7 +229,7 @@ static int cmd_node(int argc, char **argv, struct cmd_ctx *ctx)
 	rc = report_run(&ctx->run, run_node_remove_phases, run_node_remove_phases_nr, 1, &dl);
 	diag_release(&dl);
 	/* --force: a host that cannot be reached is skipped, not a failure */
-	ok = ctl->state != RUN_FAILED && (!nr.registered || nr.node_deleted) &&
+	ok = ctl->state != RUN_FAILED && (!nr.drain.registered || nr.node_deleted) &&
 	     (nr.force || target->state != RUN_FAILED) &&
 	     (target->state != RUN_FAILED ||
 	      (nr.force && !nr.reset.hosts[target - ctx->run.hosts].reached));
@@ -240,7 +240,7 @@ static int cmd_node(int argc, char **argv, struct cmd_ctx *ctx)
 		if (!ok)
 			report_errors(&ctx->run);
 		if (!ok && !nr.force && target->state == RUN_FAILED &&
-		    !nr.reset.hosts[target - ctx->run.hosts].reached && !nr.registered)
+		    !nr.reset.hosts[target - ctx->run.hosts].reached && !nr.drain.registered)
 			cli_hint("nothing was removed. A host that is down is removed with --force: "
 				 "its Node is deleted, its reset skipped");
 	}
@@ -248,7 +248,7 @@ static int cmd_node(int argc, char **argv, struct cmd_ctx *ctx)
 	run_reset_release(&nr.reset);
 	ret = rc == -1 ? 130 : ok ? KCFG_EXIT_OK : KCFG_EXIT_FAILURE;
 out:
-	strbuf_release(&nr.drain_error);
+	strbuf_release(&nr.drain.error);
 	return ret;
 }
 

@@ -31,41 +31,82 @@ static int on_controller(struct run *run, const struct run_host *h)
 	return run_first_host(run, COMP_ROLE_MASTER) == h;
 }
 
-/* Records: node present|absent, cordon done|already, drain ok|failed, why LINE, uncordoned. */
+void run_drain_read(struct run_drain *d, const char *out, size_t len)
+{
+	struct probe_reader rd;
+	struct strvec f = STRVEC_INIT;
+	int got;
+
+	probe_reader_init(&rd, out, len, 512, 1);
+	while ((got = probe_read_record(&rd, &f)) != 0) {
+		if (got < 0 || f.nr < 2)
+			continue;
+		if (!strcmp(f.v[0], "node"))
+			d->registered = !strcmp(f.v[1], "present");
+		else if (!strcmp(f.v[0], "cordon"))
+			d->was_cordoned = !strcmp(f.v[1], "already");
+		else if (!strcmp(f.v[0], "drain"))
+			d->drained = !strcmp(f.v[1], "ok"), d->failed = !d->drained;
+		else if (!strcmp(f.v[0], "why") && d->error.len < 2000)
+			strbuf_addf(&d->error, "%s%s", d->error.len ? "; " : "", f.v[1]);
+		else if (!strcmp(f.v[0], "uncordoned"))
+			d->uncordoned = 1;
+	}
+	strvec_clear(&f);
+}
+
+void run_drain_script(const char *node, unsigned grace_s, unsigned timeout_s,
+		      int keep_cordoned, const char *marker_dir, struct strbuf *out)
+{
+	strbuf_addstr(out, "K=" K0S "\nn=");
+	sq_quote(out, node);
+	strbuf_addf(out, "\nkeep=%s\nm=", keep_cordoned ? "1" : "");
+	sq_quote(out, marker_dir ? marker_dir : "");
+	strbuf_addf(out,
+		    "\nif ! $K kubectl get node \"$n\" -o name >/dev/null 2>&1; then\n"
+		    "  printf 'node\\tabsent\\n'; exit 0\n"
+		    "fi\n"
+		    "printf 'node\\tpresent\\n'\n"
+		    "was=$($K kubectl get node \"$n\" -o 'jsonpath={.spec.unschedulable}')\n"
+		    /* a cordon kcfg made and an interrupted run left is kcfg's, not an admin's */
+		    "if [ \"$was\" = true ] && [ -n \"$m\" ] && [ -e \"$m/$n\" ]; then was=; fi\n"
+		    "if [ \"$was\" = true ]; then printf 'cordon\\talready\\n'\n"
+		    "else\n"
+		    "  if [ -n \"$m\" ]; then mkdir -p \"$m\" && : >\"$m/$n\" || exit 1; fi\n"
+		    "  $K kubectl cordon \"$n\" >/dev/null || exit 1; printf 'cordon\\tdone\\n'\n"
+		    "fi\n"
+		    "o=$(mktemp) || exit 1\n"
+		    "if $K kubectl drain \"$n\" --ignore-daemonsets --delete-emptydir-data "
+		    "--grace-period=%u --timeout=%us >\"$o\" 2>&1; then\n"
+		    "  printf 'drain\\tok\\n'\n"
+		    "else\n"
+		    "  printf 'drain\\tfailed\\n'\n"
+		    "  grep -i -e error -e cannot \"$o\" | tail -n 3 | sed 's/^/why\\t/'\n"
+		    "  if [ -z \"$keep\" ] && [ \"$was\" != true ]; then\n"
+		    "    $K kubectl uncordon \"$n\" >/dev/null && printf 'uncordoned\\tyes\\n' &&\n"
+		    "      { [ -z \"$m\" ] || rm -f \"$m/$n\"; }\n"
+		    "  fi\n"
+		    "fi\n"
+		    "rm -f \"$o\"\n", grace_s, timeout_s);
+}
+
 static int drained(struct runner_host *rh, size_t step, const struct runner_result *res,
 		   void *data)
 {
 	struct run *run = data;
 	struct run_node_remove *nr = run->op;
-	struct probe_reader rd;
-	struct strvec f = STRVEC_INIT;
-	int got, failed = 0;
+	struct run_drain *d = &nr->drain;
 
 	if (runner_step_ok(res) < 0)
 		return -1;
-	probe_reader_init(&rd, res->out.buf, res->out.len, 512, 1);
-	while ((got = probe_read_record(&rd, &f)) != 0) {
-		if (got < 0 || f.nr < 2)
-			continue;
-		if (!strcmp(f.v[0], "node"))
-			nr->registered = !strcmp(f.v[1], "present");
-		else if (!strcmp(f.v[0], "cordon"))
-			nr->was_cordoned = !strcmp(f.v[1], "already");
-		else if (!strcmp(f.v[0], "drain"))
-			failed = strcmp(f.v[1], "ok") != 0, nr->drained = !failed;
-		else if (!strcmp(f.v[0], "why") && nr->drain_error.len < 2000)
-			strbuf_addf(&nr->drain_error, "%s%s", nr->drain_error.len ? "; " : "", f.v[1]);
-		else if (!strcmp(f.v[0], "uncordoned"))
-			nr->uncordoned = 1;
-	}
-	strvec_clear(&f);
-	if (failed && !nr->force) {
+	run_drain_read(d, res->out.buf, res->out.len);
+	if (d->failed && !nr->force) {
 		strbuf_addf(&rh->errmsg, "draining node '%s' failed: %s", nr->target->name,
-			    nr->drain_error.len ? nr->drain_error.buf : "kubectl drain failed");
+			    d->error.len ? d->error.buf : "kubectl drain failed");
 		strbuf_addf(&rh->hint, "nothing was removed%s. Fix what keeps the pods there (a "
 			    "PodDisruptionBudget named above, a pod without a controller) and run it "
-			    "again, or remove it anyway with --force", nr->uncordoned ?
-			    " and the node was uncordoned again" : nr->was_cordoned ?
+			    "again, or remove it anyway with --force", d->uncordoned ?
+			    " and the node was uncordoned again" : d->was_cordoned ?
 			    " (the node stays cordoned, as it was before)" : "");
 		return -1;
 	}
@@ -80,7 +121,7 @@ static int deleted(struct runner_host *rh, size_t step, const struct runner_resu
 
 	if (runner_step_ok(res) < 0)
 		return -1;
-	nr->node_deleted = nr->registered;
+	nr->node_deleted = nr->drain.registered;
 	return 0;
 }
 
@@ -93,29 +134,8 @@ static int drain_start(struct run *run, const struct run_phase *ph, size_t p, st
 
 	if (!on_controller(run, h))
 		return 1;
-	strbuf_addstr(&script, "K=" K0S "\nn=");
-	sq_quote(&script, nr->target->name);
-	strbuf_addf(&script, "\nforce=%s\n", nr->force ? "1" : "");
-	strbuf_addf(&script,
-		    "if ! $K kubectl get node \"$n\" -o name >/dev/null 2>&1; then\n"
-		    "  printf 'node\\tabsent\\n'; exit 0\n"
-		    "fi\n"
-		    "printf 'node\\tpresent\\n'\n"
-		    "was=$($K kubectl get node \"$n\" -o 'jsonpath={.spec.unschedulable}')\n"
-		    "if [ \"$was\" = true ]; then printf 'cordon\\talready\\n'\n"
-		    "else $K kubectl cordon \"$n\" >/dev/null || exit 1; printf 'cordon\\tdone\\n'; fi\n"
-		    "o=$(mktemp) || exit 1\n"
-		    "if $K kubectl drain \"$n\" --ignore-daemonsets --delete-emptydir-data "
-		    "--grace-period=%u --timeout=%us >\"$o\" 2>&1; then\n"
-		    "  printf 'drain\\tok\\n'\n"
-		    "else\n"
-		    "  printf 'drain\\tfailed\\n'\n"
-		    "  grep -i -e error -e cannot \"$o\" | tail -n 3 | sed 's/^/why\\t/'\n"
-		    "  if [ -z \"$force\" ] && [ \"$was\" != true ]; then\n"
-		    "    $K kubectl uncordon \"$n\" >/dev/null && printf 'uncordoned\\tyes\\n'\n"
-		    "  fi\n"
-		    "fi\n"
-		    "rm -f \"$o\"\n", nr->grace_s, nr->drain_timeout_s);
+	run_drain_script(nr->target->name, nr->grace_s, nr->drain_timeout_s, nr->force, NULL,
+			 &script);
 	rh = run_session(run, h);
 	k = runner_add_step(rh, "drain", script.buf, STEP_TIMEOUT_MS);
 	runner_step_on_done(rh, k, drained, run);
@@ -131,7 +151,7 @@ static int delete_start(struct run *run, const struct run_phase *ph, size_t p,
 	struct runner_host *rh;
 	size_t k;
 
-	if (!on_controller(run, h) || !nr->registered)
+	if (!on_controller(run, h) || !nr->drain.registered)
 		return 1;
 	strbuf_addstr(&script, K0S " kubectl delete node ");
 	sq_quote(&script, nr->target->name);

@@ -327,16 +327,32 @@ extern const size_t run_reset_phases_nr;
 
 /* ---- node-remove.c ---- */
 
+/* A node cordoned and drained on the controller (shared with the upgrade). */
+struct run_drain {
+	int registered;			/* the Node exists */
+	int was_cordoned;		/* by someone before: left so */
+	int drained, failed, uncordoned;
+	struct strbuf error;		/* what kubectl drain said */
+};
+/*
+ * The controller's script for `node`: cordon it (unless it is), drain it;
+ * when the drain fails, uncordon it again unless `keep_cordoned` or it
+ * was cordoned before. With `marker_dir`, a file there names the nodes
+ * kcfg cordoned, so a later run tells its own cordon from an admin's.
+ */
+void run_drain_script(const char *node, unsigned grace_s, unsigned timeout_s,
+		      int keep_cordoned, const char *marker_dir, struct strbuf *out);
+/* What the script reported. */
+void run_drain_read(struct run_drain *d, const char *out, size_t len);
+
 /* kcfg node remove HOST: run->op during its phases (the reset's state first). */
 struct run_node_remove {
 	struct run_reset reset;		/* first: the reset phase reads it as run->op */
 	const struct run_host *target;
 	int force;
 	unsigned grace_s, drain_timeout_s;
-	int registered;			/* the Node existed */
-	int was_cordoned;		/* by someone before: left so */
-	int drained, uncordoned, node_deleted;
-	struct strbuf drain_error;	/* what kubectl drain said */
+	struct run_drain drain;
+	int node_deleted;
 };
 /* drain and delete the Node on the controller, then reset the host */
 extern const struct run_phase run_node_remove_phases[];
