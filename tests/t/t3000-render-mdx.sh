@@ -17,8 +17,23 @@ test_expect_success 'the mdx example renders every host' '
 		test -f out/$h/etc/hosts && test -f out/$h/RESOURCES || exit 1
 	done &&
 	test -f out/kube-master/etc/k0s/k0s.yaml &&
-	test -f out/kube-gpu1/etc/k0s/containerd.d/kcfg-nvidia.toml &&
+	# the GPU operator'"'"'s toolkit (the default) writes the NVIDIA runtime: kcfg does not
+	! test -e out/kube-gpu1/etc/k0s/containerd.d/kcfg-nvidia.toml &&
+	grep -q "^containerd absent:/etc/k0s/containerd.d/kcfg-nvidia.toml " out/kube-gpu1/RESOURCES &&
 	! test -e out/kube-node1/etc/k0s/containerd.d/kcfg-nvidia.toml
+'
+
+test_expect_success 'gpu_operator.toolkit false: the host'"'"'s runtime in a drop-in on GPU workers only' '
+	cp mdx/cluster.yaml host-toolkit.yaml &&
+	printf "gpu_operator:\n  toolkit: false\n" >>host-toolkit.yaml &&
+	"$KCFG" -i mdx/inventory.ini -c host-toolkit.yaml render --facts mdx/facts \
+		--vault mdx/vault.yaml --vault-password-file mdx/vault-password.txt \
+		-o out-ht --component containerd 2>err &&
+	test_grep "BinaryName = \"/usr/bin/nvidia-container-runtime\"" \
+		out-ht/kube-gpu1/etc/k0s/containerd.d/kcfg-nvidia.toml &&
+	test_grep "default_runtime_name = \"nvidia\"" out-ht/kube-gpu2/etc/k0s/containerd.d/kcfg-nvidia.toml &&
+	! test -e out-ht/kube-node1/etc/k0s/containerd.d/kcfg-nvidia.toml &&
+	! test -e out-ht/kube-master/etc/k0s/containerd.d/kcfg-nvidia.toml
 '
 
 test_expect_success 'rendering twice gives identical bytes (and reuses the PKI)' '
@@ -85,7 +100,6 @@ test_expect_success '--host and --component limit the render' '
 	./kube-gpu1/RESOURCES
 	./kube-gpu1/etc/k0s/containerd.d/certs.d/harbor.internal/ca.crt
 	./kube-gpu1/etc/k0s/containerd.d/certs.d/harbor.internal/hosts.toml
-	./kube-gpu1/etc/k0s/containerd.d/kcfg-nvidia.toml
 	./kube-gpu1/etc/k0s/containerd.d/kcfg-registry.toml
 	EOT
 	test_cmp expect files &&
