@@ -276,9 +276,10 @@ void preflight_check_gpudirect(const struct preflight_probe *p, int rdma, int gd
 {
 	if (!p->gpu_asked)
 		return;
-	if (!p->proc_modules) {
+	if (!p->modules_read) {
 		if (rdma || gdrcopy)
-			diag_warning(dl, NULL, 0, 0, "make /proc/modules readable on the host",
+			diag_warning(dl, NULL, 0, 0, "make /proc/modules or /sys/module readable "
+				     "on the host",
 				     "its loaded kernel modules could not be read: GPUDirect "
 				     "(nvidia_peermem, gdrdrv) was not checked");
 		return;

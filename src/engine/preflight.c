@@ -44,8 +44,11 @@ static const char script_body[] =
 	"done; fi\n"
 	"if [ \"$gpu\" = 1 ]; then\n"
 	"  if [ -x " PREFLIGHT_NVIDIA_RUNTIME " ]; then rec nvidia_runtime 1; else rec nvidia_runtime 0; fi\n"
-	"  if [ -r /proc/modules ]; then rec proc_modules\n"
+	/* the loaded modules: /proc/modules, or sysfs where a kernel has no such file */
+	"  if [ -r /proc/modules ]; then rec modules_read\n"
 	"    while read -r m _; do case $m in nvidia_peermem|gdrdrv) rec loaded \"$m\";; esac; done </proc/modules\n"
+	"  elif [ -d /sys/module ]; then rec modules_read\n"
+	"    for m in nvidia_peermem gdrdrv; do if [ -d /sys/module/$m ]; then rec loaded $m; fi; done\n"
 	"  fi\n"
 	"fi\n"
 	"exit 0\n";
@@ -319,8 +322,8 @@ static void record(struct pctx *c, struct preflight_probe *p, const struct strve
 			p->gpu_asked = 1;
 			p->nvidia_runtime = (int)u;
 		}
-	} else if (!strcmp(tag, "proc_modules")) {
-		p->proc_modules = 1;
+	} else if (!strcmp(tag, "modules_read")) {
+		p->modules_read = 1;
 	} else if (!strcmp(tag, "loaded") && n >= 2) {
 		/* only the names asked for count: anything else is ignored */
 		if (!strcmp(v->v[1], "nvidia_peermem"))

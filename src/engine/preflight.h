@@ -18,7 +18,7 @@ struct strbuf;
  *   clock EPOCH | uid N | ss LINE (of `ss -Hltnp`) | no_ss | df PATH SIZE AVAIL
  *   | sysinfo_status N | sysinfo LINE | nvidia_driver LINE
  *   | nvsmi_status N | nvsmi LINE | module NAME 0|1
- *   | nvidia_runtime 0|1 | proc_modules | loaded NAME
+ *   | nvidia_runtime 0|1 | modules_read | loaded NAME
  *
  * Everything in it comes from the host and is checked where it is read:
  * numbers against their ranges, lines cut to PREFLIGHT_MAX_LINE and at
@@ -75,8 +75,8 @@ struct preflight_probe {
 	int lnet, lustre;		/* modinfo found the module */
 	int gpu_asked;			/* the gpu records were asked for */
 	int nvidia_runtime;		/* PREFLIGHT_NVIDIA_RUNTIME is executable */
-	int proc_modules;		/* /proc/modules was read */
-	int nvidia_peermem, gdrdrv;	/* loaded (in /proc/modules) */
+	int modules_read;		/* /proc/modules (or /sys/module) was read */
+	int nvidia_peermem, gdrdrv;	/* loaded */
 };
 
 void preflight_probe_release(struct preflight_probe *p);

@@ -114,7 +114,8 @@ static void test_script_runs_here(void **state)
 	/* the gpu records: this machine's own answers */
 	assert_true(p.gpu_asked);
 	assert_int_equal(p.nvidia_runtime, access(PREFLIGHT_NVIDIA_RUNTIME, X_OK) == 0);
-	assert_int_equal(p.proc_modules, access("/proc/modules", R_OK) == 0);
+	assert_int_equal(p.modules_read, access("/proc/modules", R_OK) == 0 ||
+					 access("/sys/module", X_OK) == 0);
 	unlink("/tmp/kcfg-preflight-bin/nvidia-smi");
 	rmdir("/tmp/kcfg-preflight-bin");
 	preflight_probe_release(&p);
@@ -415,7 +416,7 @@ static void test_checks_runtime_gpudirect(void **state)
 	preflight_probe_release(&p);
 
 	/* no runtime, /proc/modules read without either module */
-	assert_int_equal(parse("clock\t1\nnvidia_runtime\t0\nproc_modules\n"
+	assert_int_equal(parse("clock\t1\nnvidia_runtime\t0\nmodules_read\n"
 			       "loaded\tnvidia_peermemx\nloaded\tnvidia\n", &p, &err), 0);
 	preflight_check_nvidia_runtime(&p, &dl);
 	assert_true(has(&dl, DIAG_ERROR, "there is no /usr/bin/nvidia-container-runtime, which "
@@ -439,7 +440,7 @@ static void test_checks_runtime_gpudirect(void **state)
 	preflight_probe_release(&p);
 
 	/* all there: nothing */
-	assert_int_equal(parse("clock\t1\nnvidia_runtime\t1\nproc_modules\n"
+	assert_int_equal(parse("clock\t1\nnvidia_runtime\t1\nmodules_read\n"
 			       "loaded\tgdrdrv\nloaded\tnvidia_peermem\n", &p, &err), 0);
 	preflight_check_nvidia_runtime(&p, &dl);
 	preflight_check_gpudirect(&p, 1, 1, &dl);
