@@ -16,8 +16,6 @@
  * would not undo the MIG layout anyway. Names and values are validated
  * where they enter (hostnames, label values) and go in single-quoted.
  */
-#include <string.h>
-
 #include "components/cluster-view.h"
 #include "components/component.h"
 #include "components/k0s.h"
@@ -28,7 +26,6 @@
 #include "util/banned.h"
 
 #define COMP "node-labels"
-#define K0S_BIN "/usr/local/bin/k0s"
 #define MIG_CONFIG_LABEL "nvidia.com/mig.config"
 
 /* One label on node `node`: set (overwriting another value) unless it has it. */
