@@ -149,7 +149,8 @@ static const char *sized_role(const struct settings *s, unsigned roles, long lon
  * Before anything changes: a supported release, the size the seed's
  * prerequisites give each role, and on workers what their hardware
  * needs: the NVIDIA driver where there are GPUs (unless the GPU operator
- * installs it) and the RDMA device on roce_netif.
+ * installs it) with GPUDirect's modules on GPU workers, and the RDMA
+ * device on roce_netif.
  */
 static int common_check(const struct component *self, const struct comp_ctx *ctx,
 			const struct comp_host *h, struct diag_list *found)
@@ -169,6 +170,11 @@ static int common_check(const struct component *self, const struct comp_ctx *ctx
 	if (h->preflight && ((h->roles & COMP_ROLE_GPU) || f->nr_gpus) &&
 	    !(s->addons.gpu_operator && s->gpu_operator.driver))
 		preflight_check_gpu(h->preflight, f, found);
+	/* the host's driver brings GPUDirect's modules: the operator's values cannot */
+	if (h->preflight && (h->roles & COMP_ROLE_GPU) && s->addons.gpu_operator &&
+	    !s->gpu_operator.driver)
+		preflight_check_gpudirect(h->preflight, s->cluster.rdma && s->gpu_operator.rdma,
+					  s->gpu_operator.gdrcopy, found);
 	(void)self;
 	return 0;
 }

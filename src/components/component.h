@@ -42,6 +42,8 @@ struct comp_host {
 	/* what preflight read on it just now (engine/preflight.h): only while
 	 * check() hooks run, NULL otherwise */
 	const struct preflight_probe *preflight;
+	const char *mig_config;		/* a GPU worker's MIG configuration (a label value:
+					 * names_label_value_ok), or NULL */
 };
 
 /* 1 when `h` is in inventory group `group` ('all' included). */
@@ -146,6 +148,7 @@ extern const struct component component_common;
 extern const struct component component_k0s;
 extern const struct component component_k0s_worker;
 extern const struct component component_containerd;
+extern const struct component component_node_labels;
 extern const struct component component_harbor;
 extern const struct component component_bastion;
 extern const struct component component_bastion_kubeconfig;

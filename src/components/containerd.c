@@ -5,8 +5,12 @@
  *   which k0s's containerd never reads. kcfg points the CRI registry
  *   config_path at /etc/k0s/containerd.d/certs.d and writes
  *   <registry>/hosts.toml there with the CA beside it.
- * - the NVIDIA runtime as the default on GPU workers, unless the GPU
- *   operator's toolkit is asked to manage it.
+ * - the NVIDIA runtime as the default on GPU workers when the host
+ *   provides NVIDIA's container toolkit (gpu_operator.toolkit false, or
+ *   no GPU operator): the drop-in names /usr/bin/nvidia-container-runtime,
+ *   and preflight blocks where that is missing. With the operator's
+ *   toolkit (the default) the toolkit writes its own drop-in, and kcfg's
+ *   is removed.
  *
  * k0s imports the *.toml files of /etc/k0s/containerd.d while /etc/k0s/containerd.toml
  * is still its own (starts with "# k0s_managed=true"). The drop-in format
@@ -18,6 +22,7 @@
 #include "components/component.h"
 #include "config/names.h"
 #include "config/settings.h"
+#include "engine/preflight.h"
 #include "engine/resource.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -25,7 +30,7 @@
 
 #define DROPIN_DIR "/etc/k0s/containerd.d"
 #define CERTS_DIR DROPIN_DIR "/certs.d"
-#define NVIDIA_RUNTIME "/usr/bin/nvidia-container-runtime"
+#define NVIDIA_DROPIN DROPIN_DIR "/kcfg-nvidia.toml"
 
 /* A TOML basic string. */
 static void toml_str(struct strbuf *out, const char *s)
@@ -92,8 +97,14 @@ static void nvidia_dropin(int version, struct strbuf *out)
 		    "  runtime_type = \"io.containerd.runc.v2\"\n\n"
 		    "[plugins.\"%s\".containerd.runtimes.nvidia.options]\n"
 		    "  BinaryName = ", version, p, p, p);
-	toml_str(out, NVIDIA_RUNTIME);
+	toml_str(out, PREFLIGHT_NVIDIA_RUNTIME);
 	strbuf_addch(out, '\n');
+}
+
+/* The host provides NVIDIA's container toolkit: the operator does not install it. */
+static int host_toolkit(const struct settings *s)
+{
+	return !(s->addons.gpu_operator && s->gpu_operator.toolkit);
 }
 
 static int containerd_desired(const struct component *self, const struct comp_ctx *ctx, const struct comp_host *h,
@@ -124,11 +135,15 @@ static int containerd_desired(const struct component *self, const struct comp_ct
 	resource_add_file(out, "containerd", path.buf, ctx->registry_ca_pem,
 			  strlen(ctx->registry_ca_pem), 0644);
 
-	if ((h->roles & COMP_ROLE_GPU) && !s->gpu_operator.toolkit) {
+	if ((h->roles & COMP_ROLE_GPU) && host_toolkit(s)) {
 		strbuf_reset(&sb);
 		nvidia_dropin(version, &sb);
-		r = resource_add_file(out, "containerd", DROPIN_DIR "/kcfg-nvidia.toml",
-				      sb.buf, sb.len, 0644);
+		r = resource_add_file(out, "containerd", NVIDIA_DROPIN, sb.buf, sb.len, 0644);
+		r->notify = xstrdup("restart k0sworker");
+	} else if (h->roles & COMP_ROLE_GPU) {
+		/* the operator's toolkit writes its own: ours (from toolkit false) goes */
+		r = resource_add(out, RES_ABSENT, "containerd");
+		r->path = xstrdup(NVIDIA_DROPIN);
 		r->notify = xstrdup("restart k0sworker");
 	}
 	strbuf_release(&sb);
@@ -136,7 +151,21 @@ static int containerd_desired(const struct component *self, const struct comp_ct
 	return 0;
 }
 
+/*
+ * Before anything changes: a GPU worker whose drop-in would name the
+ * host's NVIDIA runtime has it (a containerd whose default runtime is
+ * missing starts no pod at all).
+ */
+static int containerd_check(const struct component *self, const struct comp_ctx *ctx,
+			    const struct comp_host *h, struct diag_list *found)
+{
+	if ((h->roles & COMP_ROLE_GPU) && host_toolkit(ctx->settings) && h->preflight)
+		preflight_check_nvidia_runtime(h->preflight, found);
+	(void)self;
+	return 0;
+}
+
 const struct component component_containerd = {
 	"containerd", "registry trust and the NVIDIA runtime in k0s's containerd",
-	COMP_ROLE_CLUSTER, COMP_PHASE_HOSTS, containerd_desired,
+	COMP_ROLE_CLUSTER, COMP_PHASE_HOSTS, containerd_desired, containerd_check,
 };

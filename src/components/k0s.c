@@ -26,7 +26,6 @@
 #include "engine/preflight.h"
 #include "util/banned.h"
 
-#define K0S_BIN "/usr/local/bin/k0s"
 #define WORKER_TOKEN "/etc/k0s/worker-token"
 #define K0S_CONFIG "/etc/k0s/k0s.yaml"
 #define WORKER_UNIT "/etc/systemd/system/k0sworker.service"

@@ -1,6 +1,9 @@
 #ifndef KCFG_K0S_H
 #define KCFG_K0S_H
 
+/* Where the k0s binary is installed on every cluster host. */
+#define K0S_BIN "/usr/local/bin/k0s"
+
 struct comp_ctx;
 struct comp_host;
 struct strbuf;

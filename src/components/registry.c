@@ -20,6 +20,7 @@ const struct component *const components[] = {
 	&component_bastion_kubeconfig,
 	/* nodes */
 	&component_lustre,
+	&component_node_labels,
 	/* add-ons */
 	&component_gpu_operator,
 	&component_network_operator,

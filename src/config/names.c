@@ -145,6 +145,24 @@ int names_netif_ok(const char *s)
 	return 1;
 }
 
+static int alnum(int c)
+{
+	return is_lower(c) || is_upper(c) || is_digit(c);
+}
+
+int names_label_value_ok(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (!len || len > NAMES_LABEL_MAX || !alnum((unsigned char)s[0]) ||
+	    !alnum((unsigned char)s[len - 1]))
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!alnum((unsigned char)s[i]) && !strchr("-_.", s[i]))
+			return 0;
+	return 1;
+}
+
 void names_url_host(struct strbuf *out, const char *address)
 {
 	if (strchr(address, ':') && address[0] != '[')

@@ -56,6 +56,14 @@ int names_user_ok(const char *s);
 int names_netif_ok(const char *s);
 
 /*
+ * A Kubernetes label value kcfg sets (the inventory's mig_config): 1 to
+ * 63 (NAMES_LABEL_MAX) letters, digits, '-', '_' and '.', a letter or
+ * digit at both ends (apimachinery validation.IsValidLabelValue, less
+ * the empty value).
+ */
+int names_label_value_ok(const char *s);
+
+/*
  * Appends `address` as the host part of a URL or of HOST:PORT: an IPv6
  * address in brackets ([fd00::12]), anything else as it is.
  */

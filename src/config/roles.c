@@ -269,6 +269,37 @@ static void check_var(struct checker *c, size_t h, const char *key, int (*ok)(co
 	strbuf_release(&text);
 }
 
+/*
+ * mig_config: the MIG profile the GPU operator's MIG manager applies,
+ * set as the node label nvidia.com/mig.config. A label value, on GPU
+ * workers only; the error names the line that set it (a group's vars
+ * or the host's line).
+ */
+static void check_mig_config(struct checker *c, size_t h)
+{
+	const struct inv_host *host = &c->inv->host[h];
+	const struct inv_var *v = inventory_host_var(c->inv, h, "mig_config");
+	struct strbuf msg = STRBUF_INIT, text = STRBUF_INIT;
+
+	if (!v || value_is_str(v->val, ""))
+		return;
+	value_str(v->val, &text);
+	if (!(c->roles[h] & ROLE_GPU)) {
+		strbuf_addf(&msg, "host '%s' has mig_config '%s', and it is no GPU worker "
+			    "([kube_gpu])", host->name, text.buf);
+		error_at(c, v->line, "set mig_config only for hosts in [kube_gpu] (its "
+			 "[kube_gpu:vars] or a GPU worker's line)", msg.buf);
+	} else if (v->val->type != VAL_STR || !names_label_value_ok(text.buf)) {
+		strbuf_addf(&msg, "host '%s' has an invalid mig_config '%s': it becomes the "
+			    "node label nvidia.com/mig.config", host->name, text.buf);
+		error_at(c, v->line, "use a MIG configuration name of the GPU operator's "
+			 "mig-parted config, e.g. mig_config=all-1g.10gb: 1 to 63 letters, "
+			 "digits, '-', '_' or '.', a letter or digit at both ends", msg.buf);
+	}
+	strbuf_release(&msg);
+	strbuf_release(&text);
+}
+
 /* ansible_host, roce_host, ansible_port, ansible_user and roce_netif of one host. */
 static void check_host_vars(struct checker *c, size_t h)
 {
@@ -314,6 +345,7 @@ static void check_host_vars(struct checker *c, size_t h)
 		  "or '-', at most 32 in all (as cluster.ansible_user in cluster.yaml)");
 	check_var(c, h, "roce_netif", names_netif_ok, 1, "",
 		  "an interface name is 1 to 15 letters, digits, '_', '-' or '.', e.g. roce_netif=ens192");
+	check_mig_config(c, h);
 	strbuf_release(&msg);
 	strbuf_release(&hint);
 	strbuf_release(&text);

@@ -460,10 +460,13 @@ const struct setting_def settings_schema[] = {
 	STRING("gpu_operator.repo", gpu_operator.repo, "https://helm.ngc.nvidia.com/nvidia",
 	       check_url, W_URL, "Chart repository (NVIDIA's NGC helm repository)."),
 	BOOL("gpu_operator.driver", gpu_operator.driver, "false",
-	     "driver.enabled: deploy the GPU driver (off: the host provides it)."),
-	BOOL("gpu_operator.toolkit", gpu_operator.toolkit, "false",
-	     "toolkit.enabled: deploy the container toolkit (off: kcfg writes the "
-	     "containerd drop-in)."),
+	     "driver.enabled: deploy the GPU driver (off: the host provides it, and "
+	     "with it nvidia-peermem and gdrdrv, which preflight checks)."),
+	BOOL("gpu_operator.toolkit", gpu_operator.toolkit, "true",
+	     "toolkit.enabled: the operator installs NVIDIA's container toolkit and "
+	     "writes its runtime into k0s's containerd (off: the host provides "
+	     "/usr/bin/nvidia-container-runtime, kcfg writes the containerd drop-in "
+	     "naming it, and preflight blocks where it is missing)."),
 	BOOL("gpu_operator.nfd", gpu_operator.nfd, "true",
 	     "nfd.enabled: deploy node feature discovery."),
 	ENUM("gpu_operator.mig_strategy", gpu_operator.mig_strategy, "mixed", mig_strategies,
@@ -471,14 +474,20 @@ const struct setting_def settings_schema[] = {
 	BOOL("gpu_operator.mig_manager", gpu_operator.mig_manager, "true",
 	     "migManager.enabled: apply MIG profiles from node labels."),
 	BOOL("gpu_operator.gdrcopy", gpu_operator.gdrcopy, "true",
-	     "gdrcopy.enabled: GPUDirect RDMA copy library."),
+	     "GDRCopy (gdrdrv): with driver on, gdrcopy.enabled (the operator's driver "
+	     "pod loads gdrdrv); with driver off, the chart gets nothing and preflight "
+	     "warns where the host has no gdrdrv loaded."),
 	BOOL("gpu_operator.rdma", gpu_operator.rdma, "true",
-	     "driver.rdma.enabled: GPUDirect RDMA."),
+	     "GPUDirect RDMA (nvidia-peermem), with cluster.rdma: with driver on, "
+	     "driver.rdma.enabled; with driver off, the chart gets nothing and "
+	     "preflight warns where the host has no nvidia_peermem loaded."),
 	BOOL("gpu_operator.use_host_mofed", gpu_operator.use_host_mofed, "true",
-	     "driver.rdma.useHostMofed: the host provides the MOFED driver."),
+	     "driver.rdma.useHostMofed (with driver on): the host provides the MOFED "
+	     "driver."),
 	STRING("gpu_operator.containerd_config_dir", gpu_operator.containerd_config_dir,
 	       "/etc/k0s/containerd.d", check_abs_path, W_PATH,
-	       "k0s's containerd drop-in directory (toolkit CONTAINERD_CONFIG)."),
+	       "k0s's containerd drop-in directory: the toolkit writes nvidia.toml there "
+	       "(RUNTIME_DROP_IN_CONFIG)."),
 	STRING("gpu_operator.containerd_socket", gpu_operator.containerd_socket,
 	       "/run/k0s/containerd.sock", check_abs_path, W_PATH,
 	       "k0s's containerd socket (toolkit CONTAINERD_SOCKET)."),

@@ -259,6 +259,44 @@ void preflight_check_lustre(const struct preflight_probe *p, struct diag_list *d
 			   "the Lustre client is not installed: 'modinfo lustre' finds no module");
 }
 
+void preflight_check_nvidia_runtime(const struct preflight_probe *p, struct diag_list *dl)
+{
+	if (!p->gpu_asked || p->nvidia_runtime)
+		return;
+	diag_error(dl, NULL, 0, 0, "install nvidia-container-toolkit from NVIDIA's apt "
+		   "repository (NVIDIA Container Toolkit install guide), or set "
+		   "gpu_operator.toolkit: true in cluster.yaml to let the GPU operator install it",
+		   "there is no " PREFLIGHT_NVIDIA_RUNTIME ", which kcfg's containerd drop-in "
+		   "makes the default runtime (gpu_operator.toolkit is false: the host "
+		   "provides NVIDIA's container toolkit)");
+}
+
+void preflight_check_gpudirect(const struct preflight_probe *p, int rdma, int gdrcopy,
+			       struct diag_list *dl)
+{
+	if (!p->gpu_asked)
+		return;
+	if (!p->modules_read) {
+		if (rdma || gdrcopy)
+			diag_warning(dl, NULL, 0, 0, "make /proc/modules or /sys/module readable "
+				     "on the host",
+				     "its loaded kernel modules could not be read: GPUDirect "
+				     "(nvidia_peermem, gdrdrv) was not checked");
+		return;
+	}
+	if (rdma && !p->nvidia_peermem)
+		diag_warning(dl, NULL, 0, 0, "'modprobe nvidia-peermem' on the host and add "
+			     "nvidia-peermem to a file in /etc/modules-load.d so it loads at boot",
+			     "the nvidia_peermem module is not loaded: GPUDirect RDMA "
+			     "(cluster.rdma, gpu_operator.rdma) does not work without it");
+	if (gdrcopy && !p->gdrdrv)
+		diag_warning(dl, NULL, 0, 0, "install GDRCopy's gdrdrv kernel module on the "
+			     "host and load it, or set gpu_operator.driver: true to let the "
+			     "operator manage the driver (and gdrdrv)",
+			     "the gdrdrv module is not loaded: GDRCopy (gpu_operator.gdrcopy) "
+			     "does not work without it");
+}
+
 static int same(const char *a, const char *b)
 {
 	return a && b && *a && !strcmp(a, b);

@@ -43,12 +43,22 @@ static const char script_body[] =
 	"if [ \"$modules\" = 1 ]; then for m in lnet lustre; do\n"
 	"  if modinfo -F filename \"$m\" >/dev/null 2>&1; then rec module \"$m\" 1; else rec module \"$m\" 0; fi\n"
 	"done; fi\n"
+	"if [ \"$gpu\" = 1 ]; then\n"
+	"  if [ -x " PREFLIGHT_NVIDIA_RUNTIME " ]; then rec nvidia_runtime 1; else rec nvidia_runtime 0; fi\n"
+	/* the loaded modules: /proc/modules, or sysfs where a kernel has no such file */
+	"  if [ -r /proc/modules ]; then rec modules_read\n"
+	"    while read -r m _; do case $m in nvidia_peermem|gdrdrv) rec loaded \"$m\";; esac; done </proc/modules\n"
+	"  elif [ -d /sys/module ]; then rec modules_read\n"
+	"    for m in nvidia_peermem gdrdrv; do if [ -d /sys/module/$m ]; then rec loaded $m; fi; done\n"
+	"  fi\n"
+	"fi\n"
 	"exit 0\n";
 
 void preflight_script(const struct preflight_ask *ask, struct strbuf *out)
 {
 	strbuf_addstr(out, "LC_ALL=C; export LC_ALL\n");
-	strbuf_addf(out, "sysinfo=%d; modules=%d\n", ask->sysinfo, ask->modules ? 1 : 0);
+	strbuf_addf(out, "sysinfo=%d; modules=%d; gpu=%d\n", ask->sysinfo, ask->modules ? 1 : 0,
+		    ask->gpu ? 1 : 0);
 	strbuf_addstr(out, "set --");
 	for (size_t i = 0; i < ask->nr_paths; i++) {
 		strbuf_addch(out, ' ');
@@ -308,6 +318,19 @@ static void record(struct pctx *c, struct preflight_probe *p, const struct strve
 			strvec_push(&p->nvsmi_gpus, s.buf);
 		else if (kind < 0 && *v->v[1] && p->nvsmi_other.nr < PREFLIGHT_MAX_RECORDS)
 			strvec_push(&p->nvsmi_other, v->v[1]);
+	} else if (!strcmp(tag, "nvidia_runtime") && n >= 2) {
+		if (!number(c, v->v[1], "nvidia_runtime", 0, 1, &u)) {
+			p->gpu_asked = 1;
+			p->nvidia_runtime = (int)u;
+		}
+	} else if (!strcmp(tag, "modules_read")) {
+		p->modules_read = 1;
+	} else if (!strcmp(tag, "loaded") && n >= 2) {
+		/* only the names asked for count: anything else is ignored */
+		if (!strcmp(v->v[1], "nvidia_peermem"))
+			p->nvidia_peermem = 1;
+		else if (!strcmp(v->v[1], "gdrdrv"))
+			p->gdrdrv = 1;
 	} else if (!strcmp(tag, "module") && n >= 3) {
 		p->modules_asked = 1;
 		if (!strcmp(v->v[1], "lnet"))

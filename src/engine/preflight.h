@@ -18,6 +18,7 @@ struct strbuf;
  *   clock EPOCH | uid N | ss LINE (of `ss -Hltnp`) | no_ss | df PATH SIZE AVAIL
  *   | sysinfo_status N | sysinfo LINE | nvidia_driver LINE
  *   | nvsmi_status N | nvsmi LINE | module NAME 0|1
+ *   | nvidia_runtime 0|1 | modules_read | loaded NAME
  *
  * Everything in it comes from the host and is checked where it is read:
  * numbers against their ranges, lines cut to PREFLIGHT_MAX_LINE and at
@@ -33,7 +34,11 @@ struct preflight_ask {
 	size_t nr_paths;
 	int sysinfo;			/* 0: no; 1: `k0s sysinfo`; 2: worker only */
 	int modules;			/* modinfo lnet and lustre */
+	int gpu;			/* the NVIDIA runtime binary, the GPUDirect modules */
 };
+
+/* The runtime a host's own NVIDIA container toolkit installs (its apt package). */
+#define PREFLIGHT_NVIDIA_RUNTIME "/usr/bin/nvidia-container-runtime"
 
 /* Appends the script for `ask`; paths go in single-quoted. */
 void preflight_script(const struct preflight_ask *ask, struct strbuf *out);
@@ -68,6 +73,10 @@ struct preflight_probe {
 	struct strvec nvsmi_other;	/* its other lines that are not MIG devices */
 	int modules_asked;
 	int lnet, lustre;		/* modinfo found the module */
+	int gpu_asked;			/* the gpu records were asked for */
+	int nvidia_runtime;		/* PREFLIGHT_NVIDIA_RUNTIME is executable */
+	int modules_read;		/* /proc/modules (or /sys/module) was read */
+	int nvidia_peermem, gdrdrv;	/* loaded */
 };
 
 void preflight_probe_release(struct preflight_probe *p);
@@ -143,5 +152,13 @@ void preflight_check_unique(const char *const *names, const struct facts *const 
 			    struct diag_list *dl);
 /* The Lustre client modules are installed (modinfo lnet, lustre). */
 void preflight_check_lustre(const struct preflight_probe *p, struct diag_list *dl);
+/* The host's NVIDIA container runtime is there (an error: kcfg's drop-in names it). */
+void preflight_check_nvidia_runtime(const struct preflight_probe *p, struct diag_list *dl);
+/*
+ * The GPUDirect modules the host's driver must bring (warnings):
+ * nvidia_peermem when `rdma`, gdrdrv when `gdrcopy`.
+ */
+void preflight_check_gpudirect(const struct preflight_probe *p, int rdma, int gdrcopy,
+			       struct diag_list *dl);
 
 #endif

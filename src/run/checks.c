@@ -131,6 +131,7 @@ static int preflight_start(struct run *run, const struct run_phase *ph, size_t p
 	}
 	ask.modules = (ch->roles & COMP_ROLE_WORKER) && s->addons.storage &&
 		      run_component_wanted(run->opts->components, "lustre");
+	ask.gpu = (ch->roles & COMP_ROLE_GPU) != 0;
 	preflight_script(&ask, &script);
 	rh = run_session(run, h);
 	k = runner_add_step(rh, "preflight", script.buf, PREFLIGHT_TIMEOUT_MS);

@@ -122,6 +122,11 @@ static void build_hosts(struct model *m)
 			h->roce_netif = strvec_push(&m->strings, netif.buf);
 		} else if (*m->settings.cluster.roce_netif)
 			h->roce_netif = m->settings.cluster.roce_netif;
+		/* checked by model_check (config/roles.c): a label value on a GPU worker */
+		v = inventory_host_var(&m->inv, rh->index, "mig_config");
+		if (v && v->val->type == VAL_STR && names_label_value_ok(v->val->u.str.s) &&
+		    (rh->roles & ROLE_GPU))
+			h->mig_config = strvec_push(&m->strings, v->val->u.str.s);
 	}
 	strbuf_release(&netif);
 	build_groups(m);

@@ -43,6 +43,12 @@ static void validators(const char *s)
 	check(names_address_ok(s), "address", s, LOWER UPPER DIGIT "._:-");
 	check(names_user_ok(s), "user", s, LOWER DIGIT "_-");
 	check(names_netif_ok(s), "netif", s, LOWER UPPER DIGIT "._-");
+	check(names_label_value_ok(s), "label value", s, LOWER UPPER DIGIT "._-");
+	if (names_label_value_ok(s) &&
+	    (strlen(s) > 63 || strchr("._-", s[strlen(s) - 1]) || strchr("._", s[0]))) {
+		fprintf(stderr, "fuzz-names: label value took '%s'\n", s);
+		abort();
+	}
 	if ((names_hostname_ok(s) && (!names_dns_ok(s) || !names_address_ok(s) || names_ip_ok(s))) ||
 	    (names_label_ok(s) && !names_dns_ok(s)) ||
 	    (names_ip_ok(s) && !names_address_ok(s)) ||

@@ -17,8 +17,45 @@ test_expect_success 'the mdx example renders every host' '
 		test -f out/$h/etc/hosts && test -f out/$h/RESOURCES || exit 1
 	done &&
 	test -f out/kube-master/etc/k0s/k0s.yaml &&
-	test -f out/kube-gpu1/etc/k0s/containerd.d/kcfg-nvidia.toml &&
+	# the GPU operator'"'"'s toolkit (the default) writes the NVIDIA runtime: kcfg does not
+	! test -e out/kube-gpu1/etc/k0s/containerd.d/kcfg-nvidia.toml &&
+	grep -q "^containerd absent:/etc/k0s/containerd.d/kcfg-nvidia.toml " out/kube-gpu1/RESOURCES &&
 	! test -e out/kube-node1/etc/k0s/containerd.d/kcfg-nvidia.toml
+	# gpu_operator.toolkit false: the host'"'"'s runtime in a drop-in on GPU workers only
+	cp mdx/cluster.yaml host-toolkit.yaml &&
+	printf "gpu_operator:\n  toolkit: false\n" >>host-toolkit.yaml &&
+	"$KCFG" -i mdx/inventory.ini -c host-toolkit.yaml render --facts mdx/facts \
+		--vault mdx/vault.yaml --vault-password-file mdx/vault-password.txt \
+		-o out-ht --component containerd 2>err &&
+	test_grep "BinaryName = \"/usr/bin/nvidia-container-runtime\"" \
+		out-ht/kube-gpu1/etc/k0s/containerd.d/kcfg-nvidia.toml &&
+	test_grep "default_runtime_name = \"nvidia\"" out-ht/kube-gpu2/etc/k0s/containerd.d/kcfg-nvidia.toml &&
+	! test -e out-ht/kube-node1/etc/k0s/containerd.d/kcfg-nvidia.toml &&
+	! test -e out-ht/kube-master/etc/k0s/containerd.d/kcfg-nvidia.toml
+'
+
+test_expect_success 'node-labels: the profile of every worker and mig_config of the GPU workers, from the controller' '
+	cp mdx/inventory.ini mig.ini &&
+	sed -i "s/^kube-gpu2 .*/& mig_config=all-3g.20gb/" mig.ini &&
+	printf "[kube_gpu:vars]\nmig_config=all-1g.10gb\n" >>mig.ini &&
+	"$KCFG" -i mig.ini -c mdx/cluster.yaml render --facts mdx/facts \
+		--vault mdx/vault.yaml --vault-password-file mdx/vault-password.txt \
+		-o out-labels --component node-labels 2>err &&
+	(cd out-labels && ls) >hosts &&
+	echo kube-master >expect &&
+	test_cmp expect hosts &&
+	sed -n "s/^node-labels command://p" out-labels/kube-master/RESOURCES >got &&
+	cat >expect <<-\EOT &&
+	/usr/local/bin/k0s kubectl label node '"'"'kube-node1'"'"' '"'"'k0s.k0sproject.io/worker-profile=numa-550mi-550mi'"'"' --overwrite
+	/usr/local/bin/k0s kubectl label node '"'"'kube-node2'"'"' '"'"'k0s.k0sproject.io/worker-profile=numa-550mi-550mi'"'"' --overwrite
+	/usr/local/bin/k0s kubectl label node '"'"'kube-gpu1'"'"' '"'"'k0s.k0sproject.io/worker-profile=numa-550mi-550mi'"'"' --overwrite
+	/usr/local/bin/k0s kubectl label node '"'"'kube-gpu1'"'"' '"'"'nvidia.com/mig.config=all-1g.10gb'"'"' --overwrite
+	/usr/local/bin/k0s kubectl label node '"'"'kube-gpu2'"'"' '"'"'k0s.k0sproject.io/worker-profile=numa-550mi-550mi'"'"' --overwrite
+	/usr/local/bin/k0s kubectl label node '"'"'kube-gpu2'"'"' '"'"'nvidia.com/mig.config=all-3g.20gb'"'"' --overwrite
+	EOT
+	test_cmp expect got &&
+	test_grep "unless: /usr/local/bin/k0s kubectl get node '"'"'kube-gpu2'"'"' -o '"'"'jsonpath={.metadata.labels}'"'"' | grep -qF -- '"'"'\"nvidia.com/mig.config\":\"all-3g.20gb\"'"'"'" \
+		out-labels/kube-master/RESOURCES
 '
 
 test_expect_success 'rendering twice gives identical bytes (and reuses the PKI)' '
@@ -85,7 +122,6 @@ test_expect_success '--host and --component limit the render' '
 	./kube-gpu1/RESOURCES
 	./kube-gpu1/etc/k0s/containerd.d/certs.d/harbor.internal/ca.crt
 	./kube-gpu1/etc/k0s/containerd.d/certs.d/harbor.internal/hosts.toml
-	./kube-gpu1/etc/k0s/containerd.d/kcfg-nvidia.toml
 	./kube-gpu1/etc/k0s/containerd.d/kcfg-registry.toml
 	EOT
 	test_cmp expect files &&

@@ -12,6 +12,8 @@ python3 -c 'import yaml, tomllib' 2>/dev/null &&
 	command -v yamllint >/dev/null 2>&1 && test_set_prereq VALIDATORS
 
 cp -r "$SRCDIR/examples/mdx" mdx && rm -rf mdx/.kcfg
+# the hosts provide NVIDIA's toolkit: kcfg's NVIDIA drop-in is rendered and checked too
+printf "gpu_operator:\n  toolkit: false\n" >>mdx/cluster.yaml
 render() {
 	"$KCFG" -i mdx/inventory.ini -c "$1" render --facts "$2" \
 		--vault mdx/vault.yaml --vault-password-file mdx/vault-password.txt -o "$3"

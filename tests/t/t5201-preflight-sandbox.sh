@@ -120,7 +120,10 @@ test_expect_success SANDBOX 'a broken cluster: every problem of every host at on
 	grep -E "^$h4 +lustre +blocking +the Lustre client is not installed" out &&
 	test_grep "fix: synchronise its clock" out &&
 	grep -E "^$h4 +common +blocking +nvidia-smi failed with exit status 9: NVIDIA-SMI has failed" out &&
-	grep -qx "preflight: 15 blocking problems, 1 warning on 4 of 4 hosts" out
+	# the GPU worker with the host'"'"'s driver and RDMA on: GPUDirect'"'"'s modules
+	grep -E "^$h4 +common +warning +the nvidia_peermem module is not loaded" out &&
+	grep -E "^$h4 +common +warning +the gdrdrv module is not loaded" out &&
+	grep -qx "preflight: 15 blocking problems, 3 warnings on 4 of 4 hosts" out
 '
 
 test_expect_success SANDBOX_JSON '--json: the same findings, valid against docs/preflight.schema.json' '
@@ -131,7 +134,7 @@ print(d[\"ok\"], d[\"summary\"][\"blocking\"], d[\"summary\"][\"warnings\"])
 for h in d[\"hosts\"]: print(h[\"name\"], h[\"result\"])
 print(\" \".join(sorted(set(f[\"component\"] for f in d[\"findings\"]))))" >got &&
 	cat >expect <<-EOF &&
-	False 15 1
+	False 15 3
 	$(sb_host 1) blocking
 	$(sb_host 2) blocking
 	$(sb_host 3) blocking

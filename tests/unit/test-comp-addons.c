@@ -287,25 +287,31 @@ static void test_gpu_operator(void **state)
 		    "v26.7.0", "gpu-operator", "https://helm.ngc.nvidia.com/nvidia", "gpu-operator",
 		    &v);
 	assert_bool_at(at(v.root, "driver", "enabled", NULL), 0);
-	assert_bool_at(at(v.root, "driver", "rdma", "enabled", NULL), 1);
-	assert_bool_at(at(v.root, "driver", "rdma", "useHostMofed", NULL), 1);
-	assert_bool_at(at(v.root, "toolkit", "enabled", NULL), 0);
+	/* with the host's driver the driver pod's GPUDirect values do nothing: none */
+	assert_null(at(v.root, "driver", "rdma", NULL));
+	assert_null(at(v.root, "gdrcopy", NULL));
+	assert_bool_at(at(v.root, "toolkit", "enabled", NULL), 1);
 	assert_bool_at(at(v.root, "nfd", "enabled", NULL), 1);
 	assert_str_at(at(v.root, "mig", "strategy", NULL), "mixed");
 	assert_bool_at(at(v.root, "migManager", "enabled", NULL), 1);
-	assert_bool_at(at(v.root, "gdrcopy", "enabled", NULL), 1);
 	assert_str_at(at(v.root, "operator", "runtimeClass", NULL), "nvidia");
 	env = at(v.root, "toolkit", "env", NULL);
 	assert_non_null(env);
 	assert_int_equal(env->type, YNODE_SEQ);
-	assert_int_equal(env->nr, 4);
+	assert_int_equal(env->nr, 6);
 	assert_str_at(at(env->items[0], "name", NULL), "CONTAINERD_CONFIG");
-	assert_str_at(at(env->items[0], "value", NULL), "/etc/k0s/containerd.d/nvidia.toml");
-	assert_str_at(at(env->items[1], "name", NULL), "CONTAINERD_SOCKET");
-	assert_str_at(at(env->items[1], "value", NULL), "/run/k0s/containerd.sock");
-	assert_str_at(at(env->items[2], "value", NULL), "nvidia");
+	assert_str_at(at(env->items[0], "value", NULL), "/etc/k0s/nvidia-toolkit/config.toml");
+	assert_str_at(at(env->items[1], "name", NULL), "RUNTIME_DROP_IN_CONFIG");
+	assert_str_at(at(env->items[1], "value", NULL), "/etc/k0s/containerd.d/nvidia.toml");
+	assert_str_at(at(env->items[2], "name", NULL), "CONTAINERD_SOCKET");
+	assert_str_at(at(env->items[2], "value", NULL), "/run/k0s/containerd.sock");
+	assert_str_at(at(env->items[3], "name", NULL), "RUNTIME_EXECUTABLE_PATH");
+	assert_str_at(at(env->items[3], "value", NULL), "/var/lib/k0s/bin/containerd");
+	assert_str_at(at(env->items[4], "name", NULL), "CONTAINERD_RUNTIME_CLASS");
+	assert_str_at(at(env->items[4], "value", NULL), "nvidia");
 	/* an env value is a string, even "true" */
-	assert_str_at(at(env->items[3], "value", NULL), "true");
+	assert_str_at(at(env->items[5], "name", NULL), "CONTAINERD_SET_AS_DEFAULT");
+	assert_str_at(at(env->items[5], "value", NULL), "true");
 	ydoc_release(&v);
 	resource_list_release(&rl);
 	world_release(&w);
@@ -320,10 +326,26 @@ static void test_gpu_operator(void **state)
 		    &v);
 	assert_bool_at(at(v.root, "driver", "enabled", NULL), 1);
 	assert_bool_at(at(v.root, "driver", "rdma", "enabled", NULL), 0);
+	assert_bool_at(at(v.root, "driver", "rdma", "useHostMofed", NULL), 1);
+	assert_bool_at(at(v.root, "gdrcopy", "enabled", NULL), 1);
 	assert_bool_at(at(v.root, "toolkit", "enabled", NULL), 1);
 	assert_str_at(at(v.root, "mig", "strategy", NULL), "single");
 	env = at(v.root, "toolkit", "env", NULL);
-	assert_str_at(at(env->items[0], "value", NULL), "/etc/k0s/dropins/nvidia.toml");
+	assert_str_at(at(env->items[1], "value", NULL), "/etc/k0s/dropins/nvidia.toml");
+	ydoc_release(&v);
+	resource_list_release(&rl);
+	world_release(&w);
+
+	/* the operator's driver with RDMA: its GPUDirect values; no toolkit: no env */
+	world_init(&w, MDX_ADDRESSES "gpu_operator: {driver: true, toolkit: false, gdrcopy: false}\n");
+	render_all(&w, &rl);
+	check_chart(&rl, "gpu-operator/10-chart.yaml", "gpu-operator", "gpu-operator/gpu-operator",
+		    "v26.7.0", "gpu-operator", "https://helm.ngc.nvidia.com/nvidia", "gpu-operator",
+		    &v);
+	assert_bool_at(at(v.root, "driver", "rdma", "enabled", NULL), 1);
+	assert_bool_at(at(v.root, "gdrcopy", "enabled", NULL), 0);
+	assert_bool_at(at(v.root, "toolkit", "enabled", NULL), 0);
+	assert_null(at(v.root, "toolkit", "env", NULL));
 	ydoc_release(&v);
 	resource_list_release(&rl);
 	world_release(&w);

@@ -97,6 +97,23 @@ static void test_users_and_netifs(void **state)
 	assert_false(names_netif_ok(".."));
 	assert_false(names_netif_ok("a;b"));
 	assert_false(names_netif_ok("abcdefghijklmnop"));
+	/* a Kubernetes label value (mig_config) */
+	assert_true(names_label_value_ok("all-1g.10gb"));
+	assert_true(names_label_value_ok("all-1g.10gb.me"));
+	assert_true(names_label_value_ok("A_b-9"));
+	assert_true(names_label_value_ok("x"));
+	assert_true(names_label_value_ok("a23456789012345678901234567890123456789012345678901234567890123"));
+	assert_false(names_label_value_ok("a234567890123456789012345678901234567890123456789012345678901234"));
+	assert_false(names_label_value_ok(""));
+	assert_false(names_label_value_ok("-all"));
+	assert_false(names_label_value_ok("all."));
+	assert_false(names_label_value_ok("_all"));
+	assert_false(names_label_value_ok("all;reboot"));
+	assert_false(names_label_value_ok("all 1g"));
+	assert_false(names_label_value_ok("a'b"));
+	assert_false(names_label_value_ok("a/b"));
+	assert_false(names_label_value_ok("a=b"));
+	assert_false(names_label_value_ok("caf\xc3\xa9"));
 }
 
 static void test_url_host(void **state)

@@ -53,10 +53,18 @@ static int has(const struct diag_list *dl, enum diag_level level, const char *pa
 	return 0;
 }
 
+static int has_hint(const struct diag_list *dl, const char *part)
+{
+	for (size_t i = 0; i < dl->nr; i++)
+		if (dl->d[i].hint && strstr(dl->d[i].hint, part))
+			return 1;
+	return 0;
+}
+
 static void test_script_runs_here(void **state)
 {
 	static const char *const paths[] = { "/", "/no/such/dir/below" };
-	struct preflight_ask ask = { paths, 2, 0, 1 };
+	struct preflight_ask ask = { paths, 2, 0, 1, 1 };
 	struct strbuf script = STRBUF_INIT, out = STRBUF_INIT, err = STRBUF_INIT;
 	struct preflight_probe p;
 	char name[64], buf[4096], cmd[128];
@@ -103,6 +111,11 @@ static void test_script_runs_here(void **state)
 	assert_int_equal(p.nvsmi_gpus.nr, 8);
 	assert_string_equal(p.nvsmi_gpus.v[7], "GPU 7: NVIDIA A100-SXM4-40GB");
 	assert_int_equal(p.nvsmi_other.nr, 0);
+	/* the gpu records: this machine's own answers */
+	assert_true(p.gpu_asked);
+	assert_int_equal(p.nvidia_runtime, access(PREFLIGHT_NVIDIA_RUNTIME, X_OK) == 0);
+	assert_int_equal(p.modules_read, access("/proc/modules", R_OK) == 0 ||
+					 access("/sys/module", X_OK) == 0);
 	unlink("/tmp/kcfg-preflight-bin/nvidia-smi");
 	rmdir("/tmp/kcfg-preflight-bin");
 	preflight_probe_release(&p);
@@ -388,6 +401,68 @@ static void test_checks_sysinfo_gpu_lustre(void **state)
 	strbuf_release(&err);
 }
 
+/* The NVIDIA runtime and GPUDirect records: parsed strictly, checked. */
+static void test_checks_runtime_gpudirect(void **state)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct strbuf err = STRBUF_INIT;
+	struct preflight_probe p;
+
+	/* not asked (no GPU worker): nothing to say */
+	assert_int_equal(parse("clock\t1\n", &p, &err), 0);
+	preflight_check_nvidia_runtime(&p, &dl);
+	preflight_check_gpudirect(&p, 1, 1, &dl);
+	assert_int_equal(dl.nr, 0);
+	preflight_probe_release(&p);
+
+	/* no runtime, /proc/modules read without either module */
+	assert_int_equal(parse("clock\t1\nnvidia_runtime\t0\nmodules_read\n"
+			       "loaded\tnvidia_peermemx\nloaded\tnvidia\n", &p, &err), 0);
+	preflight_check_nvidia_runtime(&p, &dl);
+	assert_true(has(&dl, DIAG_ERROR, "there is no /usr/bin/nvidia-container-runtime, which "
+			"kcfg's containerd drop-in makes the default runtime"));
+	assert_true(has_hint(&dl, "install nvidia-container-toolkit from NVIDIA's apt repository"));
+	assert_true(has_hint(&dl, "gpu_operator.toolkit: true"));
+	preflight_check_gpudirect(&p, 1, 1, &dl);
+	assert_true(has(&dl, DIAG_WARNING, "the nvidia_peermem module is not loaded"));
+	assert_true(has_hint(&dl, "'modprobe nvidia-peermem'"));
+	assert_true(has_hint(&dl, "/etc/modules-load.d"));
+	assert_true(has(&dl, DIAG_WARNING, "the gdrdrv module is not loaded"));
+	assert_true(has_hint(&dl, "gpu_operator.driver: true"));
+	assert_int_equal(dl.errors, 1);
+	assert_int_equal(dl.nr, 3);
+	diag_release(&dl);
+	/* only what is on: RDMA off asks for no nvidia_peermem */
+	preflight_check_gpudirect(&p, 0, 1, &dl);
+	assert_int_equal(dl.nr, 1);
+	assert_true(has(&dl, DIAG_WARNING, "gdrdrv"));
+	diag_release(&dl);
+	preflight_probe_release(&p);
+
+	/* all there: nothing */
+	assert_int_equal(parse("clock\t1\nnvidia_runtime\t1\nmodules_read\n"
+			       "loaded\tgdrdrv\nloaded\tnvidia_peermem\n", &p, &err), 0);
+	preflight_check_nvidia_runtime(&p, &dl);
+	preflight_check_gpudirect(&p, 1, 1, &dl);
+	assert_int_equal(dl.nr, 0);
+	preflight_probe_release(&p);
+
+	/* /proc/modules not readable: one warning, not a false "not loaded" */
+	assert_int_equal(parse("clock\t1\nnvidia_runtime\t1\n", &p, &err), 0);
+	preflight_check_gpudirect(&p, 1, 1, &dl);
+	assert_int_equal(dl.nr, 1);
+	assert_true(has(&dl, DIAG_WARNING, "its loaded kernel modules could not be read"));
+	diag_release(&dl);
+	preflight_probe_release(&p);
+
+	/* a hostile host: anything but 0 or 1 is refused, naming the line */
+	assert_int_equal(parse("clock\t1\nnvidia_runtime\tyes\n", &p, &err), -1);
+	assert_non_null(strstr(err.buf, "host 'h1': preflight line 2: 'nvidia_runtime'"));
+	strbuf_reset(&err);
+	assert_int_equal(parse("clock\t1\nnvidia_runtime\t2\n", &p, &err), -1);
+	strbuf_release(&err);
+}
+
 static void test_checks_rdma_unique(void **state)
 {
 	struct diag_list dl = DIAG_LIST_INIT;
@@ -454,6 +529,7 @@ int main(void)
 		cmocka_unit_test(test_checks_release_size),
 		cmocka_unit_test(test_checks_ports_disk_clock),
 		cmocka_unit_test(test_checks_sysinfo_gpu_lustre),
+		cmocka_unit_test(test_checks_runtime_gpudirect),
 		cmocka_unit_test(test_checks_rdma_unique),
 	};
 

@@ -130,7 +130,7 @@ static void test_defaults(void **state)
 	assert_string_equal(s.storage.filesystems.v[1].mount_point, "/large");
 
 	assert_int_equal(s.gpu_operator.driver, 0);
-	assert_int_equal(s.gpu_operator.toolkit, 0);
+	assert_int_equal(s.gpu_operator.toolkit, 1);
 	assert_int_equal(s.gpu_operator.nfd, 1);
 	assert_string_equal(s.gpu_operator.mig_strategy, "mixed");
 	assert_int_equal(s.gpu_operator.mig_manager, 1);
