@@ -32,6 +32,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_status_entry,
 	&cmd_backup_entry,
 	&cmd_restore_entry,
+	&cmd_upgrade_entry,
 	&cmd_node_entry,
 	&cmd_reset_entry,
 	&cmd_kubeconfig_entry,

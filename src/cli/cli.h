@@ -84,6 +84,7 @@ extern const struct cmd_entry cmd_backup_entry;
 extern const struct cmd_entry cmd_restore_entry;
 extern const struct cmd_entry cmd_reset_entry;
 extern const struct cmd_entry cmd_node_entry;
+extern const struct cmd_entry cmd_upgrade_entry;
 
 /* The help text of the options each need brings. */
 #define CLI_VAULT_HELP \

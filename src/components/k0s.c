@@ -369,6 +369,17 @@ static int k0s_check(const struct component *self, const struct comp_ctx *ctx,
 				     "the worker's k0s data", "preflight.worker_disk", found);
 	}
 	preflight_check_sysinfo(p, found);
+	/* apply would swap the binary under a running cluster: that is kcfg upgrade's job */
+	if (p->k0s_version && strcmp(p->k0s_version, ctx->settings->versions.k0s)) {
+		struct strbuf hint = STRBUF_INIT;
+
+		strbuf_addf(&hint, "upgrade with 'kcfg upgrade' (the controller first, the workers "
+			    "drained in batches), or set versions.k0s back to %s", p->k0s_version);
+		diag_error(found, NULL, 0, 0, hint.buf, "k0s %s is installed here, and versions.k0s "
+			   "is %s: apply does not replace an installed k0s", p->k0s_version,
+			   ctx->settings->versions.k0s);
+		strbuf_release(&hint);
+	}
 	(void)self;
 	return 0;
 }

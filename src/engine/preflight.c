@@ -30,6 +30,7 @@ static const char script_body[] =
 	"  o=$(df -P -B1 -- \"$q\" 2>/dev/null | sed -n 2p); set -- $o\n"
 	"  [ $# -ge 4 ] && rec df \"$p\" \"$2\" \"$4\"; return 0; }\n"
 	"for p in \"$@\"; do dfp \"$p\"; done\n"
+	"if [ -x " K0S " ]; then rec k0s_version \"$(" K0S " version 2>/dev/null | head -n 1)\"; fi\n"
 	"if [ \"$sysinfo\" != 0 ] && [ -x " K0S " ]; then\n"
 	"  if [ \"$sysinfo\" = 2 ]; then o=$(" K0S " sysinfo --controller=false 2>&1); s=$?\n"
 	"  else o=$(" K0S " sysinfo 2>&1); s=$?; fi\n"
@@ -77,6 +78,7 @@ void preflight_probe_release(struct preflight_probe *p)
 		free(p->df[i].path);
 	free(p->df);
 	strvec_clear(&p->sysinfo);
+	free(p->k0s_version);
 	free(p->nvidia_driver);
 	free(p->nvidia_line);
 	strvec_clear(&p->nvsmi_gpus);
@@ -289,6 +291,13 @@ static void record(struct pctx *c, struct preflight_probe *p, const struct strve
 			d->path = xstrdup(v->v[1]);
 			d->size = (unsigned long long)u;
 			d->avail = (unsigned long long)avail;
+		}
+	} else if (!strcmp(tag, "k0s_version") && n >= 2) {
+		/* a release name only ("v1.36.4+k0s.1"); anything else is not one */
+		if (strlen(v->v[1]) <= 64 && v->v[1][0] == 'v' &&
+		    strspn(v->v[1], "abcdefghijklmnopqrstuvwxyz0123456789.+-") == strlen(v->v[1])) {
+			free(p->k0s_version);
+			p->k0s_version = xstrdup(v->v[1]);
 		}
 	} else if (!strcmp(tag, "sysinfo_status") && n >= 2) {
 		if (!number(c, v->v[1], "sysinfo_status", 0, 255, &u)) {

@@ -62,6 +62,7 @@ struct preflight_probe {
 	size_t nr_listen;
 	struct preflight_df *df;
 	size_t nr_df;
+	char *k0s_version;		/* `k0s version` of the binary there, or NULL */
 	int sysinfo_ran;		/* the k0s binary was there and ran */
 	int sysinfo_status;
 	struct strvec sysinfo;		/* `k0s sysinfo` lines that did not pass */

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "components/component.h"
+#include "components/k0s.h"
 #include "config/yaml.h"
 #include "run/model.h"
 #include "run/run.h"
@@ -35,7 +36,6 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define K0S "/usr/local/bin/k0s"
 #define BACKUP_TMP "/var/tmp/kcfg-backup."
 #define RESTORE_DIR "/var/lib/kcfg/restore"
 #define K0S_CONFIG "/etc/k0s/k0s.yaml"
@@ -215,9 +215,9 @@ static int backup_start(struct run *run, const struct run_phase *ph, size_t p,
 	/* a fresh 0700 directory: nobody else can plant or read anything in it */
 	k = runner_add_step(rh, "backup",
 			    "umask 077\n"
-			    "test -x " K0S " || { echo 'k0s is not installed on this host' >&2; exit 3; }\n"
+			    "test -x " K0S_BIN " || { echo 'k0s is not installed on this host' >&2; exit 3; }\n"
 			    "d=$(mktemp -d " BACKUP_TMP "XXXXXX) || exit 3\n"
-			    "if ! " K0S " backup --save-path \"$d\" >\"$d/k0s.log\" 2>&1; then\n"
+			    "if ! " K0S_BIN " backup --save-path \"$d\" >\"$d/k0s.log\" 2>&1; then\n"
 			    "  tail -n 5 \"$d/k0s.log\" >&2; rm -rf -- \"$d\"; exit 4\n"
 			    "fi\n"
 			    "rm -f -- \"$d/k0s.log\"\n"
@@ -331,9 +331,9 @@ static int read_config(struct runner_host *rh, size_t step, const struct runner_
 	/* a failed restore leaves no archive behind either */
 	k = runner_add_step(rh, "restore",
 			    "set -e\ntrap 'rm -f -- " RESTORE_ARCHIVE "' EXIT\ncd " RESTORE_DIR "\n"
-			    K0S " restore " RESTORE_ARCHIVE " --config-out " K0S_CONFIG "\n"
+			    K0S_BIN " restore " RESTORE_ARCHIVE " --config-out " K0S_CONFIG "\n"
 			    "test -e /etc/systemd/system/k0scontroller.service || "
-			    K0S " install controller --config " K0S_CONFIG "\n"
+			    K0S_BIN " install controller --config " K0S_CONFIG "\n"
 			    "systemctl daemon-reload\nsystemctl start k0scontroller\n", STEP_TIMEOUT_MS);
 	runner_step_on_done(rh, k, restored, run);
 	return 0;
@@ -389,10 +389,10 @@ static int restore_start(struct run *run, const struct run_phase *ph, size_t p,
 		return 1;
 	rh = run_session(run, h);
 	k = runner_add_step(rh, "restore-check",
-			    "if ! test -x " K0S "; then echo no-k0s; exit 0; fi\n"
+			    "if ! test -x " K0S_BIN "; then echo no-k0s; exit 0; fi\n"
 			    "if systemctl is-active --quiet k0scontroller 2>/dev/null; then\n"
 			    "  echo 'its unit k0scontroller is active'; exit 0; fi\n"
-			    "if " K0S " status >/dev/null 2>&1; then echo \"'k0s status' answers\"; exit 0; fi\n"
+			    "if " K0S_BIN " status >/dev/null 2>&1; then echo \"'k0s status' answers\"; exit 0; fi\n"
 			    "umask 077 && mkdir -p " RESTORE_DIR " && chmod 0700 " RESTORE_DIR
 			    " && echo stopped\n", 120000);
 	runner_step_on_done(rh, k, checked_stopped, run);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "components/component.h"
+#include "components/k0s.h"
 #include "engine/probe.h"
 #include "run/model.h"
 #include "run/run.h"
@@ -23,7 +24,6 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define K0S "/usr/local/bin/k0s"
 #define STEP_TIMEOUT_MS (3600u * 1000u)
 
 static int on_controller(struct run *run, const struct run_host *h)
@@ -58,7 +58,7 @@ void run_drain_read(struct run_drain *d, const char *out, size_t len)
 void run_drain_script(const char *node, unsigned grace_s, unsigned timeout_s,
 		      int keep_cordoned, const char *marker_dir, struct strbuf *out)
 {
-	strbuf_addstr(out, "K=" K0S "\nn=");
+	strbuf_addstr(out, "K=" K0S_BIN "\nn=");
 	sq_quote(out, node);
 	strbuf_addf(out, "\nkeep=%s\nm=", keep_cordoned ? "1" : "");
 	sq_quote(out, marker_dir ? marker_dir : "");
@@ -153,7 +153,7 @@ static int delete_start(struct run *run, const struct run_phase *ph, size_t p,
 
 	if (!on_controller(run, h) || !nr->drain.registered)
 		return 1;
-	strbuf_addstr(&script, K0S " kubectl delete node ");
+	strbuf_addstr(&script, K0S_BIN " kubectl delete node ");
 	sq_quote(&script, nr->target->name);
 	strbuf_addstr(&script, " >/dev/null\n");
 	rh = run_session(run, h);

@@ -21,19 +21,19 @@
 
 #include "components/addon.h"
 #include "components/component.h"
+#include "components/k0s.h"
 #include "run/model.h"
 #include "run/run.h"
 #include "util/json-read.h"
 #include "util/strbuf.h"
 #include "util/banned.h"
 
-#define K0S "/usr/local/bin/k0s"
 
 /* ---- the API server answers ---- */
 
 static void api_script(const struct run *run, struct strbuf *out)
 {
-	strbuf_addstr(out, K0S " kubectl get --raw=/readyz 2>&1\n");
+	strbuf_addstr(out, K0S_BIN " kubectl get --raw=/readyz 2>&1\n");
 }
 
 static int api_judge(const struct run *run, const char *out, size_t len, struct strbuf *why)
@@ -82,7 +82,7 @@ const struct run_barrier run_api_ready = {
 
 static void nodes_script(const struct run *run, struct strbuf *out)
 {
-	strbuf_addstr(out, K0S " kubectl get nodes -o json\n");
+	strbuf_addstr(out, K0S_BIN " kubectl get nodes -o json\n");
 }
 
 /* The Ready condition of `node`: "True", "False", "Unknown", with its message. */
@@ -163,7 +163,7 @@ static const struct run_barrier nodes_ready = {
 
 static void charts_script(const struct run *run, struct strbuf *out)
 {
-	strbuf_addstr(out, K0S " kubectl get charts.helm.k0sproject.io -n kube-system -o json\n");
+	strbuf_addstr(out, K0S_BIN " kubectl get charts.helm.k0sproject.io -n kube-system -o json\n");
 }
 
 /* sha256 hex of releaseName + values, as k0s's ChartSpec.HashValues computes it */

@@ -284,6 +284,8 @@ struct run_backup {
 	struct strbuf warning;		/* the remote copy could not be removed */
 };
 void run_backup_release(struct run_backup *b);
+/* the backup on the controller (run->op is a run_backup, or starts with one) */
+extern const struct run_action run_backup_action;
 extern const struct run_phase run_backup_phases[];
 extern const size_t run_backup_phases_nr;
 
@@ -357,6 +359,41 @@ struct run_node_remove {
 /* drain and delete the Node on the controller, then reset the host */
 extern const struct run_phase run_node_remove_phases[];
 extern const size_t run_node_remove_phases_nr;
+
+/* ---- upgrade.c ---- */
+
+struct run_upgrade_host {
+	const char *name;
+	int read;			/* its versions were read */
+	char *was;			/* the running version (k0s status), or NULL */
+	char *binary;			/* the binary's (k0s version), or NULL */
+	int needs;			/* it goes through the upgrade's steps */
+	int marked;			/* an interrupted run's cordon, still on it */
+	unsigned batch;			/* workers: 1, 2, ... */
+	struct run_drain drain;
+	int upgraded, ready, uncordoned;
+	char *now;			/* the version after */
+};
+
+/* kcfg upgrade: run->op during its phases (the backup's state first). */
+struct run_upgrade {
+	struct run_backup backup;	/* first: the backup phase reads it as run->op */
+	const char *target;		/* versions.k0s */
+	char *binary_local, *staged;	/* the new binary here, and where it is staged */
+	int no_backup;
+	struct run_batch max_unavailable;
+	unsigned grace_s, drain_timeout_s, ready_timeout_s;
+	struct run_upgrade_host *hosts;	/* parallel to run->hosts */
+	size_t nr, nr_batches, todo;
+	char *refused;			/* why nothing was started (a downgrade, a skipped minor) */
+	struct run_phase *phases;	/* built for the picked hosts: versions, validate,
+					 * backup, controller, then drain/workers/ready per batch */
+	char **names;
+	size_t nr_phases;
+};
+/* Builds u's phases for the run's picked hosts. 0, or -1 with `err`. */
+int run_upgrade_init(struct run *run, struct run_upgrade *u, struct strbuf *err);
+void run_upgrade_release(struct run_upgrade *u);
 
 /* ---- checks.c ---- */
 

@@ -15,6 +15,7 @@
 
 #include "components/cluster-view.h"
 #include "components/component.h"
+#include "components/k0s.h"
 #include "config/settings.h"
 #include "run/model.h"
 #include "run/run.h"
@@ -23,7 +24,6 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define K0S "/usr/local/bin/k0s"
 #define READ_TIMEOUT_MS 60000
 
 static int on_read(struct runner_host *rh, size_t step, const struct runner_result *res,
@@ -103,16 +103,16 @@ static void queue_reads(struct run *run)
 	}
 	if (ctl && ctl->state != RUN_FAILED) {
 		v->controller = ctl->name;
-		add_read(run, ctl, &v->r[CLUSTER_READYZ], "verify-readyz", K0S " kubectl get --raw=/readyz\n");
-		add_read(run, ctl, &v->r[CLUSTER_NODES], "verify-nodes", K0S " kubectl get nodes -o json\n");
+		add_read(run, ctl, &v->r[CLUSTER_READYZ], "verify-readyz", K0S_BIN " kubectl get --raw=/readyz\n");
+		add_read(run, ctl, &v->r[CLUSTER_NODES], "verify-nodes", K0S_BIN " kubectl get nodes -o json\n");
 		add_read(run, ctl, &v->r[CLUSTER_CHARTS], "verify-charts",
-			 K0S " kubectl get charts.helm.k0sproject.io -A -o json\n");
+			 K0S_BIN " kubectl get charts.helm.k0sproject.io -A -o json\n");
 		if (s->addons.storage)
 			add_read(run, ctl, &v->r[CLUSTER_STORAGECLASSES], "verify-storageclasses",
-				 K0S " kubectl get storageclasses -o json\n");
+				 K0S_BIN " kubectl get storageclasses -o json\n");
 		if (s->addons.metallb)
 			add_read(run, ctl, &v->r[CLUSTER_POOLS], "verify-ipaddresspools",
-				 K0S " kubectl get ipaddresspools.metallb.io -A -o json\n");
+				 K0S_BIN " kubectl get ipaddresspools.metallb.io -A -o json\n");
 	} else if (ctl) {
 		v->controller = ctl->name;
 		strbuf_addf(&v->r[CLUSTER_READYZ].why, "'%s' failed earlier in this run", ctl->name);
