@@ -31,6 +31,14 @@
 #define MANAGED_BY "app.kubernetes.io/managed-by"
 #define SMOKE_FILE "/data/kcfg-smoke"
 
+static void read_init(struct cluster_read *r)
+{
+	memset(r, 0, sizeof(*r));
+	strbuf_init(&r->out, 0);
+	strbuf_init(&r->err, 0);
+	strbuf_init(&r->why, 0);
+}
+
 static struct smoke_check *add_check(struct smoke_run *sm, enum smoke_kind kind)
 {
 	struct smoke_check *c;
@@ -39,15 +47,9 @@ static struct smoke_check *add_check(struct smoke_run *sm, enum smoke_kind kind)
 	c = &sm->v[sm->nr++];
 	memset(c, 0, sizeof(*c));
 	c->kind = kind;
-	strbuf_init(&c->pod_read.out, 0);
-	strbuf_init(&c->pod_read.err, 0);
-	strbuf_init(&c->pod_read.why, 0);
-	strbuf_init(&c->log_read.out, 0);
-	strbuf_init(&c->log_read.err, 0);
-	strbuf_init(&c->log_read.why, 0);
-	strbuf_init(&c->pvc_read.out, 0);
-	strbuf_init(&c->pvc_read.err, 0);
-	strbuf_init(&c->pvc_read.why, 0);
+	read_init(&c->pod_read);
+	read_init(&c->log_read);
+	read_init(&c->pvc_read);
 	strbuf_init(&c->detail, 0);
 	return c;
 }
@@ -68,13 +70,6 @@ static char *fmt_what(const char *what, const char *on)
 	return strbuf_detach(&sb, NULL);
 }
 
-static void read_init(struct cluster_read *r)
-{
-	memset(r, 0, sizeof(*r));
-	strbuf_init(&r->out, 0);
-	strbuf_init(&r->err, 0);
-	strbuf_init(&r->why, 0);
-}
 
 static void read_release(struct cluster_read *r)
 {
