@@ -19,6 +19,7 @@
 #include "util/json-read.h"
 #include "util/json.h"
 #include "util/strbuf.h"
+#include "util/visible.h"
 #include "util/banned.h"
 
 /* The version of the JSON `kcfg status --json` writes (docs/status.schema.json). */
@@ -97,17 +98,35 @@ static const char *found_by(const struct host_phase *hp, size_t k)
 
 static const char *const smoke_kinds[] = { "gpu", "rdma", "pvc" };
 
+/*
+ * Text that came from the cluster (a pod's log, an event, a chart's
+ * error), as one line that cannot drive the terminal (util/visible.h)
+ * nor start a line of its own.
+ */
+static const char *one_line(struct strbuf *sb, const char *s)
+{
+	strbuf_reset(sb);
+	strbuf_add_visible(sb, s, strlen(s));
+	for (size_t i = 0; i < sb->len; i++)
+		if (sb->buf[i] == '\n' || sb->buf[i] == '\t')
+			sb->buf[i] = ' ';
+	return sb->buf;
+}
+
 /* The smoke checks, each with its result; then whether the workloads are gone. */
 static void print_smoke(const struct smoke_run *sm)
 {
+	struct strbuf sb = STRBUF_INIT;
+
 	if (!sm)
 		return;
 	if (sm->applied && sm->nr) {
 		printf("\n%-32s %-7s %s\n", "SMOKE CHECK", "RESULT", "DETAIL");
 		for (size_t i = 0; i < sm->nr; i++)
 			printf("%-32s %-7s %s\n", sm->v[i].name, sm->v[i].ok ? "ok" : "FAILED",
-			       sm->v[i].detail.buf);
+			       one_line(&sb, sm->v[i].detail.buf));
 	}
+	strbuf_release(&sb);
 	if (sm->skipped.len)
 		printf("%ssmoke: not run: %s\n", sm->applied && sm->nr ? "" : "\n", sm->skipped.buf);
 	if (sm->applied)
@@ -118,7 +137,7 @@ static void print_smoke(const struct smoke_run *sm)
 static void print_table(const struct run *run, int unchecked)
 {
 	const struct cluster_view *v = run->view;
-	struct strbuf rdma = STRBUF_INIT;
+	struct strbuf rdma = STRBUF_INIT, line = STRBUF_INIT;
 	const struct json_node *charts;
 	size_t problems = 0, warnings = 0;
 
@@ -167,7 +186,7 @@ static void print_table(const struct run *run, int unchecked)
 			if (!problems && !warnings)
 				printf("\n");
 			printf("%s: %s: %s: %s\n", run->hosts[i].name, found_by(hp, k),
-			       d->level == DIAG_ERROR ? "error" : "warning", d->msg);
+			       d->level == DIAG_ERROR ? "error" : "warning", one_line(&line, d->msg));
 			if (d->hint)
 				printf("  hint: %s\n", d->hint);
 			if (d->level == DIAG_ERROR)
@@ -177,6 +196,7 @@ static void print_table(const struct run *run, int unchecked)
 		}
 	}
 	strbuf_release(&rdma);
+	strbuf_release(&line);
 }
 
 /* A count of devices (a Quantity of plain digits); anything else counts 0. */

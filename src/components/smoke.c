@@ -585,9 +585,11 @@ void smoke_judge(struct smoke_run *sm, const char *controller, struct diag_list 
 	struct cluster_read *a = &sm->apply;
 
 	if (a->state != CLUSTER_READ)
-		return;		/* never asked: the controller's session failed */
-	if (a->status == SMOKE_API_DOWN)
+		return;		/* never asked: nothing to run, or the session failed */
+	if (a->status == SMOKE_API_DOWN) {
+		sm->cleaned_up = 1;	/* nothing was made */
 		return;		/* not run: the API is not ready (k0s's finding) */
+	}
 	if (a->status) {
 		strbuf_reset(&a->why);
 		first_line(&a->why, a->err.len ? a->err.buf : a->out.buf);

@@ -98,6 +98,13 @@ static void queue_smoke(struct run *run, struct run_host *ctl, struct cluster_vi
 
 	smoke_plan(&run->m->ctx, t, sm);
 	v->smoke = sm;
+	if (!sm->nr) {
+		/* nothing to run: no namespace made just to delete it */
+		strbuf_addf(&sm->skipped, "%snothing to run (no GPU worker, no storage, no RDMA pod)",
+			    sm->skipped.len ? "; " : "");
+		sm->cleaned_up = 1;
+		goto out;
+	}
 	if (smoke_manifests(&run->m->ctx, sm, &yaml, &err) < 0) {
 		/* the emitter refused a value: nothing is sent, the finding says why */
 		sm->apply.state = CLUSTER_READ;

@@ -215,6 +215,19 @@ test_expect_success SANDBOX 'kubectl apply refused: nothing waited for, a failur
 	! grep "^SMOKE CHECK" out
 '
 
+test_expect_success SANDBOX 'nothing to run (no GPU worker, storage off, no range): no namespace made, said so' '
+	sed "/^smoke:/,\$d" cluster.yaml >bare.yaml &&
+	printf "  gpu_operator: false\n  storage: false\n" >>bare.yaml &&
+	sed -n "/^addons:/,/^[a-z]/p" bare.yaml >addons.out &&
+	grep "^  storage: false" addons.out &&
+	sb_on 1 "rm -f /var/log/k0s-standin.log" &&
+	"$KCFG" -c bare.yaml status -C k0s --smoke >out 2>err &&
+	has "^smoke: not run: the RDMA pod: smoke.rdma_range is not set; nothing to run \\(no GPU worker, no storage, no RDMA pod\\)$" out &&
+	! grep -E "^SMOKE CHECK|namespace .kcfg-smoke." out &&
+	has "^status: ok$" out &&
+	! sb_on 1 "grep -v \"^kubectl get \" /var/log/k0s-standin.log"
+'
+
 test_expect_success SANDBOX 'the API not ready: nothing is created, the one finding is the API' '
 	all_pass &&
 	sb_on 1 "rm /run/k0s-api-up /var/log/k0s-standin.log" &&
