@@ -168,14 +168,17 @@ test_expect_success SANDBOX 'a pod that is never scheduled, a claim not bound, a
 	cat >events.json <<-\EOF &&
 	{"apiVersion": "v1", "kind": "List", "items": [
 	 {"kind": "Event", "involvedObject": {"kind": "Pod", "name": "rdma"}, "reason": "FailedScheduling", "message": "0/1 nodes are available: 1 Insufficient rdma/rdma_shared_device."},
-	 {"kind": "Event", "involvedObject": {"kind": "PersistentVolumeClaim", "name": "pvc-1"}, "reason": "ProvisioningFailed", "message": "failed to provision volume: mount failed"}]}
+	 {"kind": "Event", "involvedObject": {"kind": "PersistentVolumeClaim", "name": "pvc-1"}, "reason": "ProvisioningFailed", "message": "failed to provision volume: \u001b[31mmount failed\nstatus: ok"}]}
 	EOF
 	sb_on 1 "cat >/etc/kcfg-standin/events.json" <events.json &&
 	test_expect_code 1 "$KCFG" status -C k0s --smoke --wait-timeout 3 >out 2>err &&
 	grep -E "^gpu on $GPU +FAILED +pod gpu-0 succeeded but .nvidia-smi -L. listed no GPU: .No devices were found.$" out &&
 	grep -E "^rdma on $GPU +FAILED +pod rdma did not succeed in 3 s: phase Pending; events: FailedScheduling: 0/1 nodes are available: 1 Insufficient rdma/rdma_shared_device.$" out &&
 	grep -E "^pvc on exascaler-sc-fast +ok " out &&
-	grep -E "^pvc on exascaler-sc-large +FAILED +claim pvc-1 is Pending, not Bound; events: ProvisioningFailed: failed to provision volume: mount failed$" out &&
+	# text from the cluster cannot drive the terminal nor fake a line of its own
+	grep -E "^pvc on exascaler-sc-large +FAILED +claim pvc-1 is Pending, not Bound; events: ProvisioningFailed: failed to provision volume: .x1b\[31mmount failed status: ok$" out &&
+	! grep "^status: ok" out &&
+	! grep "$(printf "\033")" out &&
 	has "^$(sb_host 1): smoke: error: smoke check rdma on $GPU failed: pod rdma did not succeed" out &&
 	has "^  hint: check the network operator.s pods" out &&
 	has "^smoke: namespace .kcfg-smoke. deleted" out &&
