@@ -12,33 +12,44 @@
 #include "cli/report.h"
 #include "cli/setup.h"
 #include "components/cluster-view.h"
+#include "components/smoke.h"
 #include "config/settings.h"
 #include "run/model.h"
 #include "run/run.h"
 #include "util/json-read.h"
 #include "util/json.h"
 #include "util/strbuf.h"
+#include "util/visible.h"
 #include "util/banned.h"
 
 /* The version of the JSON `kcfg status --json` writes (docs/status.schema.json). */
 #define STATUS_JSON_VERSION 1
 #define EXIT_UNCHECKED 2
 
-enum { OPT_JSON = 0x200 };
+enum { OPT_JSON = 0x200, OPT_SMOKE, OPT_WAIT_TIMEOUT };
 
 static const struct option options[] = {
 	{ "component", required_argument, NULL, 'C' },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "smoke", no_argument, NULL, OPT_SMOKE },
+	{ "wait-timeout", required_argument, NULL, OPT_WAIT_TIMEOUT },
 	{ NULL, 0, NULL, 0 }
 };
 
 static int own(struct cmd_ctx *ctx, int c, const char *arg)
 {
 	int *json = ctx->data;
+	long v;
 
 	switch (c) {
 	case 'C': ctx->ro.components = arg; break;
 	case OPT_JSON: *json = 1; break;
+	case OPT_SMOKE: ctx->ro.smoke = 1; break;
+	case OPT_WAIT_TIMEOUT:
+		if (cli_number("--wait-timeout", arg, 1, 86400, &v) < 0)
+			return KCFG_EXIT_USAGE;
+		ctx->ro.wait_timeout_s = (unsigned)v;
+		break;
 	default: return KCFG_EXIT_USAGE;
 	}
 	return KCFG_EXIT_OK;
@@ -85,10 +96,48 @@ static const char *found_by(const struct host_phase *hp, size_t k)
 	return k < hp->found_by.nr ? hp->found_by.v[k] : "session";
 }
 
+static const char *const smoke_kinds[] = { "gpu", "rdma", "pvc" };
+
+/*
+ * Text that came from the cluster (a pod's log, an event, a chart's
+ * error), as one line that cannot drive the terminal (util/visible.h)
+ * nor start a line of its own.
+ */
+static const char *one_line(struct strbuf *sb, const char *s)
+{
+	strbuf_reset(sb);
+	strbuf_add_visible(sb, s, strlen(s));
+	for (size_t i = 0; i < sb->len; i++)
+		if (sb->buf[i] == '\n' || sb->buf[i] == '\t')
+			sb->buf[i] = ' ';
+	return sb->buf;
+}
+
+/* The smoke checks, each with its result; then whether the workloads are gone. */
+static void print_smoke(const struct smoke_run *sm)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!sm)
+		return;
+	if (sm->applied && sm->nr) {
+		printf("\n%-32s %-7s %s\n", "SMOKE CHECK", "RESULT", "DETAIL");
+		for (size_t i = 0; i < sm->nr; i++)
+			printf("%-32s %-7s %s\n", sm->v[i].name, sm->v[i].ok ? "ok" : "FAILED",
+			       one_line(&sb, sm->v[i].detail.buf));
+	}
+	strbuf_release(&sb);
+	if (sm->skipped.len)
+		printf("%ssmoke: not run: %s\n", sm->applied && sm->nr ? "" : "\n", sm->skipped.buf);
+	if (sm->applied)
+		printf("smoke: namespace '" SMOKE_NAMESPACE "' %s\n", sm->cleaned_up ?
+		       "deleted, with everything in it" : "NOT deleted (see below)");
+}
+
 static void print_table(const struct run *run, int unchecked)
 {
 	const struct cluster_view *v = run->view;
-	struct strbuf rdma = STRBUF_INIT;
+	struct strbuf rdma = STRBUF_INIT, line = STRBUF_INIT;
 	const struct json_node *charts;
 	size_t problems = 0, warnings = 0;
 
@@ -127,6 +176,7 @@ static void print_table(const struct run *run, int unchecked)
 			       json_get_str(st, "version", "-"), *err ? "error" : "deployed");
 		}
 	}
+	print_smoke(v->smoke);
 	for (size_t i = 0; i < run->nr; i++) {
 		const struct host_phase *hp = run->hosts[i].ph ? &run->hosts[i].ph[0] : NULL;
 
@@ -136,7 +186,7 @@ static void print_table(const struct run *run, int unchecked)
 			if (!problems && !warnings)
 				printf("\n");
 			printf("%s: %s: %s: %s\n", run->hosts[i].name, found_by(hp, k),
-			       d->level == DIAG_ERROR ? "error" : "warning", d->msg);
+			       d->level == DIAG_ERROR ? "error" : "warning", one_line(&line, d->msg));
 			if (d->hint)
 				printf("  hint: %s\n", d->hint);
 			if (d->level == DIAG_ERROR)
@@ -146,6 +196,7 @@ static void print_table(const struct run *run, int unchecked)
 		}
 	}
 	strbuf_release(&rdma);
+	strbuf_release(&line);
 }
 
 /* A count of devices (a Quantity of plain digits); anything else counts 0. */
@@ -169,6 +220,41 @@ static void json_failure(struct json_writer *jw, const char *host, const char *c
 	json_member_string(jw, "component", comp);
 	json_member_string(jw, "what", what);
 	json_member_string(jw, "hint", hint);
+	json_object_end(jw);
+}
+
+static void json_smoke(struct json_writer *jw, const struct smoke_run *sm)
+{
+	json_key(jw, "smoke");
+	if (!sm) {
+		json_null(jw);
+		return;
+	}
+	json_object_begin(jw);
+	json_key(jw, "ran");
+	json_bool(jw, sm->applied);
+	json_key(jw, "cleaned_up");
+	json_bool(jw, sm->cleaned_up);
+	json_key(jw, "timeout_s");
+	json_int(jw, sm->timeout_s);
+	json_member_string(jw, "skipped", sm->skipped.len ? sm->skipped.buf : NULL);
+	json_key(jw, "checks");
+	json_array_begin(jw);
+	for (size_t i = 0; sm->applied && i < sm->nr; i++) {
+		const struct smoke_check *c = &sm->v[i];
+
+		json_object_begin(jw);
+		json_member_string(jw, "name", c->name);
+		json_member_string(jw, "kind", smoke_kinds[c->kind]);
+		json_member_string(jw, "node", c->node);
+		json_member_string(jw, "storage_class", c->storage_class);
+		json_member_string(jw, "pod", c->pod);
+		json_key(jw, "ok");
+		json_bool(jw, c->ok);
+		json_member_string(jw, "detail", c->detail.buf);
+		json_object_end(jw);
+	}
+	json_array_end(jw);
 	json_object_end(jw);
 }
 
@@ -241,6 +327,7 @@ static void print_json(const struct run *run, int unchecked, int ok)
 				     run->hosts[i].hint.len ? run->hosts[i].hint.buf : NULL);
 	}
 	json_array_end(&jw);
+	json_smoke(&jw, v ? v->smoke : NULL);
 	json_key(&jw, "warnings");
 	json_array_begin(&jw);
 	for (size_t i = 0; i < run->nr; i++) {
@@ -313,7 +400,8 @@ const struct cmd_entry cmd_status_entry = {
 	"status", cmd_status, NEED_MODEL | NEED_VAULT | NEED_HOSTS,
 	"check that the cluster runs as kcfg made it",
 	"kcfg [-i INVENTORY] [-c CLUSTER_YAML] status [-C COMPONENTS] [-l HOSTS] [--json]\n"
-	"                   [--timeout SECONDS] [-K] [VAULT OPTIONS]",
+	"                   [--smoke [--wait-timeout SECONDS]] [--timeout SECONDS] [-K]\n"
+	"                   [VAULT OPTIONS]",
 	"Reads, without changing anything, what the cluster says (docs/status.md):\n"
 	"on the controller, through k0s's own kubectl, whether the API server is\n"
 	"ready, every node (registered, Ready, its worker profile and kubelet\n"
@@ -324,10 +412,21 @@ const struct cmd_entry cmd_status_entry = {
 	"kcfg's CA. Only the controller and the bastion are contacted, one ssh\n"
 	"session each. 'kcfg apply' ends with the same checks.\n"
 	"\n"
+	"With --smoke, once the API is ready, it also runs short-lived workloads\n"
+	"in the namespace kcfg-smoke (labelled app.kubernetes.io/managed-by: kcfg)\n"
+	"through the controller's kubectl: a pod running 'nvidia-smi -L' on each\n"
+	"GPU worker (smoke.gpu_image), a pod on the RDMA network when RDMA is on\n"
+	"(smoke.rdma_range set), a claim and a pod writing a file on each\n"
+	"StorageClass kcfg makes (smoke.tools_image); waits for each, reports each\n"
+	"with what the pod or claim says when it failed, then deletes the\n"
+	"namespace, also after a failure (a delete that fails is a failure).\n"
+	"\n"
 	"Options:\n"
 	"  -C, --component NAMES      only these components' checks (comma separated)\n"
 	"  -l, --limit HOSTS          only these hosts' checks\n"
 	"      --json                 the result as JSON on stdout (docs/json.md)\n"
+	"      --smoke                run the smoke workloads too (docs/status.md)\n"
+	"      --wait-timeout SECONDS how long each smoke workload may take (default 300)\n"
 	"      --timeout SECONDS      per read on a host (default 120)\n"
 	CLI_BECOME_HELP
 	CLI_VAULT_HELP

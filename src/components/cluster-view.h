@@ -10,6 +10,7 @@ struct comp_host;
 struct component;
 struct diag_list;
 struct json_node;
+struct smoke_run;
 
 /*
  * What the verify step (and `kcfg status`) read of the running cluster,
@@ -49,6 +50,7 @@ struct cluster_view {
 	int api_ready;			/* /readyz said ok */
 	int skipped;			/* nothing the run picked needs the API */
 	struct cluster_read r[CLUSTER_READ_NR];
+	struct smoke_run *smoke;	/* status --smoke: its workloads (smoke.h), or NULL */
 };
 
 void cluster_view_init(struct cluster_view *v);

@@ -4,6 +4,7 @@
  * docs/cluster-yaml.md), updated where upstream moved on.
  */
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config/names.h"
@@ -27,6 +28,42 @@ static int is_hex(int c)
 static int check_dns_label(const char *v)
 {
 	return names_label_ok(v) ? 0 : -1;
+}
+
+/* An image reference with a pinned tag: [registry/]path:tag, no digest-less "latest". */
+static int check_image(const char *v)
+{
+	const char *colon = strrchr(v, ':');
+	size_t n = strlen(v);
+
+	if (!n || n > 255 || !colon || colon == v || strchr(colon, '/') || !colon[1] ||
+	    !strcmp(colon + 1, "latest"))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') ||
+		      (v[i] >= '0' && v[i] <= '9') || strchr("./:_-", v[i])))
+			return -1;
+	return 0;
+}
+
+/* An IPv4 CIDR a.b.c.d/n, or empty. */
+static int check_cidr_or_empty(const char *v)
+{
+	const char *slash = strchr(v, '/');
+	char ip[16];
+	char *end;
+	long bits;
+
+	if (!*v)
+		return 0;
+	if (!slash || (size_t)(slash - v) >= sizeof(ip))
+		return -1;
+	memcpy(ip, v, (size_t)(slash - v));
+	ip[slash - v] = '\0';
+	if (!names_ipv4_ok(ip) || slash[1] < '0' || slash[1] > '9')
+		return -1;
+	bits = strtol(slash + 1, &end, 10);
+	return *end || bits < 8 || bits > 30 ? -1 : 0;
 }
 
 static int check_dns_name(const char *v)
@@ -545,6 +582,19 @@ const struct setting_def settings_schema[] = {
 	       "Chart repository."),
 	STRING("spark_operator.job_namespace", spark_operator.job_namespace, "default",
 	       check_dns_label, W_LABEL, "Namespace where SparkApplications run."),
+
+	SECTION("smoke", "What 'kcfg status --smoke' runs (docs/status.md): images with pinned "
+		"tags, pulled by the cluster's nodes."),
+	STRING("smoke.gpu_image", smoke.gpu_image, "nvcr.io/nvidia/cuda:12.4.1-base-ubuntu22.04",
+	       check_image, "an image with a pinned tag like nvcr.io/nvidia/cuda:12.4.1-base-ubuntu22.04",
+	       "Image of the GPU pod (it runs 'nvidia-smi -L'; NVIDIA's CUDA base image)."),
+	STRING("smoke.tools_image", smoke.tools_image, "docker.io/library/busybox:1.36.1",
+	       check_image, "an image with a pinned tag like docker.io/library/busybox:1.36.1",
+	       "Image of the RDMA and storage pods (a shell, ls and ip: busybox)."),
+	STRING("smoke.rdma_range", smoke.rdma_range, "", check_cidr_or_empty,
+	       "an IPv4 CIDR like 10.146.16.0/21, or empty",
+	       "Addresses on the RoCE network for the RDMA pod's second interface (its "
+	       "NetworkAttachmentDefinition's IPAM range). Empty: the RDMA pod is not run."),
 
 	SECTION("preflight", "What 'kcfg preflight' (and apply's first phase) requires of each "
 		"host; the sizes are the original playbook's prerequisites."),

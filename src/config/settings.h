@@ -123,6 +123,9 @@ struct settings {
 		char *namespace, *repo, *job_namespace;
 	} spark_operator;
 	struct {
+		char *gpu_image, *tools_image, *rdma_range;
+	} smoke;
+	struct {
 		int gpu_operator, network_operator, metallb, monitoring;
 		int mpi_operator, spark_operator, storage;
 	} addons;

@@ -55,6 +55,7 @@ struct run_opts {
 	const char *command;		/* "plan", "apply", ...: the log file's name */
 	int local;			/* /bin/sh here instead of ssh (tests) */
 	int skip_preflight;		/* --skip-preflight: the preflight phase does nothing */
+	int smoke;			/* status --smoke: the smoke workloads after the reads */
 };
 
 enum run_host_state {

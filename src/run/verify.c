@@ -16,6 +16,7 @@
 #include "components/cluster-view.h"
 #include "components/component.h"
 #include "components/k0s.h"
+#include "components/smoke.h"
 #include "config/settings.h"
 #include "run/model.h"
 #include "run/run.h"
@@ -25,6 +26,9 @@
 #include "util/banned.h"
 
 #define READ_TIMEOUT_MS 60000
+/* how long each smoke check waits when --wait-timeout does not say */
+#define SMOKE_TIMEOUT_S 300
+#define SMOKE_NS "-n " SMOKE_NAMESPACE " "
 
 static int on_read(struct runner_host *rh, size_t step, const struct runner_result *res,
 		   void *data)
@@ -41,14 +45,20 @@ static int on_read(struct runner_host *rh, size_t step, const struct runner_resu
 	return 0;	/* what it read is the hooks' business, not the session's */
 }
 
-static void add_read(struct run *run, struct run_host *h, struct cluster_read *r,
-		     const char *name, const char *script)
+static void add_read_ms(struct run *run, struct run_host *h, struct cluster_read *r,
+			const char *name, const char *script, unsigned timeout_ms)
 {
 	struct runner_host *rh = run_session(run, h);
 
 	r->asked = 1;
 	r->host = h->name;
-	runner_step_on_done(rh, runner_add_step(rh, name, script, READ_TIMEOUT_MS), on_read, r);
+	runner_step_on_done(rh, runner_add_step(rh, name, script, timeout_ms), on_read, r);
+}
+
+static void add_read(struct run *run, struct run_host *h, struct cluster_read *r,
+		     const char *name, const char *script)
+{
+	add_read_ms(run, h, r, name, script, READ_TIMEOUT_MS);
 }
 
 /* Harbor's health from the bastion, trusting only kcfg's CA (sent as data). */
@@ -63,6 +73,89 @@ static void harbor_script(const struct run *run, struct strbuf *out)
 	sq_quote(out, url.buf);
 	strbuf_addstr(out, "\n");
 	strbuf_release(&url);
+}
+
+/* Starts a smoke step's script: nothing is done while the API is not ready. */
+static void smoke_guard(struct strbuf *sc)
+{
+	strbuf_reset(sc);
+	strbuf_addf(sc, K0S_BIN " kubectl get --raw=/readyz >/dev/null 2>&1 || exit %d\n",
+		    SMOKE_API_DOWN);
+}
+
+/*
+ * status --smoke, after the reads on the controller: the manifests are
+ * applied (sent as data on kubectl's stdin, only when the API is ready),
+ * each pod waited for until it ended or the timeout passed and read, its
+ * log and claim read, the namespace's events read, and the namespace
+ * deleted, whatever happened before (components/smoke.h judges).
+ */
+static void queue_smoke(struct run *run, struct run_host *ctl, struct cluster_view *v)
+{
+	struct smoke_run *sm = xcalloc(1, sizeof(*sm));
+	unsigned t = run->opts->wait_timeout_s ? run->opts->wait_timeout_s : SMOKE_TIMEOUT_S;
+	struct strbuf yaml = STRBUF_INIT, err = STRBUF_INIT, sc = STRBUF_INIT;
+
+	smoke_plan(&run->m->ctx, t, sm);
+	v->smoke = sm;
+	if (!sm->nr) {
+		/* nothing to run: no namespace made just to delete it */
+		strbuf_addf(&sm->skipped, "%snothing to run (no GPU worker, no storage, no RDMA pod)",
+			    sm->skipped.len ? "; " : "");
+		sm->cleaned_up = 1;
+		goto out;
+	}
+	if (smoke_manifests(&run->m->ctx, sm, &yaml, &err) < 0) {
+		/* the emitter refused a value: nothing is sent, the finding says why */
+		sm->apply.state = CLUSTER_READ;
+		sm->apply.status = 1;
+		strbuf_addf(&sm->apply.err, "cannot write the manifests: %s", err.buf);
+		sm->cleanup.state = CLUSTER_READ;
+		goto out;
+	}
+	smoke_guard(&sc);
+	strbuf_addstr(&sc, "printf '%s' ");
+	sq_quote(&sc, yaml.buf);
+	strbuf_addstr(&sc, " | " K0S_BIN " kubectl apply -f -\n");
+	add_read(run, ctl, &sm->apply, "smoke-apply", sc.buf);
+	for (size_t i = 0; i < sm->nr; i++) {
+		struct smoke_check *c = &sm->v[i];
+
+		smoke_guard(&sc);
+		strbuf_addf(&sc, "d=$(($(date +%%s) + %u))\nwhile :; do\n\tp=$(" K0S_BIN
+			    " kubectl " SMOKE_NS "get pod ", t);
+		sq_quote(&sc, c->pod);
+		strbuf_addstr(&sc, " -o 'jsonpath={.status.phase}') || exit 4\n"
+			      "\tcase $p in Succeeded|Failed) break ;; esac\n"
+			      "\t[ \"$(date +%s)\" -lt \"$d\" ] || break\n\tsleep 2\ndone\n"
+			      "exec " K0S_BIN " kubectl " SMOKE_NS "get pod ");
+		sq_quote(&sc, c->pod);
+		strbuf_addstr(&sc, " -o json\n");
+		add_read_ms(run, ctl, &c->pod_read, "smoke-wait", sc.buf, (t + 60) * 1000);
+		smoke_guard(&sc);
+		if (c->kind == SMOKE_PVC) {
+			strbuf_addstr(&sc, K0S_BIN " kubectl " SMOKE_NS "get pvc ");
+			sq_quote(&sc, c->pvc);
+			strbuf_addstr(&sc, " -o json\n");
+			add_read(run, ctl, &c->pvc_read, "smoke-pvc", sc.buf);
+		} else {
+			strbuf_addstr(&sc, K0S_BIN " kubectl " SMOKE_NS "logs ");
+			sq_quote(&sc, c->pod);
+			strbuf_addstr(&sc, " --tail=20\n");
+			add_read(run, ctl, &c->log_read, "smoke-log", sc.buf);
+		}
+	}
+	smoke_guard(&sc);
+	strbuf_addstr(&sc, K0S_BIN " kubectl " SMOKE_NS "get events -o json\n");
+	add_read(run, ctl, &sm->events, "smoke-events", sc.buf);
+	smoke_guard(&sc);
+	strbuf_addstr(&sc, K0S_BIN " kubectl delete namespace " SMOKE_NAMESPACE
+		      " --ignore-not-found --wait=true --timeout=120s\n");
+	add_read_ms(run, ctl, &sm->cleanup, "smoke-delete", sc.buf, 180000);
+out:
+	strbuf_release(&yaml);
+	strbuf_release(&err);
+	strbuf_release(&sc);
 }
 
 /* Whether a picked host has any of `roles`. */
@@ -113,6 +206,8 @@ static void queue_reads(struct run *run)
 		if (s->addons.metallb)
 			add_read(run, ctl, &v->r[CLUSTER_POOLS], "verify-ipaddresspools",
 				 K0S_BIN " kubectl get ipaddresspools.metallb.io -A -o json\n");
+		if (run->opts->smoke)
+			queue_smoke(run, ctl, v);
 	} else if (ctl) {
 		v->controller = ctl->name;
 		strbuf_addf(&v->r[CLUSTER_READYZ].why, "'%s' failed earlier in this run", ctl->name);
@@ -174,6 +269,13 @@ static void run_verify_hooks(struct run *run, size_t p, struct run_host *h)
 		while (before++ < hp->found.nr)
 			strvec_push(&hp->found_by, comp->name);
 	}
+	if (run->view->smoke && h->name == run->view->controller && run->view->api_ready) {
+		size_t before = hp->found.nr;
+
+		smoke_judge(run->view->smoke, h->name, &hp->found);
+		while (before++ < hp->found.nr)
+			strvec_push(&hp->found_by, "smoke");
+	}
 	for (size_t i = 0; i < hp->found.nr; i++)
 		log_msg(LOG_INFO, "%s: %s: %s%s%s", h->name, hp->found.d[i].level == DIAG_ERROR ?
 			"error" : "warning", hp->found.d[i].msg, hp->found.d[i].hint ? "; " : "",
@@ -211,6 +313,10 @@ void run_view_release(struct run *run)
 {
 	if (!run->view)
 		return;
+	if (run->view->smoke) {
+		smoke_release(run->view->smoke);
+		free(run->view->smoke);
+	}
 	cluster_view_release(run->view);
 	free(run->view);
 	run->view = NULL;

@@ -13,6 +13,8 @@
 
 #include "components/cluster-view.h"
 #include "components/component.h"
+#include "components/smoke.h"
+#include "config/yaml.h"
 #include "config/settings.h"
 #include "util/diag.h"
 #include "util/strbuf.h"
@@ -201,6 +203,116 @@ static void test_unreadable_lists(void **state)
 	strbuf_release(&sb);
 }
 
+static void set_read(struct cluster_read *r, int status, const char *out, const char *err)
+{
+	r->asked = 1;
+	r->state = CLUSTER_READ;
+	r->status = status;
+	strbuf_addstr(&r->out, out);
+	strbuf_addstr(&r->err, err);
+}
+
+/* Which workloads the settings and hosts call for; every manifest reads back as YAML. */
+static void test_smoke_plan(void **state)
+{
+	struct strbuf yaml = STRBUF_INIT, err = STRBUF_INIT;
+	struct smoke_run sm;
+	struct world w;
+	size_t docs = 0;
+	char *p;
+
+	(void)state;
+	world_init(&w, "smoke:\n  rdma_range: 10.146.16.0/21\n");
+	smoke_plan(&w.ctx, 30, &sm);
+	assert_int_equal(sm.nr, 4);
+	assert_string_equal(sm.v[0].name, "gpu on kube-gpu1");
+	assert_string_equal(sm.v[0].pod, "gpu-0");
+	assert_string_equal(sm.v[1].name, "rdma on kube-node1");
+	assert_string_equal(sm.v[1].netif, "ens1");
+	assert_string_equal(sm.v[2].name, "pvc on exascaler-sc-fast");
+	assert_string_equal(sm.v[3].pvc, "pvc-1");
+	assert_int_equal(sm.skipped.len, 0);
+	assert_int_equal(smoke_manifests(&w.ctx, &sm, &yaml, &err), 0);
+	/* each document parses on its own */
+	for (char *doc = yaml.buf; doc; doc = p ? p + 5 : NULL, docs++) {
+		struct diag_list dl = DIAG_LIST_INIT;
+		struct ydoc d = YDOC_INIT;
+
+		p = strstr(doc, "\n---\n");
+		assert_int_equal(ydoc_parse(&d, "m.yaml", doc, p ? (size_t)(p - doc + 1) :
+					    strlen(doc), &dl), 0);
+		assert_non_null(ynode_map_get(d.root, "kind"));
+		ydoc_release(&d);
+	}
+	assert_int_equal(docs, 8);
+	assert_non_null(strstr(yaml.buf, "runtimeClassName: nvidia"));
+	assert_non_null(strstr(yaml.buf, "\"master\":\"ens1\""));
+	smoke_release(&sm);
+	world_release(&w);
+
+	/* no range: the RDMA pod is not run, and says why */
+	world_init(&w, "addons:\n  storage: false\n");
+	smoke_plan(&w.ctx, 30, &sm);
+	assert_int_equal(sm.nr, 1);
+	assert_string_equal(sm.skipped.buf, "the RDMA pod: smoke.rdma_range is not set");
+	smoke_release(&sm);
+	world_release(&w);
+	strbuf_release(&yaml);
+	strbuf_release(&err);
+}
+
+/* What each check's answers make of it, pods and claims of any shape included. */
+static void test_smoke_judge(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct smoke_run sm;
+	struct world w;
+
+	(void)state;
+	world_init(&w, "smoke:\n  rdma_range: 10.146.16.0/21\n");
+	smoke_plan(&w.ctx, 30, &sm);
+	set_read(&sm.apply, 0, "pod/gpu-0 created\n", "");
+	set_read(&sm.v[0].pod_read, 0, "{\"status\": {\"phase\": \"Succeeded\"}}", "");
+	set_read(&sm.v[0].log_read, 0, "GPU 0: NVIDIA A100 (UUID: GPU-1)\n", "");
+	set_read(&sm.v[1].pod_read, 0, "{\"status\": {\"phase\": \"Pending\", \"containerStatuses\": "
+		 "[{\"state\": {\"waiting\": {\"reason\": \"ImagePullBackOff\", \"message\": "
+		 "\"no route\"}}}]}}", "");
+	set_read(&sm.v[2].pod_read, 0, "{\"status\": \"Succeeded\"}", "");
+	set_read(&sm.v[2].pvc_read, 0, "{\"status\": {\"phase\": \"Bound\"}}", "");
+	set_read(&sm.v[3].pod_read, 1, "", "Error from server (NotFound): pods \"pvc-1\" not found");
+	set_read(&sm.events, 0, "{\"items\": [{\"involvedObject\": {\"name\": \"rdma\"}, \"reason\": "
+		 "\"Failed\", \"message\": \"pull failed\"}, {\"involvedObject\": 7}]}", "");
+	set_read(&sm.cleanup, 1, "", "Error from server (Forbidden): no");
+	smoke_judge(&sm, "kube-master", &w.found);
+	assert_true(sm.applied);
+	assert_true(sm.v[0].ok);
+	assert_string_equal(sm.v[0].detail.buf, "GPU 0: NVIDIA A100 (UUID: GPU-1)");
+	assert_false(sm.cleaned_up);
+	assert_string_equal(findings(&w, &sb),
+		"error: smoke check rdma on kube-node1 failed: pod rdma did not succeed in 30 s: "
+		"phase Pending; container waiting: ImagePullBackOff: no route; events: Failed: "
+		"pull failed\n"
+		"error: smoke check pvc on exascaler-sc-fast failed: pod pvc-0 did not succeed in "
+		"30 s: phase not reported\n"
+		"error: smoke check pvc on exascaler-sc-large failed: cannot read pod pvc-1: exit "
+		"status 1: Error from server (NotFound): pods \"pvc-1\" not found\n"
+		"error: could not delete namespace 'kcfg-smoke' and the smoke workloads in it: "
+		"Error from server (Forbidden): no\n");
+	smoke_release(&sm);
+	world_release(&w);
+
+	/* the API down when it was applied: nothing to say (the API is k0s's finding) */
+	world_init(&w, "");
+	smoke_plan(&w.ctx, 30, &sm);
+	set_read(&sm.apply, SMOKE_API_DOWN, "", "");
+	smoke_judge(&sm, "kube-master", &w.found);
+	assert_int_equal(w.found.nr, 0);
+	assert_false(sm.applied);
+	smoke_release(&sm);
+	world_release(&w);
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -208,6 +320,8 @@ int main(void)
 		cmocka_unit_test(test_quantities),
 		cmocka_unit_test(test_nodes_of_any_shape),
 		cmocka_unit_test(test_unreadable_lists),
+		cmocka_unit_test(test_smoke_plan),
+		cmocka_unit_test(test_smoke_judge),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
