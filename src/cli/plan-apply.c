@@ -177,7 +177,9 @@ int plan_apply_cmd(int argc, char **argv, struct cmd_ctx *ctx, int apply)
 	ret = cli_setup(ctx);
 	if (ret == KCFG_EXIT_OK)
 		ret = cli_pick(ctx, NULL, 0);
-	if (ret == KCFG_EXIT_OK)
+	if (ret == KCFG_EXIT_OK) {
+		run_include_for_limit(&ctx->run);
 		ret = run_and_report(&ctx->run, &pa);
+	}
 	return ret;
 }
