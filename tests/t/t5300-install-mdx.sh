@@ -75,6 +75,9 @@ manifest() {
 	} >"mirror/$1"
 }
 
+# prints "# WHAT: SECONDS s" since $1 (date +%s.%N): bench/install-mdx.sh reads it
+since() { echo "# $2: $(echo "$(date +%s.%N) $1" | awk '{ printf "%.1f", $1 - $2 }') s"; }
+
 pin() { sha256sum "mirror/$1" | cut -c1-64; }
 
 test_expect_success SANDBOX 'set up: the mdx inventory, a vault, cluster.yaml pinning the stand-ins' '
@@ -166,20 +169,112 @@ test_expect_success SANDBOX 'set up: the stand-ins on the hosts (the cluster the
 '
 
 test_expect_success SANDBOX 'one apply: every phase in order, each barrier held, from start to end' '
-	start=$(date +%s) &&
+	start=$(date +%s.%N) &&
 	"$KCFG" apply -C $COMPONENTS --vault-password-file vault-password.txt --json >apply.json 2>err ||
 		{ cat err; false; } &&
-	echo "# first apply: $(($(date +%s) - start)) s" &&
-	python3 - apply.json <<-\EOT
+	since "$start" "first apply" &&
+	python3 - apply.json "$(sb_host 1)" "$(sb_host 2)" "$(sb_host 3)" "$(sb_host 4)" \
+		"$(sb_host 5)" "$(sb_host 6)" <<-\EOT
 	import json, sys
 	d = json.load(open(sys.argv[1]))
+	bastion, registry, ctl, *workers = sys.argv[2:]
+	everyone = sorted(sys.argv[2:])
+	assert d["ok"] is True, d["ok"]
+	phases = {p["name"]: p for p in d["phases"]}
 	names = [p["name"] for p in d["phases"]]
 	assert names == ["facts", "preflight", "hosts", "workers", "nodes", "add-ons",
 	                 "add-ons-2", "add-ons-3", "verify"], names
-	barriers = {p["name"]: (p["barrier"] or {}).get("state") for p in d["phases"]}
-	assert barriers["hosts"] == "held" and barriers["workers"] == "held", barriers
+	def barrier(name):
+	    b = phases[name]["barrier"]
+	    return b and (b["what"], b["state"])
+	def hosts(name):
+	    return sorted(h["host"] for h in phases[name]["hosts"])
+	# the API after the controller, every node after the workers, each
+	# add-ons group after its charts
+	assert barrier("hosts") == ("the API server is ready", "held"), barrier("hosts")
+	assert barrier("workers") == ("every node is Ready", "held"), barrier("workers")
+	assert barrier("add-ons") == ("the add-ons the next ones need are deployed", "held")
+	assert barrier("add-ons-2") == ("the add-ons the next ones need are deployed", "held")
+	assert barrier("add-ons-3") == ("the add-ons are deployed", "held"), barrier("add-ons-3")
+	assert barrier("facts") is None and barrier("preflight") is None
+	# who took part where: everyone first, the workers join, add-ons on the controller
+	assert hosts("facts") == everyone and hosts("preflight") == everyone
+	assert hosts("hosts") == everyone, hosts("hosts")
+	# the bastion too: its kubeconfig comes from the controller once the API answers
+	assert hosts("workers") == sorted(workers + [bastion]), hosts("workers")
+	for g in ("add-ons", "add-ons-2", "add-ons-3"):
+	    assert hosts(g) == [ctl], (g, hosts(g))
+	for p in d["phases"]:
+	    for h in p["hosts"]:
+	        assert h["state"] == "done", (p["name"], h)
 	for h in d["hosts"]:
-	    assert h["result"] in ("changed", "ok") and h["failed"] == 0, h
+	    assert h["result"] == "changed" and h["failed"] == 0, h
+	EOT
+'
+
+test_expect_success SANDBOX 'the values one phase read for the next: join tokens, the admin kubeconfig on the bastion' '
+	for i in 4 5 6; do
+		sb_on $i "stat -c %a /etc/k0s/worker-token && cat /etc/k0s/worker-token" >token &&
+		test "$(head -n 1 token)" = 600 &&
+		grep -q "^kcfg-test-token-$(sb_host 3)-" token &&
+		sb_on $i "systemctl is-active k0sworker" || return 1
+	done &&
+	sb_on 1 "stat -c %a /root/.kube/config && cat /root/.kube/config" >kc &&
+	test "$(head -n 1 kc)" = 600 &&
+	test_grep "    server: https://$(sb_ip 3):6443" kc &&
+	# the GPU worker joined with the NVIDIA runtime in k0s'"'"'s containerd
+	sb_on 6 "test -f /etc/k0s/containerd.d/kcfg-nvidia.toml" &&
+	sb_on 4 "test ! -e /etc/k0s/containerd.d/kcfg-nvidia.toml" &&
+	# every add-on in its own manifest directory on the controller
+	sb_on 3 "ls /var/lib/k0s/manifests" >stacks &&
+	for m in gpu-operator network-operator metallb metallb-pool monitoring mpi-operator \
+		spark-operator whereabouts; do
+		grep -qx "$m" stacks || { echo "no $m in:"; cat stacks; return 1; }
+	done &&
+	# the Whereabouts workloads run the release'"'"'s image, not "latest"
+	sb_on 3 "grep -h image: /var/lib/k0s/manifests/whereabouts/*.yaml" >images &&
+	test "$(sort -u images)" = "    image: ghcr.io/k8snetworkplumbingwg/whereabouts:v0.9.4"
+'
+
+test_expect_success SANDBOX 'docker on the bastion is Debian'"'"'s own package, installed through the proxy' '
+	sb_on 1 "dpkg-query -W -f=\"\\\${Status}\\n\" docker.io" >status &&
+	test_grep "install ok installed" status &&
+	sb_on 1 "apt-cache policy docker.io" >policy &&
+	test_grep "deb.debian.org" policy &&
+	sb_on 1 "systemctl is-active docker && id -nG root" >groups &&
+	test_grep docker groups
+'
+
+test_expect_success SANDBOX 'then plan: zero changes on every host' '
+	start=$(date +%s.%N) &&
+	"$KCFG" plan -C $COMPONENTS --vault-password-file vault-password.txt \
+		--detailed-exitcode >plan 2>err || { cat plan err; false; } &&
+	since "$start" "no-change plan" &&
+	test_grep "plan: 0 to change on 0 of 6 hosts" plan
+'
+
+test_expect_success SANDBOX 'and apply again: nothing changes, no barrier waits' '
+	start=$(date +%s.%N) &&
+	"$KCFG" apply -C $COMPONENTS --vault-password-file vault-password.txt --json >again.json 2>err ||
+		{ cat err; false; } &&
+	since "$start" "no-change apply" &&
+	python3 - again.json <<-\EOT
+	import json, sys
+	d = json.load(open(sys.argv[1]))
+	assert d["ok"] is True and d["changes"] == 0, d["changes"]
+	for h in d["hosts"]:
+	    assert h["result"] == "ok" and h["changed"] == 0, h
+	EOT
+'
+
+test_expect_success SANDBOX 'then status: the cluster is as kcfg made it (exit 0)' '
+	"$KCFG" status -C $COMPONENTS --vault-password-file vault-password.txt --json \
+		>status.json 2>err || { cat status.json err; false; } &&
+	python3 - status.json <<-\EOT
+	import json, sys
+	d = json.load(open(sys.argv[1]))
+	assert d["ok"] is True and d["failures"] == [], d
+	assert d["nodes_ready"] == 3 and d["gpus_allocatable"] == 8, d
 	EOT
 '
 
