@@ -5,9 +5,12 @@
 # machine can run them (root, systemd-nspawn, debootstrap); otherwise the
 # tests that need them are skipped with the reason printed.
 #
-#   sandbox_start PREFIX NET N [--light]
+#   sandbox_start PREFIX NET N [--light] [--proxy]
 #
-# (--light: light hosts, an sshd each without systemd; see docs/sandbox.md)
+# (--light: light hosts, an sshd each without systemd; see docs/sandbox.md;
+# --proxy: `scripts/sandbox proxy` before the hosts start, so their apt
+# reaches Debian's mirrors: a host gets the proxy's apt config only when
+# the proxy runs as it starts, and `down` stops the proxy)
 # Afterwards: $SB (the script), $SB_KEY, $SB_KNOWN, sb_ip I, and
 # sb_ping ARGS... (kcfg ping with the sandbox's key and known_hosts).
 SB=$SRCDIR/scripts/sandbox
@@ -29,11 +32,26 @@ sandbox_start() {
 		return 0
 	fi
 	trap '"$SB" down >/dev/null 2>&1; rm -rf "$TRASH"' EXIT
+	local n=$3 light= proxy= a
+	shift 3
+	for a in "$@"; do
+		case $a in --light) light=--light ;; --proxy) proxy=1 ;; esac
+	done
+	if [ -n "$proxy" ] && ! command -v tinyproxy >/dev/null 2>&1; then
+		echo "# skipping the tests that need sandbox hosts: the apt proxy needs tinyproxy"
+		return 0
+	fi
 	"$SB" down >/dev/null 2>&1	# leftovers of an interrupted run
-	if "$SB" up "$3" ${4:-} >"$TRASH/sandbox-up.log" 2>&1; then
+	if [ -n "$proxy" ] && ! "$SB" proxy >"$TRASH/sandbox-proxy.log" 2>&1; then
+		echo "# scripts/sandbox proxy failed:"
+		sed 's/^/#   /' "$TRASH/sandbox-proxy.log" | tail -n 5
+		test_set_prereq SANDBOX_BROKEN
+		return 0
+	fi
+	if "$SB" up "$n" $light >"$TRASH/sandbox-up.log" 2>&1; then
 		test_set_prereq SANDBOX
 	else
-		echo "# scripts/sandbox up $3 failed:"
+		echo "# scripts/sandbox up $n failed:"
 		sed 's/^/#   /' "$TRASH/sandbox-up.log" | tail -n 20
 		test_set_prereq SANDBOX_BROKEN
 	fi

@@ -160,7 +160,9 @@ int plan_apply_cmd(int argc, char **argv, struct cmd_ctx *ctx, int apply)
 		return cli_usage(ctx->cmd);
 	}
 	ret = cli_setup_cluster(ctx);
-	if (ret == KCFG_EXIT_OK)
+	if (ret == KCFG_EXIT_OK) {
+		run_include_for_limit(&ctx->run);
 		ret = run_and_report(&ctx->run, &pa);
+	}
 	return ret;
 }

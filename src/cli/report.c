@@ -279,6 +279,8 @@ static void print_applied(const struct run *run, const struct run_host *h,
 {
 	if (!hp->plan.nr)
 		return;
+	if (h->included_why)
+		strbuf_addf(out, "%s: %s\n", h->name, h->included_why);
 	strbuf_addf(out, "%s:\n", h->name);
 	for (size_t k = 0; k < hp->plan.nr; k++) {
 		const struct change *c = &hp->plan.v[k];

@@ -17,6 +17,7 @@
  * follows the k0s line: version 2 for 1.35 (containerd 1.7), version 3
  * from 1.36 (containerd 2, whose CRI plugin is split in two).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "components/component.h"
@@ -31,6 +32,32 @@
 #define DROPIN_DIR "/etc/k0s/containerd.d"
 #define CERTS_DIR DROPIN_DIR "/certs.d"
 #define NVIDIA_DROPIN DROPIN_DIR "/kcfg-nvidia.toml"
+
+/*
+ * The handler the drop-ins notify: k0s reads them when it starts, and on
+ * a first install a worker's k0sworker unit is written only in the
+ * workers phase, after this one (k0s install worker): so k0s restarts
+ * only where its unit is there, and one not installed yet starts later
+ * with the drop-ins in place. Added to `out` once; returns its name.
+ */
+static const char *restart_k0s(const struct comp_host *h, struct resource_list *out)
+{
+	const char *unit = h->roles & COMP_ROLE_MASTER && !(h->roles & COMP_ROLE_WORKER)
+			   ? "k0scontroller" : "k0sworker";
+	char *name = xstrfmt("restart %s if installed", unit);
+	struct resource *r;
+
+	for (size_t i = 0; i < out->nr; i++)
+		if (out->items[i].kind == RES_HANDLER && !strcmp(out->items[i].name, name)) {
+			free(name);
+			return out->items[i].name;
+		}
+	r = resource_add(out, RES_HANDLER, "containerd");
+	r->name = name;
+	r->command = xstrfmt("if test -e /etc/systemd/system/%s.service; then "
+			     "systemctl restart %s; fi", unit, unit);
+	return r->name;
+}
 
 /* A TOML basic string. */
 static void toml_str(struct strbuf *out, const char *s)
@@ -122,8 +149,7 @@ static int containerd_desired(const struct component *self, const struct comp_ct
 	}
 	registry_dropin(version, &sb);
 	r = resource_add_file(out, "containerd", DROPIN_DIR "/kcfg-registry.toml", sb.buf, sb.len, 0644);
-	r->notify = xstrdup(h->roles & COMP_ROLE_MASTER && !(h->roles & COMP_ROLE_WORKER)
-			    ? "restart k0scontroller" : "restart k0sworker");
+	r->notify = xstrdup(restart_k0s(h, out));
 
 	strbuf_reset(&sb);
 	hosts_toml(s->registry.name, &sb);
@@ -139,12 +165,12 @@ static int containerd_desired(const struct component *self, const struct comp_ct
 		strbuf_reset(&sb);
 		nvidia_dropin(version, &sb);
 		r = resource_add_file(out, "containerd", NVIDIA_DROPIN, sb.buf, sb.len, 0644);
-		r->notify = xstrdup("restart k0sworker");
+		r->notify = xstrdup(restart_k0s(h, out));
 	} else if (h->roles & COMP_ROLE_GPU) {
 		/* the operator's toolkit writes its own: ours (from toolkit false) goes */
 		r = resource_add(out, RES_ABSENT, "containerd");
 		r->path = xstrdup(NVIDIA_DROPIN);
-		r->notify = xstrdup("restart k0sworker");
+		r->notify = xstrdup(restart_k0s(h, out));
 	}
 	strbuf_release(&sb);
 	strbuf_release(&path);

@@ -269,11 +269,19 @@ int harbor_render_yml(const struct comp_ctx *ctx, const struct comp_host *h,
 	return ret;
 }
 
-/* docker compose v2 is packaged as docker-compose-v2 from Ubuntu 22.04 on. */
+/*
+ * docker compose v2 is packaged as docker-compose-v2 from Ubuntu 22.04 on.
+ * Debian has no docker-compose-v2: its docker-compose (1.29 in bookworm,
+ * v2 from trixie on) is what Harbor's installer takes (goharbor/harbor
+ * make/common.sh, check_dockercompose: docker-compose 1.18.0+ or the
+ * `docker compose` plugin).
+ */
 static const char *compose_package(const struct comp_host *h)
 {
 	const struct facts *f = h->facts;
 
+	if (f && f->os_id && !strcmp(f->os_id, "debian"))
+		return "docker-compose";
 	if (f && f->os_id && !strcmp(f->os_id, "ubuntu") && f->os_version &&
 	    strtol(f->os_version, NULL, 10) < 22)
 		return "docker-compose";

@@ -48,7 +48,8 @@ static int desired(struct run *run, const struct run_phase *ph, struct run_host 
 
 		if (comp->phase != ph->comp_phase || !comp_applies(comp, ch) ||
 		    (ph->addon_group && addon_group(comp) != ph->addon_group) ||
-		    !run_component_wanted(run->opts->components, comp->name))
+		    !run_component_wanted(run->opts->components, comp->name) ||
+		    (h->only && comp != h->only))
 			continue;
 		if (comp_desired(comp, &run->m->ctx, ch, rl, err) < 0) {
 			if (!err->len)
@@ -186,6 +187,8 @@ static void log_plan(const struct run_host *h, const struct host_phase *hp)
 {
 	struct strbuf line = STRBUF_INIT;
 
+	if (h->included_why)
+		log_msg(LOG_INFO, "%s: %s", h->name, h->included_why);
 	log_msg(LOG_INFO, "%s: %zu resources, %zu to change", h->name, hp->plan.resources,
 		hp->plan.nr);
 	for (size_t i = 0; i < hp->plan.nr; i++) {

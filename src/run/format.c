@@ -29,6 +29,8 @@ void run_format_plan(const struct run *run, const struct run_host *h, size_t p, 
 {
 	const struct host_phase *hp = &h->ph[p];
 
+	if (h->included_why)	/* not picked: say why it is in the plan */
+		strbuf_addf(out, "%s: %s\n", h->name, h->included_why);
 	if (!hp->plan.nr) {
 		strbuf_addf(out, "%s: no changes (%zu resources)\n", h->name, hp->plan.resources);
 		return;

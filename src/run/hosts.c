@@ -255,6 +255,28 @@ int run_pick(struct run *run, const char *limit, char **names, size_t nr_names,
 	return ret;
 }
 
+void run_include_for_limit(struct run *run)
+{
+	struct run_host *master = run_first_host(run, COMP_ROLE_MASTER);
+	int worker = 0;
+
+	if (!run->opts->limit || !master || master->state != RUN_SKIPPED ||
+	    !run_component_wanted(run->opts->components, component_k0s.name))
+		return;
+	for (size_t i = 0; i < run->nr; i++) {
+		if (run->hosts[i].state == RUN_SKIPPED)
+			continue;
+		if (run->m->hosts[i].roles & COMP_ROLE_MASTER)
+			return;	/* a controller of the limit's own: it renders k0s.yaml */
+		worker |= (run->m->hosts[i].roles & COMP_ROLE_WORKER) != 0;
+	}
+	if (!worker)
+		return;
+	master->state = RUN_WAITING;
+	master->only = &component_k0s;
+	master->included_why = "included for k0s: the worker profiles of --limit hosts";
+}
+
 int run_component_wanted(const char *list, const char *name)
 {
 	size_t n = strlen(name);

@@ -208,6 +208,7 @@ static void hosts_json(struct json_writer *jw, const struct run *run)
 		json_double(jw, (double)us / 1e6);
 		string_or_null(jw, "error", h->error.buf);
 		string_or_null(jw, "hint", h->hint.buf);
+		string_or_null(jw, "included", h->included_why);
 		json_object_end(jw);
 	}
 	json_array_end(jw);

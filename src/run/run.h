@@ -107,6 +107,13 @@ struct run_host {
 	uint64_t busy_us;		/* connect + step time */
 	int shown;			/* for cli/: what the plain progress printed last */
 	struct preflight_probe *preflight;	/* what preflight read on it, or NULL */
+	/*
+	 * Not picked, but taken in for this one component's resources of its
+	 * converge phase (run_include_for_limit); why, for the plan. NULL: a
+	 * picked host (or one left out).
+	 */
+	const struct component *only;
+	const char *included_why;
 };
 
 struct run;
@@ -229,6 +236,13 @@ void run_release(struct run *run);
  */
 int run_pick(struct run *run, const char *limit, char **names, size_t nr_names,
 	     struct diag_list *dl);
+/*
+ * After run_pick, for plan/apply: when --limit picks a worker and no
+ * controller, the first controller is taken in for the k0s component's
+ * resources alone (its k0s.yaml holds every worker's profile, and a new
+ * worker joins with its own), nothing else of it; the plan says so.
+ */
+void run_include_for_limit(struct run *run);
 /* The components named by `list` (NULL: all) exist. 0, or -1 with `dl`. */
 int run_check_components(const char *list, struct diag_list *dl);
 /* 1 when component `name` is in `list` (NULL: every one). */

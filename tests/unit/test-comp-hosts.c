@@ -378,6 +378,18 @@ static void test_harbor_old_ubuntu_gets_compose_v1(void **state)
 	assert_string_equal(must_find(&fx->rl, RES_PACKAGES, NULL)->packages.v[1], "docker-compose");
 }
 
+/* Debian has no docker-compose-v2 package: its docker-compose is the one */
+static void test_harbor_debian_gets_docker_compose(void **state)
+{
+	struct fixture *fx = *state;
+	struct facts *f = (struct facts *)host(fx, "harbor")->facts;
+
+	set_str(&f->os_id, "debian");
+	set_str(&f->os_version, "12");
+	assert_int_equal(run(fx, &component_harbor, "harbor"), 0);
+	assert_string_equal(must_find(&fx->rl, RES_PACKAGES, NULL)->packages.v[1], "docker-compose");
+}
+
 static void test_harbor_install_dir_is_quoted(void **state)
 {
 	struct fixture *fx = *state;
@@ -774,6 +786,7 @@ int main(void)
 		T(test_harbor_missing_password_names_key_and_vault),
 		T(test_harbor_resources),
 		T(test_harbor_old_ubuntu_gets_compose_v1),
+		T(test_harbor_debian_gets_docker_compose),
 		T(test_harbor_install_dir_is_quoted),
 		T(test_harbor_without_pki),
 		T(test_bastion_resources),
