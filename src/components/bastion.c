@@ -42,6 +42,8 @@ static void add_docker(const struct comp_ctx *ctx, struct resource_list *out)
 
 	r = resource_add(out, RES_PACKAGES, "bastion");
 	strvec_push(&r->packages, "docker.io");
+	/* kcfg status asks Harbor for its health from here, through kcfg's CA */
+	strvec_push(&r->packages, "curl");
 	r = resource_add(out, RES_SERVICE, "bastion");
 	r->unit = xstrdup("docker");
 	r->enabled = r->started = 1;

@@ -27,7 +27,7 @@ test_expect_success 'docker on the bastion trusts the registry CA' '
 test_expect_success 'RESOURCES: docker, the pinned kubectl and helm, the kubeconfig' '
 	sed -n "/^bastion /p" out/bastion/RESOURCES >actual &&
 	cat >expect <<-\EOF &&
-	bastion    packages:docker.io installed
+	bastion    packages:docker.io,curl installed
 	bastion    service:docker enabled started
 	bastion    dir:/etc/docker/certs.d/harbor.internal mode=0755
 	bastion    file:/etc/docker/certs.d/harbor.internal/ca.crt mode=0644

@@ -26,15 +26,20 @@ test_description='the whole first install in the mdx shape on sandbox hosts: one
 #   - docker in a sandbox host: dockerd cannot set up its bridge
 #     (/proc/sys/net is read-only, nf_tables refuses the container) nor
 #     overlayfs on the host's overlay, so /etc/docker/daemon.json turns
-#     iptables, ip forwarding and the bridge off and uses vfs.
-# Left out: Harbor (-C without harbor): its nine containers cannot run in
-# a sandbox host (runc cannot create cgroups: the host's cgroup v1
-# controllers are read-only), so neither the installer's result nor the
-# bastion's health check of it can be shown here; storage (Lustre
-# servers) and RDMA (RoCE addresses), which need hardware.
+#     iptables, ip forwarding and the bridge off and uses vfs;
+#   - Harbor's nine containers (their images come from the internet, and
+#     runc cannot create cgroups in a sandbox host: its cgroup v1
+#     controllers are read-only): the installer tarball holds
+#     tests/standins/harbor-install.sh, which checks harbor.yml and its
+#     certificate as prepare would, serves Harbor's health API on 443
+#     with kcfg's certificate (openssl s_server) and records the nine
+#     containers, which tests/standins/docker answers `docker inspect`
+#     for (every other docker call is Debian's real docker).
+# Left out: storage (Lustre servers) and RDMA (RoCE addresses), which need
+# hardware.
 sandbox_start ia 10.250.80 6 --proxy
 
-COMPONENTS=common,bastion,containerd,k0s,lustre,gpu-operator,network-operator,metallb,monitoring,mpi-operator,spark-operator,exascaler-csi,whereabouts,extras
+COMPONENTS=common,harbor,bastion,containerd,k0s,lustre,gpu-operator,network-operator,metallb,monitoring,mpi-operator,spark-operator,exascaler-csi,whereabouts,extras
 
 test_expect_success 'sandbox hosts start when this machine can run them' '
 	! test_have_prereq SANDBOX_BROKEN
@@ -49,6 +54,10 @@ mk_mirror() {
 	chmod +x mirror/helm/linux-amd64/helm &&
 	tar -C mirror/helm -czf mirror/helm-v4.2.4-linux-amd64.tar.gz linux-amd64 &&
 	rm -r mirror/helm &&
+	mkdir -p mirror/harbor-pkg/harbor &&
+	cp "$SRCDIR/tests/standins/harbor-install.sh" mirror/harbor-pkg/harbor/install.sh &&
+	tar -C mirror/harbor-pkg -czf mirror/harbor-online-installer-v2.15.2.tgz harbor &&
+	rm -r mirror/harbor-pkg &&
 	manifest mpi-operator-v0.8.0.yaml Deployment mpi-operator &&
 	manifest whereabouts-v0.9.4-ippools.yaml CustomResourceDefinition ippools.whereabouts.cni.cncf.io &&
 	manifest whereabouts-v0.9.4-overlappingrangeipreservations.yaml CustomResourceDefinition \
@@ -123,6 +132,7 @@ test_expect_success SANDBOX 'set up: the mdx inventory, a vault, cluster.yaml pi
 	  k0s_sha256: $(pin k0s-v1.36.4+k0s.1-amd64)
 	  kubectl_sha256: $(pin kubectl-v1.36.4-linux-amd64)
 	  helm_sha256: $(pin helm-v4.2.4-linux-amd64.tar.gz)
+	  harbor_sha256: $(pin harbor-online-installer-v2.15.2.tgz)
 	  mpi_operator_sha256: $(pin mpi-operator-v0.8.0.yaml)
 	  whereabouts_daemonset_sha256: $(pin whereabouts-v0.9.4-daemonset-install.yaml)
 	  whereabouts_ippools_sha256: $(pin whereabouts-v0.9.4-ippools.yaml)
@@ -130,7 +140,7 @@ test_expect_success SANDBOX 'set up: the mdx inventory, a vault, cluster.yaml pi
 	  whereabouts_reconciler_sha256: $(pin whereabouts-v0.9.4-reconciler-deployment.yaml)
 	EOF
 	"$KCFG" fetch -C $COMPONENTS --from mirror >out 2>err &&
-	test_grep "fetch: 8 files: 8 fetched" out
+	test_grep "fetch: 9 files: 9 fetched" out
 '
 
 test_expect_success SANDBOX 'set up: the stand-ins on the hosts (the cluster the API reports, the GPU driver, docker'"'"'s settings)' '
@@ -165,7 +175,10 @@ test_expect_success SANDBOX 'set up: the stand-ins on the hosts (the cluster the
 	# docker in a sandbox host: no bridge, no iptables, vfs
 	for i in 1 2; do
 		sb_on $i "mkdir -p /etc/docker && echo \"{\\\"iptables\\\": false, \\\"ip-forward\\\": false, \\\"bridge\\\": \\\"none\\\", \\\"storage-driver\\\": \\\"vfs\\\"}\" >/etc/docker/daemon.json" || return 1
-	done
+	done &&
+	# the registry: docker inspect answers for the containers the installer stands in for
+	sb_on 2 "cat >/usr/local/bin/docker && chmod 0755 /usr/local/bin/docker" \
+		<"$SRCDIR/tests/standins/docker"
 '
 
 test_expect_success SANDBOX 'one apply: every phase in order, each barrier held, from start to end' '
@@ -222,9 +235,11 @@ test_expect_success SANDBOX 'the values one phase read for the next: join tokens
 	sb_on 1 "stat -c %a /root/.kube/config && cat /root/.kube/config" >kc &&
 	test "$(head -n 1 kc)" = 600 &&
 	test_grep "    server: https://$(sb_ip 3):6443" kc &&
-	# the GPU worker joined with the NVIDIA runtime in k0s'"'"'s containerd
-	sb_on 6 "test -f /etc/k0s/containerd.d/kcfg-nvidia.toml" &&
-	sb_on 4 "test ! -e /etc/k0s/containerd.d/kcfg-nvidia.toml" &&
+	# the NVIDIA runtime comes from the GPU operator'"'"'s toolkit (the default):
+	# no drop-in of kcfg'"'"'s, the toolkit pointed at k0s'"'"'s containerd
+	sb_on 6 "test ! -e /etc/k0s/containerd.d/kcfg-nvidia.toml" &&
+	sb_on 3 "grep -A1 RUNTIME_EXECUTABLE_PATH /var/lib/k0s/manifests/gpu-operator/10-chart.yaml" >tk &&
+	test_grep "/var/lib/k0s/bin/containerd" tk &&
 	# every add-on in its own manifest directory on the controller
 	sb_on 3 "ls /var/lib/k0s/manifests" >stacks &&
 	for m in gpu-operator network-operator metallb metallb-pool monitoring mpi-operator \
@@ -243,6 +258,17 @@ test_expect_success SANDBOX 'docker on the bastion is Debian'"'"'s own package, 
 	test_grep "deb.debian.org" policy &&
 	sb_on 1 "systemctl is-active docker && id -nG root" >groups &&
 	test_grep docker groups
+'
+
+test_expect_success SANDBOX 'Harbor: the installer ran once on its files, with Debian'"'"'s docker and compose' '
+	sb_on 2 "dpkg-query -W -f=\"\\\${Status}\\n\" docker.io docker-compose" >status &&
+	test "$(grep -c "install ok installed" status)" = 2 &&
+	sb_on 2 "stat -c %a /opt/harbor/harbor.yml && stat -c %a /opt/harbor/cert/server.key" >modes &&
+	test "$(cat modes)" = "600
+600" &&
+	test "$(sb_on 2 "grep -c install.sh /var/log/harbor-standin.log")" = 1 &&
+	sb_on 1 "dpkg-query -W -f=\"\\\${Status}\\n\" curl" >curl.status &&
+	test_grep "install ok installed" curl.status
 '
 
 test_expect_success SANDBOX 'then plan: zero changes on every host' '
@@ -276,6 +302,8 @@ test_expect_success SANDBOX 'then status: the cluster is as kcfg made it (exit 0
 	assert d["ok"] is True and d["failures"] == [], d
 	assert d["nodes_ready"] == 3 and d["gpus_allocatable"] == 8, d
 	EOT
+	# Harbor was asked, from the bastion, through kcfg'"'"'s CA, and did not run again
+	test "$(sb_on 2 "grep -c install.sh /var/log/harbor-standin.log")" = 1
 '
 
 test_done

@@ -11,7 +11,7 @@ test_description='hostile: the bastion'"'"'s ~/.kube/config is written like any 
 # without sudo: the admin kubeconfig goes to /home/nosudo/.kube/config,
 # in a directory nosudo owns. The boundary is t5104's: tests/standins/k0s
 # prints the admin kubeconfig once its "API" is up; kubectl and helm are
-# stand-ins with pins, docker.io an empty package from a local repository
+# stand-ins with pins, docker.io and curl empty packages from a local repository
 # with a unit file put there by hand.
 sandbox_start wc 10.250.193 3
 sb_apt_prereq
@@ -54,7 +54,7 @@ test_expect_success SANDBOX_APT 'set up: stand-ins for k0s, kubectl, helm and do
 	printf "harbor_admin_password: admin-pw\nharbor_db_password: db-pw\n" >vault.yaml &&
 	echo vault-pw >pwfile &&
 	"$KCFG" fetch -C bastion,k0s --from mirror >out &&
-	sb_local_repo 1 docker.io &&
+	sb_local_repo 1 docker.io curl &&
 	sb_on 1 "apt-get update -q >/dev/null && groupadd docker &&
 		printf \"[Service]\nExecStart=/bin/sleep infinity\n[Install]\nWantedBy=multi-user.target\n\" \
 		>/etc/systemd/system/docker.service && systemctl daemon-reload"

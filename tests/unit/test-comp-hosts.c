@@ -420,8 +420,9 @@ static void test_bastion_resources(void **state)
 
 	assert_int_equal(run(fx, &component_bastion, "bastion"), 0);
 	r = must_find(&fx->rl, RES_PACKAGES, NULL);
-	assert_int_equal(r->packages.nr, 1);
+	assert_int_equal(r->packages.nr, 2);
 	assert_string_equal(r->packages.v[0], "docker.io");
+	assert_string_equal(r->packages.v[1], "curl");
 	assert_string_equal(must_find(&fx->rl, RES_SERVICE, NULL)->unit, "docker");
 	r = must_find(&fx->rl, RES_FILE, "/etc/docker/certs.d/harbor.internal/ca.crt");
 	assert_string_equal(r->content.buf, CA_PEM);
