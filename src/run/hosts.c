@@ -131,6 +131,14 @@ void run_close_sessions(struct run *run)
 		runner_close(&run->runner);
 }
 
+void run_stop_on_failure(struct run *run, const struct run_phase *ph, size_t p)
+{
+	for (size_t i = 0; i < run->nr; i++)
+		if (run->hosts[i].state == RUN_FAILED && run->hosts[i].ph[p].state != HP_NONE)
+			run->stopped = 1;
+	(void)ph;
+}
+
 void run_host_fail(struct run_host *h, const char *hint, const char *fmt, ...)
 {
 	va_list ap;

@@ -163,14 +163,6 @@ static int delete_start(struct run *run, const struct run_phase *ph, size_t p,
 	return 0;
 }
 
-/* A failed drain (without --force) or delete: the host is not reset. */
-static void stop_on_failure(struct run *run, const struct run_phase *ph, size_t p)
-{
-	for (size_t i = 0; i < run->nr; i++)
-		if (run->hosts[i].state == RUN_FAILED && run->hosts[i].ph[p].state != HP_NONE)
-			run->stopped = 1;
-}
-
 /* The host first: one that cannot be reached stops the removal, unless --force. */
 static int reach_start(struct run *run, const struct run_phase *ph, size_t p,
 		       struct run_host *h)
@@ -192,8 +184,9 @@ static void reach_finish(struct run *run, const struct run_phase *ph, size_t p)
 }
 
 static const struct run_action reach_action = { reach_start, reach_finish };
-static const struct run_action drain_action = { drain_start, stop_on_failure };
-static const struct run_action delete_action = { delete_start, stop_on_failure };
+/* a failed drain (without --force) or delete: the host is not reset */
+static const struct run_action drain_action = { drain_start, run_stop_on_failure };
+static const struct run_action delete_action = { delete_start, run_stop_on_failure };
 
 const struct run_phase run_node_remove_phases[] = {
 	{ "reach", PHASE_ACTION, 0, &reach_action, COMP_ROLE_WORKER, { 0, 0 }, 1, NULL },

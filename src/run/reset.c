@@ -210,15 +210,8 @@ static int reset_start(struct run *run, const struct run_phase *ph, size_t p,
 	return 0;
 }
 
-/* The workers first: a failure there leaves the controller (and the cluster) up. */
-static void reset_finish(struct run *run, const struct run_phase *ph, size_t p)
-{
-	for (size_t i = 0; i < run->nr; i++)
-		if (run->hosts[i].state == RUN_FAILED && run->hosts[i].ph[p].state != HP_NONE)
-			run->stopped = 1;
-}
-
-const struct run_action run_reset_action = { reset_start, reset_finish };
+/* a worker that fails stops the run before the controller: the cluster stays up */
+const struct run_action run_reset_action = { reset_start, run_stop_on_failure };
 
 const struct run_phase run_reset_phases[] = {
 	{ "reset-workers", PHASE_ACTION, 0, &run_reset_action, COMP_ROLE_WORKER, { 0, 0 }, 1, NULL },

@@ -256,6 +256,12 @@ struct run_host *run_first_host(struct run *run, unsigned roles);
 struct runner_host *run_session(struct run *run, struct run_host *h);
 /* Ends every session of the run cleanly (run_phases() does it itself). */
 void run_close_sessions(struct run *run);
+/*
+ * A run_action's finish() for operations that go step by step (reset,
+ * node removal, upgrade): a host of phase `p` failed, so the later
+ * phases do not start.
+ */
+void run_stop_on_failure(struct run *run, const struct run_phase *ph, size_t p);
 /* Marks `h` failed (first message kept) with a hint (may be NULL). */
 void run_host_fail(struct run_host *h, const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

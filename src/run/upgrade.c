@@ -265,13 +265,6 @@ static int validate_start(struct run *run, const struct run_phase *ph, size_t p,
 	return 0;
 }
 
-static void stop_on_failure(struct run *run, const struct run_phase *ph, size_t p)
-{
-	for (size_t i = 0; i < run->nr; i++)
-		if (run->hosts[i].state == RUN_FAILED && run->hosts[i].ph[p].state != HP_NONE)
-			run->stopped = 1;
-}
-
 static int backup_start(struct run *run, const struct run_phase *ph, size_t p,
 			struct run_host *h)
 {
@@ -492,12 +485,12 @@ static int ready_start(struct run *run, const struct run_phase *ph, size_t p,
 }
 
 static const struct run_action versions_action = { versions_start, versions_finish };
-static const struct run_action validate_action = { validate_start, stop_on_failure };
-static const struct run_action backup_action = { backup_start, stop_on_failure };
-static const struct run_action controller_action = { controller_start, stop_on_failure };
-static const struct run_action drain_action = { drain_start, stop_on_failure };
-static const struct run_action worker_action = { worker_start, stop_on_failure };
-static const struct run_action ready_action = { ready_start, stop_on_failure };
+static const struct run_action validate_action = { validate_start, run_stop_on_failure };
+static const struct run_action backup_action = { backup_start, run_stop_on_failure };
+static const struct run_action controller_action = { controller_start, run_stop_on_failure };
+static const struct run_action drain_action = { drain_start, run_stop_on_failure };
+static const struct run_action worker_action = { worker_start, run_stop_on_failure };
+static const struct run_action ready_action = { ready_start, run_stop_on_failure };
 
 int run_upgrade_init(struct run *run, struct run_upgrade *u, struct strbuf *err)
 {
