@@ -74,17 +74,13 @@ static int controller_picked(struct cmd_ctx *ctx)
 	return KCFG_EXIT_OK;
 }
 
-static void json_head(struct json_writer *jw, const char *format, int ok, const struct run *run)
+/* The result object with the controller it worked on. */
+static void json_head(struct json_writer *jw, struct strbuf *out, const char *format, int ok,
+		      const struct run *run)
 {
 	const struct run_host *ctl = run_first_host((struct run *)run, COMP_ROLE_MASTER);
 
-	json_object_begin(jw);
-	json_key(jw, "format");
-	json_string(jw, format);
-	json_key(jw, "version");
-	json_int(jw, JSON_VERSION);
-	json_key(jw, "ok");
-	json_bool(jw, ok);
+	report_json_begin(jw, out, format, JSON_VERSION, ok);
 	json_member_string(jw, "controller", ctl ? ctl->name : NULL);
 }
 
@@ -127,14 +123,6 @@ static void json_failures(struct json_writer *jw, const struct run *run)
 	json_array_end(jw);
 }
 
-static void json_end(struct json_writer *jw, struct strbuf *out)
-{
-	json_object_end(jw);
-	strbuf_addch(out, '\n');
-	fputs(out->buf, stdout);
-	fflush(stdout);
-}
-
 /* ---- backup ---- */
 
 static void backup_json(const struct run *run, const struct run_backup *b)
@@ -142,8 +130,7 @@ static void backup_json(const struct run *run, const struct run_backup *b)
 	struct strbuf out = STRBUF_INIT;
 	struct json_writer jw;
 
-	json_init(&jw, &out, 2);
-	json_head(&jw, "kcfg-backup", b->done && !run_failed(run), run);
+	json_head(&jw, &out, "kcfg-backup", b->done && !run_failed(run), run);
 	json_member_string(&jw, "file", b->done ? b->local_path : NULL);
 	json_key(&jw, "bytes");
 	json_int(&jw, (long long)b->bytes);
@@ -154,7 +141,7 @@ static void backup_json(const struct run *run, const struct run_backup *b)
 		json_string(&jw, b->warning.buf);
 	json_array_end(&jw);
 	json_failures(&jw, run);
-	json_end(&jw, &out);
+	report_json_end(&jw, &out);
 	strbuf_release(&out);
 }
 
@@ -246,13 +233,12 @@ static void restore_json(const struct run *run, const struct run_restore *r)
 	struct strbuf out = STRBUF_INIT;
 	struct json_writer jw;
 
-	json_init(&jw, &out, 2);
-	json_head(&jw, "kcfg-restore", r->done && !run_failed(run) && !run->stopped, run);
+	json_head(&jw, &out, "kcfg-restore", r->done && !run_failed(run) && !run->stopped, run);
 	json_member_string(&jw, "file", r->local);
 	json_key(&jw, "restored");
 	json_bool(&jw, r->done);
 	json_failures(&jw, run);
-	json_end(&jw, &out);
+	report_json_end(&jw, &out);
 	strbuf_release(&out);
 }
 

@@ -97,14 +97,7 @@ static void print_json(const struct run *run, const struct run_node_remove *nr, 
 	struct strbuf out = STRBUF_INIT;
 	struct json_writer jw;
 
-	json_init(&jw, &out, 2);
-	json_object_begin(&jw);
-	json_key(&jw, "format");
-	json_string(&jw, "kcfg-node-remove");
-	json_key(&jw, "version");
-	json_int(&jw, JSON_VERSION);
-	json_key(&jw, "ok");
-	json_bool(&jw, ok);
+	report_json_begin(&jw, &out, "kcfg-node-remove", JSON_VERSION, ok);
 	json_member_string(&jw, "node", nr->target->name);
 	json_key(&jw, "registered");
 	json_bool(&jw, nr->drain.registered);
@@ -126,10 +119,7 @@ static void print_json(const struct run *run, const struct run_node_remove *nr, 
 	json_member_string(&jw, "error", !ok ? (nr->target->state == RUN_FAILED &&
 			   nr->target->error.len ? nr->target->error.buf :
 			   run_first_host((struct run *)run, COMP_ROLE_MASTER)->error.buf) : NULL);
-	json_object_end(&jw);
-	strbuf_addch(&out, '\n');
-	fputs(out.buf, stdout);
-	fflush(stdout);
+	report_json_end(&jw, &out);
 	strbuf_release(&out);
 }
 

@@ -85,14 +85,7 @@ static void print_json(const struct run *run, const struct run_reset *r, int ok)
 	struct strbuf out = STRBUF_INIT;
 	struct json_writer jw;
 
-	json_init(&jw, &out, 2);
-	json_object_begin(&jw);
-	json_key(&jw, "format");
-	json_string(&jw, "kcfg-reset");
-	json_key(&jw, "version");
-	json_int(&jw, JSON_VERSION);
-	json_key(&jw, "ok");
-	json_bool(&jw, ok);
+	report_json_begin(&jw, &out, "kcfg-reset", JSON_VERSION, ok);
 	json_key(&jw, "dry_run");
 	json_bool(&jw, r->dry_run);
 	json_key(&jw, "hosts");
@@ -116,10 +109,7 @@ static void print_json(const struct run *run, const struct run_reset *r, int ok)
 		json_object_end(&jw);
 	}
 	json_array_end(&jw);
-	json_object_end(&jw);
-	strbuf_addch(&out, '\n');
-	fputs(out.buf, stdout);
-	fflush(stdout);
+	report_json_end(&jw, &out);
 	strbuf_release(&out);
 }
 

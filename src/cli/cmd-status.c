@@ -265,14 +265,7 @@ static void print_json(const struct run *run, int unchecked, int ok)
 	struct json_writer jw;
 	long long ready = 0, total = 0, gpus = 0;
 
-	json_init(&jw, &out, 2);
-	json_object_begin(&jw);
-	json_key(&jw, "format");
-	json_string(&jw, "kcfg-status");
-	json_key(&jw, "version");
-	json_int(&jw, STATUS_JSON_VERSION);
-	json_key(&jw, "ok");
-	json_bool(&jw, ok);
+	report_json_begin(&jw, &out, "kcfg-status", STATUS_JSON_VERSION, ok);
 	json_key(&jw, "checked");
 	json_bool(&jw, !unchecked);
 	json_member_string(&jw, "controller", v ? v->controller : NULL);
@@ -339,10 +332,7 @@ static void print_json(const struct run *run, int unchecked, int ok)
 					     hp->found.d[k].msg, hp->found.d[k].hint);
 	}
 	json_array_end(&jw);
-	json_object_end(&jw);
-	strbuf_addch(&out, '\n');
-	fputs(out.buf, stdout);
-	fflush(stdout);
+	report_json_end(&jw, &out);
 	strbuf_release(&out);
 	strbuf_release(&rdma);
 }

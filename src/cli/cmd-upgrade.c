@@ -5,7 +5,6 @@
  * versions and says what would be done.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -17,7 +16,6 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/strbuf.h"
-#include "util/xalloc.h"
 #include "util/banned.h"
 
 #define JSON_VERSION 1
@@ -43,23 +41,6 @@ static const struct option options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* N or N%: at least 1 */
-static int parse_max_unavailable(const char *s, struct run_batch *b)
-{
-	size_t len = strlen(s);
-	int percent = len && s[len - 1] == '%';
-	char *num = xstrndup(s, percent ? len - 1 : len);
-	long v;
-	int ret = cli_number("--max-unavailable", num, 1, percent ? 100 : 100000, &v);
-
-	if (!ret) {
-		b->n = (unsigned)v;
-		b->percent = percent;
-	}
-	free(num);
-	return ret;
-}
-
 static int own(struct cmd_ctx *ctx, int c, const char *arg)
 {
 	struct upgrade_opts *o = ctx->data;
@@ -70,7 +51,7 @@ static int own(struct cmd_ctx *ctx, int c, const char *arg)
 	case OPT_DRY_RUN: o->dry_run = 1; break;
 	case OPT_NO_BACKUP: o->u->no_backup = 1; break;
 	case OPT_MAX_UNAVAILABLE:
-		if (parse_max_unavailable(arg, &o->u->max_unavailable) < 0)
+		if (cli_batch("--max-unavailable", arg, &o->u->max_unavailable) < 0)
 			return KCFG_EXIT_USAGE;
 		break;
 	case OPT_GRACE:
@@ -137,14 +118,7 @@ static void print_json(const struct run *run, const struct run_upgrade *u, int o
 	struct strbuf out = STRBUF_INIT;
 	struct json_writer jw;
 
-	json_init(&jw, &out, 2);
-	json_object_begin(&jw);
-	json_key(&jw, "format");
-	json_string(&jw, "kcfg-upgrade");
-	json_key(&jw, "version");
-	json_int(&jw, JSON_VERSION);
-	json_key(&jw, "ok");
-	json_bool(&jw, ok);
+	report_json_begin(&jw, &out, "kcfg-upgrade", JSON_VERSION, ok);
 	json_key(&jw, "dry_run");
 	json_bool(&jw, dry_run);
 	json_member_string(&jw, "target", u->target);
@@ -170,10 +144,7 @@ static void print_json(const struct run *run, const struct run_upgrade *u, int o
 		json_object_end(&jw);
 	}
 	json_array_end(&jw);
-	json_object_end(&jw);
-	strbuf_addch(&out, '\n');
-	fputs(out.buf, stdout);
-	fflush(stdout);
+	report_json_end(&jw, &out);
 	strbuf_release(&out);
 }
 

@@ -3,7 +3,6 @@
  * options): run the plan/apply phases over the picked hosts and report.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -13,7 +12,6 @@
 #include "run/model.h"
 #include "run/run.h"
 #include "util/diag.h"
-#include "util/xalloc.h"
 #include "util/banned.h"
 
 #define DEFAULT_FORKS 50
@@ -42,23 +40,6 @@ struct plan_apply {
 	int diffs, detailed, json;
 };
 
-/* --batch N or N%: converge phases take that many hosts (or percent) at a time. */
-static int parse_batch(const char *s, struct run_batch *b)
-{
-	size_t len = strlen(s);
-	int percent = len && s[len - 1] == '%';
-	char *num = xstrndup(s, percent ? len - 1 : len);
-	long v;
-	int ret = cli_number("--batch", num, 1, percent ? 100 : 100000, &v);
-
-	if (!ret) {
-		b->n = (unsigned)v;
-		b->percent = percent;
-	}
-	free(num);
-	return ret;
-}
-
 static int own(struct cmd_ctx *ctx, int c, const char *arg)
 {
 	struct plan_apply *pa = ctx->data;
@@ -72,7 +53,8 @@ static int own(struct cmd_ctx *ctx, int c, const char *arg)
 	case OPT_DIFF: pa->diffs = 1; break;
 	case OPT_NO_DIFF: pa->diffs = 0; break;
 	case OPT_BATCH:
-		if (parse_batch(arg, &ctx->ro.batch) < 0)
+		/* converge phases take that many hosts (or percent) at a time */
+		if (cli_batch("--batch", arg, &ctx->ro.batch) < 0)
 			return KCFG_EXIT_USAGE;
 		break;
 	case OPT_WAIT_TIMEOUT:

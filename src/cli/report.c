@@ -245,6 +245,27 @@ int report_run(struct run *run, const struct run_phase *phases, size_t nr, int l
 	return rc;
 }
 
+void report_json_begin(struct json_writer *jw, struct strbuf *out, const char *format,
+		       int version, int ok)
+{
+	json_init(jw, out, 2);
+	json_object_begin(jw);
+	json_key(jw, "format");
+	json_string(jw, format);
+	json_key(jw, "version");
+	json_int(jw, version);
+	json_key(jw, "ok");
+	json_bool(jw, ok);
+}
+
+void report_json_end(struct json_writer *jw, struct strbuf *out)
+{
+	json_object_end(jw);
+	strbuf_addch(out, '\n');
+	fputs(out->buf, stdout);
+	fflush(stdout);
+}
+
 static const char *outcome(const struct change *c)
 {
 	switch (c->state) {

@@ -2,6 +2,7 @@
 #define KCFG_CLI_REPORT_H
 
 #include "run/run.h"
+#include "util/json.h"
 #include "util/strbuf.h"
 
 /*
@@ -28,6 +29,15 @@ void report_progress_end(struct run *run, struct report *rep);
  */
 int report_run(struct run *run, const struct run_phase *phases, size_t nr, int live,
 	       struct diag_list *dl);
+/*
+ * A command's result as one JSON object on stdout (--json):
+ * report_json_begin() opens it with its "format", "version" and "ok"
+ * members; the command adds its own; report_json_end() closes it and
+ * writes it out.
+ */
+void report_json_begin(struct json_writer *jw, struct strbuf *out, const char *format,
+		       int version, int ok);
+void report_json_end(struct json_writer *jw, struct strbuf *out);
 /* The plan (or what apply did) per phase and host, on stdout. */
 void report_hosts(const struct run *run, int diffs);
 /* The summary table (apply) and the errors with their hints. */

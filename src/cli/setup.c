@@ -255,6 +255,22 @@ int cli_pick(struct cmd_ctx *ctx, char **names, size_t nr)
 	return ret;
 }
 
+int cli_batch(const char *opt, const char *s, struct run_batch *b)
+{
+	size_t len = strlen(s);
+	int percent = len && s[len - 1] == '%';
+	char *num = xstrndup(s, percent ? len - 1 : len);
+	long v;
+	int ret = cli_number(opt, num, 1, percent ? 100 : 100000, &v);
+
+	if (!ret) {
+		b->n = (unsigned)v;
+		b->percent = percent;
+	}
+	free(num);
+	return ret;
+}
+
 int cli_setup_cluster(struct cmd_ctx *ctx)
 {
 	struct diag_list dl = DIAG_LIST_INIT;

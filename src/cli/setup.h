@@ -79,6 +79,8 @@ int cli_pick(struct cmd_ctx *ctx, char **names, size_t nr);
 int cli_setup_cluster(struct cmd_ctx *ctx);
 void cli_teardown(struct cmd_ctx *ctx);
 
+/* `s` ("N" or "N%", at least 1) as a batch for option `opt`; prints the error. 0 or -1. */
+int cli_batch(const char *opt, const char *s, struct run_batch *b);
 /* `s` as a number in [min, max] for option `opt`; prints the error. 0 or -1. */
 int cli_number(const char *opt, const char *s, long min, long max, long *out);
 
