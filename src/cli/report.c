@@ -447,6 +447,8 @@ void report_errors(const struct run *run)
 		cli_error("%s", h->error.len ? h->error.buf : "failed");
 		if (h->hint.len)
 			cli_hint("%s", h->hint.buf);
+		if (h->included_why)	/* --limit left it out: say why it was contacted */
+			cli_hint("%s was %s; once it is back, apply again", h->name, h->included_why);
 		for (size_t p = 0; h->ph && p < run->nr_phases; p++)
 			for (size_t k = 0; k < h->ph[p].found.nr; k++) {
 				const struct diag *d = &h->ph[p].found.d[k];

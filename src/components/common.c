@@ -83,6 +83,17 @@ static void render_hosts_file(const struct comp_ctx *ctx, struct strbuf *out)
 	}
 }
 
+void comp_hosts_file(const struct comp_ctx *ctx, struct resource_list *out)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct resource *r;
+
+	render_hosts_file(ctx, &sb);
+	r = resource_add_file(out, "common", "/etc/hosts", sb.buf, sb.len, 0644);
+	r->backup = 1;
+	strbuf_release(&sb);
+}
+
 static int common_desired(const struct component *self, const struct comp_ctx *ctx, const struct comp_host *h,
 			  struct resource_list *out, struct strbuf *err)
 {
@@ -92,12 +103,9 @@ static int common_desired(const struct component *self, const struct comp_ctx *c
 	strbuf_addf(&sb, "%s\n", h->name);
 	r = resource_add_file(out, "common", "/etc/hostname", sb.buf, sb.len, 0644);
 	r->notify = xstrdup("hostname");
-	strbuf_reset(&sb);
-
-	render_hosts_file(ctx, &sb);
-	r = resource_add_file(out, "common", "/etc/hosts", sb.buf, sb.len, 0644);
-	r->backup = 1;
 	strbuf_release(&sb);
+
+	comp_hosts_file(ctx, out);
 
 	r = resource_add(out, RES_PACKAGES, "common");
 	strvec_push(&r->packages, "unattended-upgrades");

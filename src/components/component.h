@@ -144,6 +144,12 @@ const struct comp_host *comp_first_host(const struct comp_ctx *ctx, unsigned rol
 /* Appends the local cache path of a downloaded artifact named `name`. */
 void comp_cache_path(const struct comp_ctx *ctx, struct strbuf *out, const char *name);
 
+/*
+ * The /etc/hosts every host gets (the common component's): on its own for
+ * hosts an apply --limit takes in to learn the names of the hosts it adds.
+ */
+void comp_hosts_file(const struct comp_ctx *ctx, struct resource_list *out);
+
 extern const struct component component_common;
 extern const struct component component_k0s;
 extern const struct component component_k0s_worker;

@@ -48,9 +48,14 @@ static int desired(struct run *run, const struct run_phase *ph, struct run_host 
 
 		if (comp->phase != ph->comp_phase || !comp_applies(comp, ch) ||
 		    (ph->addon_group && addon_group(comp) != ph->addon_group) ||
-		    !run_component_wanted(run->opts->components, comp->name) ||
-		    (h->only && comp != h->only))
+		    !run_component_wanted(run->opts->components, comp->name))
 			continue;
+		if (h->taken_in) {	/* a host --limit left out: only what it was taken in for */
+			if (comp == &component_common && (h->taken_in & RUN_TAKE_HOSTS_FILE))
+				comp_hosts_file(&run->m->ctx, rl);
+			if (comp != &component_k0s || !(h->taken_in & RUN_TAKE_K0S))
+				continue;
+		}
 		if (comp_desired(comp, &run->m->ctx, ch, rl, err) < 0) {
 			if (!err->len)
 				strbuf_addf(err, "component '%s' failed on '%s'", comp->name,

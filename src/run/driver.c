@@ -75,8 +75,8 @@ static int in_phase(const struct run *run, size_t p, const struct run_host *h)
 		return 0;
 	if (ph->roles && !(ph->roles & ch->roles))
 		return 0;
-	if (h->only && ph->kind != PHASE_CONVERGE)
-		return 0;	/* taken in for one component's resources, nothing else */
+	if (h->taken_in && ph->kind != PHASE_CONVERGE)
+		return 0;	/* taken in for some resources, nothing else */
 	if (ph->kind == PHASE_CONVERGE)
 		return h->ph[p].rl.nr != 0;
 	return 1;

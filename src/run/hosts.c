@@ -263,26 +263,49 @@ int run_pick(struct run *run, const char *limit, char **names, size_t nr_names,
 	return ret;
 }
 
-void run_include_for_limit(struct run *run)
+/* 1 when --limit picks a worker and no controller (which renders k0s.yaml itself) */
+static int limit_needs_controller(const struct run *run)
 {
-	struct run_host *master = run_first_host(run, COMP_ROLE_MASTER);
 	int worker = 0;
 
-	if (!run->opts->limit || !master || master->state != RUN_SKIPPED ||
-	    !run_component_wanted(run->opts->components, component_k0s.name))
-		return;
+	if (!run_component_wanted(run->opts->components, component_k0s.name))
+		return 0;
 	for (size_t i = 0; i < run->nr; i++) {
 		if (run->hosts[i].state == RUN_SKIPPED)
 			continue;
 		if (run->m->hosts[i].roles & COMP_ROLE_MASTER)
-			return;	/* a controller of the limit's own: it renders k0s.yaml */
+			return 0;
 		worker |= (run->m->hosts[i].roles & COMP_ROLE_WORKER) != 0;
 	}
-	if (!worker)
+	return worker;
+}
+
+void run_include_for_limit(struct run *run)
+{
+	struct run_host *master = run_first_host(run, COMP_ROLE_MASTER);
+	int hosts_file = run_component_wanted(run->opts->components, component_common.name);
+
+	if (!run->opts->limit || run->opts->local)	/* --local: this machine stands in for one host */
 		return;
-	master->state = RUN_WAITING;
-	master->only = &component_k0s;
-	master->included_why = "included for k0s: the worker profiles of --limit hosts";
+	if (master && master->state == RUN_SKIPPED && limit_needs_controller(run))
+		master->taken_in |= RUN_TAKE_K0S;
+	for (size_t i = 0; i < run->nr; i++) {
+		struct run_host *h = &run->hosts[i];
+
+		if (h->state != RUN_SKIPPED)
+			continue;
+		if (hosts_file)
+			h->taken_in |= RUN_TAKE_HOSTS_FILE;
+		if (!h->taken_in)
+			continue;
+		h->state = RUN_WAITING;
+		h->included_why = h->taken_in == RUN_TAKE_K0S ?
+			"included for k0s: the worker profiles of --limit hosts" :
+			h->taken_in == RUN_TAKE_HOSTS_FILE ?
+			"included for /etc/hosts: the names of --limit hosts" :
+			"included for k0s and /etc/hosts: the worker profiles and names of "
+			"--limit hosts";
+	}
 }
 
 int run_component_wanted(const char *list, const char *name)

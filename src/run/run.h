@@ -108,12 +108,18 @@ struct run_host {
 	int shown;			/* for cli/: what the plain progress printed last */
 	struct preflight_probe *preflight;	/* what preflight read on it, or NULL */
 	/*
-	 * Not picked, but taken in for this one component's resources of its
-	 * converge phase (run_include_for_limit); why, for the plan. NULL: a
-	 * picked host (or one left out).
+	 * Not picked, but taken in for a part of its converge phases
+	 * (run_include_for_limit): RUN_TAKE_* bits, and why, for the plan.
+	 * 0 and NULL: a picked host (or one left out).
 	 */
-	const struct component *only;
+	unsigned taken_in;
 	const char *included_why;
+};
+
+/* What a host that --limit leaves out is taken in for (run_host.taken_in). */
+enum {
+	RUN_TAKE_K0S = 1,		/* the k0s component: a controller's worker profiles */
+	RUN_TAKE_HOSTS_FILE = 2,	/* /etc/hosts: the names of the hosts --limit adds */
 };
 
 struct run;
@@ -237,10 +243,13 @@ void run_release(struct run *run);
 int run_pick(struct run *run, const char *limit, char **names, size_t nr_names,
 	     struct diag_list *dl);
 /*
- * After run_pick, for plan/apply: when --limit picks a worker and no
- * controller, the first controller is taken in for the k0s component's
- * resources alone (its k0s.yaml holds every worker's profile, and a new
- * worker joins with its own), nothing else of it; the plan says so.
+ * After run_pick, for plan/apply with --limit, hosts left out are taken
+ * in for what the picked hosts need of them, nothing else of theirs (the
+ * plan says why): when a worker and no controller is picked, the first
+ * controller for the k0s component's resources (its k0s.yaml holds every
+ * worker's profile, and a new worker joins with its own); when the
+ * common component is wanted, every other host for its /etc/hosts (a new
+ * host's name reaches them all).
  */
 void run_include_for_limit(struct run *run);
 /* The components named by `list` (NULL: all) exist. 0, or -1 with `dl`. */

@@ -5,7 +5,8 @@ test_description='kcfg plan and apply of the common component on sandbox hosts'
 . "$SRCDIR/tests/sandbox-lib.sh"
 . "$SRCDIR/tests/apply-lib.sh"
 
-sandbox_start ea 10.250.61 3
+# host 4 joins late: the inventory names it only from the --limit tests on
+sandbox_start ea 10.250.61 4
 sb_apt_prereq
 
 test_expect_success 'sandbox hosts start when this machine can run them' '
@@ -129,6 +130,64 @@ test_expect_success SANDBOX_APT 'the apply log names every change and holds no f
 	test_grep "$(sb_host 1): done ~ file /etc/hosts [common]" "$log" &&
 	test_grep "$(sb_host 1): done - uninstall unattended-upgrades [common]" "$log" &&
 	test_must_fail grep -q "harbor.internal" "$log"
+'
+
+test_expect_success SANDBOX_APT 'a host added with --limit: the others are taken in for /etc/hosts alone, and say so' '
+	sb_local_repo 4 unattended-upgrades &&
+	sb_inventory 4 &&
+	h4=$(sb_host 4) &&
+	test_expect_code 2 "$KCFG" plan -C common -l $h4 --detailed-exitcode --no-diff >out 2>err &&
+	for i in 1 2 3; do
+		h=$(sb_host $i) &&
+		grep -qx "$h: included for /etc/hosts: the names of --limit hosts" out &&
+		sed -n "/^$h:\$/,/^$h: [0-9]/p" out >plan.$i &&
+		grep -qx "  ~ file /etc/hosts \[common\]" plan.$i &&
+		test $(grep -c "^  [-+~!] " plan.$i) = 1 &&
+		grep -qx "$h: 1 to change, 0 unchanged" plan.$i || { cat out; exit 1; }
+	done &&
+	test_must_fail grep -q "^$h4: included" out &&
+	test_grep "plan: 5 to change on 4 of 4 hosts" out
+'
+
+test_expect_success SANDBOX_APT 'apply --limit NEWHOST: every host knows the new name; nothing else of theirs ran' '
+	"$KCFG" apply -C common -l $(sb_host 4) >out 2>err &&
+	for i in 1 2 3 4; do
+		sb_on $i "cat /etc/hosts" >hosts.$i &&
+		grep -qx "$(sb_ip 4) $(sb_host 4) $(sb_host 4).internal" hosts.$i || exit 1
+	done &&
+	test_cmp hosts.1 hosts.4 && test_cmp hosts.2 hosts.4 && test_cmp hosts.3 hosts.4 &&
+	log=$(ls -t .kcfg/logs/*-apply*.log | head -n 1) &&
+	for i in 1 2 3; do
+		sed -n "s/.* $(sb_host $i): done //p" "$log" >done.$i &&
+		echo "~ file /etc/hosts [common]" >expect &&
+		test_cmp expect done.$i &&
+		test_must_fail grep -q " $(sb_host $i): facts gathered" "$log" || exit 1
+	done &&
+	# what is left is the old apt cache of host 1 (made so above), not /etc/hosts
+	"$KCFG" plan -C common --no-diff >out 2>err &&
+	test_must_fail grep -q "file /etc/hosts" out &&
+	test_grep "$(sb_host 1): 1 to change, 3 unchanged" out
+'
+
+test_expect_success SANDBOX_APT 'once it leaves the inventory, an apply drops its name everywhere' '
+	sb_inventory 3 &&
+	test_expect_code 2 "$KCFG" plan -C common --detailed-exitcode >out 2>err &&
+	test $(grep -c "^  ~ file /etc/hosts \[common\]\$" out) = 3 &&
+	"$KCFG" apply -C common >out 2>err &&
+	for i in 1 2 3; do
+		sb_on $i "cat /etc/hosts" >hosts.$i &&
+		test_must_fail grep -q "$(sb_host 4)" hosts.$i || exit 1
+	done
+'
+
+test_expect_success SANDBOX_APT 'a host taken in that is down fails the run by name, and says why it was contacted' '
+	sb_inventory 4 &&
+	"$SB" stop 1 &&
+	test_expect_code 1 "$KCFG" apply -C common -l $(sb_host 4) >out 2>err &&
+	test_grep "cannot connect to '"'"'$(sb_host 1)'"'"'" err &&
+	test_grep "hint: $(sb_host 1) was included for /etc/hosts: the names of --limit hosts; once it is back, apply again" err &&
+	sb_on 2 "cat /etc/hosts" >hosts.2 &&
+	grep -qx "$(sb_ip 4) $(sb_host 4) $(sb_host 4).internal" hosts.2
 '
 
 test_done

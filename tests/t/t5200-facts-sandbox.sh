@@ -99,7 +99,7 @@ test_expect_success SANDBOX_PY 'an unreachable host fails alone; the others are 
 	test_expect_code 1 "$KCFG" facts >all.json 2>err &&
 	python3 -c "import json; print(\" \".join(json.load(open(\"all.json\"))))" >names &&
 	echo "$(sb_host 1) $(sb_host 2)" >expect &&
-	test_cmp expect names &&
+	{ test_cmp expect names || { cat err >&2; false; }; } &&
 	test_grep "error: cannot connect to '"'"'$(sb_host 3)'"'"' ($(sb_ip 3))" err
 '
 
