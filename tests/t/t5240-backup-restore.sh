@@ -47,6 +47,10 @@ test_expect_success SANDBOX 'backup streams an archive of more than 4 MiB intact
 	sum=$(sha256sum "$1" | cut -c1-64) &&
 	test_grep "backup: $1 (" out &&
 	test_grep "sha256 $sum) from the controller '"'"'$(sb_host 3)'"'"'" out &&
+	# the sha256 of the archive k0s wrote there, taken on the host
+	sb_on 3 "cat /var/log/k0s-standin.backups" >remote.sums &&
+	test $(wc -l <remote.sums) = 1 &&
+	test "$(cut -c1-64 remote.sums)" = "$sum" &&
 	# what k0s wrote on the host, byte for byte
 	tar -xzOf "$1" k0s.yaml >k0s.yaml.got &&
 	sb_on 3 "cat /etc/k0s/k0s.yaml" >k0s.yaml.want &&
