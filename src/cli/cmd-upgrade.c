@@ -113,10 +113,40 @@ static void print_table(const struct run *run, const struct run_upgrade *u, int 
 	}
 }
 
+/*
+ * What followed k0s (the phases that end the run: the bastion's kubectl
+ * and helm, the add-ons): the changes made and on how many hosts; 0 when
+ * they did not start.
+ */
+static int follow_counts(const struct run *run, const struct run_upgrade *u, size_t *changed,
+			 size_t *hosts)
+{
+	size_t first = u->nr_phases - run_follow_phases_nr;
+	int started = 0;
+
+	*changed = *hosts = 0;
+	for (size_t i = 0; i < run->nr; i++) {
+		size_t n = 0;
+
+		for (size_t p = first; run->hosts[i].ph && p < u->nr_phases; p++) {
+			const struct host_phase *hp = &run->hosts[i].ph[p];
+
+			started |= hp->state != HP_NONE && hp->state != HP_WAITING &&
+				   hp->state != HP_CANCELLED;
+			if (hp->state == HP_DONE && hp->planned)
+				n += hp->plan.nr;
+		}
+		*changed += n;
+		*hosts += n != 0;
+	}
+	return started;
+}
+
 static void print_json(const struct run *run, const struct run_upgrade *u, int ok, int dry_run)
 {
 	struct strbuf out = STRBUF_INIT;
 	struct json_writer jw;
+	size_t changed, hosts;
 
 	report_json_begin(&jw, &out, "kcfg-upgrade", JSON_VERSION, ok);
 	json_key(&jw, "dry_run");
@@ -124,6 +154,11 @@ static void print_json(const struct run *run, const struct run_upgrade *u, int o
 	json_member_string(&jw, "target", u->target);
 	json_member_string(&jw, "refused", u->refused);
 	json_member_string(&jw, "backup", u->backup.done ? u->backup.local_path : NULL);
+	json_key(&jw, "follow_changed");	/* the bastion's tools and the add-ons; null: not run */
+	if (follow_counts(run, u, &changed, &hosts))
+		json_int(&jw, (long long)changed);
+	else
+		json_null(&jw);
 	json_key(&jw, "hosts");
 	json_array_begin(&jw);
 	for (size_t i = 0; i < run->nr; i++) {
@@ -154,6 +189,7 @@ static int cmd_upgrade(int argc, char **argv, struct cmd_ctx *ctx)
 	struct upgrade_opts o = { 0, 0, &u };
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct strbuf err = STRBUF_INIT;
+	size_t changed, hosts;
 	int ret, rc, ok;
 
 	memset(&u, 0, sizeof(u));
@@ -177,7 +213,8 @@ static int cmd_upgrade(int argc, char **argv, struct cmd_ctx *ctx)
 	ctx->ro.apply = !o.dry_run;
 	if (run_upgrade_init(&ctx->run, &u, &err) < 0) {
 		cli_error_buf(&err);
-		cli_hint("set versions.k0s (and versions.k0s_sha256) in cluster.yaml");
+		cli_hint("fix the versions in cluster.yaml (with their _sha256 pins), then "
+			 "'kcfg fetch'");
 		ret = KCFG_EXIT_INVALID;
 		goto out;
 	}
@@ -189,6 +226,13 @@ static int cmd_upgrade(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	ctx->run.op = &u;
 	rc = report_run(&ctx->run, u.phases, u.nr_phases, 1, &dl);
+	if (rc <= -2) {	/* a pin or a download the bastion or the add-ons need: nothing changed */
+		cli_report_diags(&dl);
+		diag_release(&dl);
+		ctx->run.op = NULL;
+		ret = rc == -2 ? KCFG_EXIT_INVALID : KCFG_EXIT_FAILURE;
+		goto out;
+	}
 	diag_release(&dl);
 	ok = !u.refused && !run_failed(&ctx->run);
 	if (o.json) {
@@ -209,6 +253,9 @@ static int cmd_upgrade(int argc, char **argv, struct cmd_ctx *ctx)
 			    u.hosts[i].drain.drained)
 				cli_warning("'%s' stays cordoned by this upgrade; 'kcfg upgrade' "
 					    "again uncordons it once it is Ready", u.hosts[i].name);
+		if (follow_counts(&ctx->run, &u, &changed, &hosts))
+			printf("then kubectl and helm on the bastion, the add-ons: %zu changed on "
+			       "%zu host%s\n", changed, hosts, hosts == 1 ? "" : "s");
 		if (!u.refused && !u.todo && ok)
 			printf("upgrade: every host runs k0s %s already\n", u.target);
 		else
@@ -247,7 +294,9 @@ const struct cmd_entry cmd_upgrade_entry = {
 	"     after each host; a failure stops before the next batch.\n"
 	"Running it again goes on where it stopped: hosts at the version are\n"
 	"skipped, and a node an interrupted run left cordoned is uncordoned once\n"
-	"Ready. Then 'kcfg apply' brings kubectl and the add-ons' pins.\n"
+	"Ready. Then, as 'kcfg apply' would: kubectl and helm on the bastion at\n"
+	"their pins (versions.kubectl, versions.helm), and the add-ons, waited for\n"
+	"until deployed; with k0s at the version already, only these run.\n"
 	"'kcfg apply' itself never replaces a running k0s (docs/lifecycle.md).\n"
 	"\n"
 	"Options:\n"

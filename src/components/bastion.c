@@ -152,6 +152,16 @@ static void add_kubeconfig(const struct comp_ctx *ctx, struct resource_list *out
 	r->fill_arg = xstrdup(ctl ? ctl->address : "localhost");
 }
 
+static int check_arch(const struct comp_host *h, struct strbuf *err)
+{
+	if (h->facts && h->facts->arch && strcmp(h->facts->arch, "x86_64") != 0) {
+		strbuf_addf(err, "host '%s' is %s, and the pinned kubectl and helm are "
+			    "linux-amd64 builds: use an x86_64 bastion", h->name, h->facts->arch);
+		return -1;
+	}
+	return 0;
+}
+
 static int check_bastion(const struct comp_ctx *ctx, const struct comp_host *h,
 			 struct strbuf *err)
 {
@@ -160,11 +170,16 @@ static int check_bastion(const struct comp_ctx *ctx, const struct comp_host *h,
 			    "when the vault password is given", h->name);
 		return -1;
 	}
-	if (h->facts && h->facts->arch && strcmp(h->facts->arch, "x86_64") != 0) {
-		strbuf_addf(err, "host '%s' is %s, and the pinned kubectl and helm are "
-			    "linux-amd64 builds: use an x86_64 bastion", h->name, h->facts->arch);
+	return check_arch(h, err);
+}
+
+int comp_bastion_tools(const struct comp_ctx *ctx, const struct comp_host *h,
+		       struct resource_list *out, struct strbuf *err)
+{
+	if (check_arch(h, err) < 0)
 		return -1;
-	}
+	add_kubectl(ctx, out);
+	add_helm(ctx, out);
 	return 0;
 }
 

@@ -150,6 +150,13 @@ void comp_cache_path(const struct comp_ctx *ctx, struct strbuf *out, const char 
  */
 void comp_hosts_file(const struct comp_ctx *ctx, struct resource_list *out);
 
+/*
+ * The bastion's kubectl and helm at their pins (the bastion component's):
+ * on their own for kcfg upgrade, which brings them along with k0s.
+ */
+int comp_bastion_tools(const struct comp_ctx *ctx, const struct comp_host *h,
+		       struct resource_list *out, struct strbuf *err);
+
 extern const struct component component_common;
 extern const struct component component_k0s;
 extern const struct component component_k0s_worker;

@@ -43,7 +43,13 @@ static int desired(struct run *run, const struct run_phase *ph, struct run_host 
 	const struct comp_host *ch = &run->m->hosts[h->index];
 
 	resource_list_release(rl);
-	for (size_t c = 0; c < nr_components; c++) {
+	if (ph->resources) {
+		if (ph->roles && !(ph->roles & ch->roles))
+			return 0;
+		if (ph->resources(&run->m->ctx, ch, rl, err) < 0)
+			return -1;
+	}
+	for (size_t c = 0; c < nr_components && !ph->resources; c++) {
 		const struct component *comp = components[c];
 
 		if (comp->phase != ph->comp_phase || !comp_applies(comp, ch) ||

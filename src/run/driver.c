@@ -392,7 +392,12 @@ int run_phases(struct run *run, const struct run_phase *phases, size_t nr,
 			break;
 		if (!run->opts->apply && ph->kind == PHASE_ACTION && !ph->in_plan)
 			continue;
-		if (ph->kind == PHASE_CONVERGE && !prepared) {
+		/*
+		 * Before the first phase that converges or changes anything: a
+		 * pin or download that is missing stops the run before any host
+		 * changed (kcfg upgrade converges only after its own steps).
+		 */
+		if (!prepared && (ph->kind == PHASE_CONVERGE || (run->opts->apply && !ph->in_plan))) {
 			prepared = 1;
 			int rc = run_prepare(run, dl);
 
@@ -400,6 +405,11 @@ int run_phases(struct run *run, const struct run_phase *phases, size_t nr,
 				run_close_sessions(run);
 				return rc - 1;
 			}
+			for (size_t i = 0; run->whole_or_nothing && i < run->nr; i++)
+				if (run->hosts[i].state == RUN_FAILED)
+					run->stopped = 1;
+			if (run->stopped)
+				break;
 		}
 		run_one_phase(run, p);
 	}

@@ -290,6 +290,18 @@ const struct run_phase run_plan_phases[] = {
 };
 const size_t run_plan_phases_nr = sizeof(run_plan_phases) / sizeof(run_plan_phases[0]);
 
+const struct run_phase run_follow_phases[] = {
+	{ "bastion", PHASE_CONVERGE, COMP_PHASE_HOSTS, NULL, COMP_ROLE_BASTION, { 0, 0 }, 1, NULL,
+	  0, comp_bastion_tools },
+	{ "add-ons", PHASE_CONVERGE, COMP_PHASE_ADDONS, NULL, 0, { 0, 0 }, 1,
+	  &addons_needed_deployed, 1, NULL },
+	{ "add-ons-2", PHASE_CONVERGE, COMP_PHASE_ADDONS, NULL, 0, { 0, 0 }, 1,
+	  &addons_needed_deployed, 2, NULL },
+	{ "add-ons-3", PHASE_CONVERGE, COMP_PHASE_ADDONS, NULL, 0, { 0, 0 }, 1,
+	  &addons_deployed, 3, NULL },
+};
+const size_t run_follow_phases_nr = sizeof(run_follow_phases) / sizeof(run_follow_phases[0]);
+
 const struct run_phase run_preflight_phases[] = {
 	{ "facts", PHASE_ACTION, 0, &run_facts_action, 0, { 0, 0 }, 1, NULL },
 	{ "preflight", PHASE_ACTION, 0, &run_preflight_action, 0, { 0, 0 }, 1, NULL },

@@ -174,6 +174,9 @@ struct run_phase {
 	int in_plan;			/* also runs when the run does not apply */
 	const struct run_barrier *barrier;
 	unsigned addon_group;		/* COMP_PHASE_ADDONS: only that group (addon.h); 0: all */
+	/* a converge phase of these resources alone, not its components' (upgrade's bastion) */
+	int (*resources)(const struct comp_ctx *ctx, const struct comp_host *h,
+			 struct resource_list *out, struct strbuf *err);
 };
 
 /* What a barrier came to. */
@@ -224,6 +227,12 @@ struct run {
 	const struct run_events *ev;
 	int interrupted;
 	int stopped;			/* a barrier failed or a batch failed: later phases skip */
+	/*
+	 * A host whose resources cannot be worked out (before any change)
+	 * stops the whole run, not only that host (kcfg upgrade: its steps
+	 * go host after host, so a host left out would reorder them).
+	 */
+	int whole_or_nothing;
 	uint64_t started_us;
 	struct cluster_view *view;	/* verify: what it read of the cluster (verify.c) */
 	void *op;			/* an operation's own state (backup.c: run_backup) */
@@ -530,6 +539,12 @@ void run_json(const struct run *run, int diffs, struct strbuf *out);
 /* plan and apply: facts, then every converge phase with its barrier. */
 /* After the controller (re)starts: `k0s kubectl get --raw=/readyz` answers ok. */
 extern const struct run_barrier run_api_ready;
+/*
+ * What follows k0s in kcfg upgrade: kubectl and helm on the bastion, then
+ * the add-on groups as apply has them (their barriers too).
+ */
+extern const struct run_phase run_follow_phases[];
+extern const size_t run_follow_phases_nr;
 extern const struct run_phase run_plan_phases[];
 extern const size_t run_plan_phases_nr;
 /* kcfg status: the verify phase alone, over the hosts it reads from. */

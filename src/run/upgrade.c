@@ -208,8 +208,14 @@ static void versions_finish(struct run *run, const struct run_phase *ph, size_t 
 				     "upgraded first", ctl->name);
 		run->stopped = 1;
 	}
-	if (!u->todo)
-		run->stopped = 1;	/* every host runs the version: nothing to do */
+	/*
+	 * --dry-run reads the versions only. With every host at the version
+	 * the k0s steps have nothing to do, but what follows k0s (the bastion's
+	 * kubectl and helm, the add-ons) still converges: a run that stopped
+	 * there is finished by running it again.
+	 */
+	if (!run->opts->apply)
+		run->stopped = 1;
 	strbuf_release(&why);
 }
 
@@ -251,7 +257,7 @@ static int validate_start(struct run *run, const struct run_phase *ph, size_t p,
 	struct strbuf script = STRBUF_INIT;
 	size_t k;
 
-	if (!is_controller(run, h))
+	if (!is_controller(run, h) || !u->todo)
 		return 1;
 	rh = run_session(run, h);
 	runner_add_step(rh, "upgrade-dir", "mkdir -p " STAGE_DIR " && chmod 0700 " STAGE_DIR "\n",
@@ -270,7 +276,7 @@ static int backup_start(struct run *run, const struct run_phase *ph, size_t p,
 {
 	struct run_upgrade *u = run->op;
 
-	if (u->no_backup)
+	if (u->no_backup || !u->todo)
 		return 1;
 	return run_backup_action.start(run, ph, p, h);
 }
@@ -349,7 +355,7 @@ static int controller_start(struct run *run, const struct run_phase *ph, size_t 
 }
 
 /* Phases 0-3 are versions, validate, backup, controller; then three per batch. */
-#define FIRST_BATCH_PHASE 4
+#define FIRST_BATCH_PHASE 5	/* facts, versions, validate, backup, controller */
 
 static int in_batch(struct run *run, size_t phase, size_t i)
 {
@@ -496,13 +502,23 @@ int run_upgrade_init(struct run *run, struct run_upgrade *u, struct strbuf *err)
 {
 	const struct settings *s = &run->m->settings;
 	struct download d;
-	struct version t;
+	struct version t, kv;
 	size_t workers = 0, size, b = 0, at = 0;
 
 	u->target = s->versions.k0s;
+	run->whole_or_nothing = 1;
 	if (version_parse(u->target, &t) < 0) {
 		strbuf_addf(err, "versions.k0s '%s' is not a k0s release (vMAJOR.MINOR.PATCH+k0s.N)",
 			    u->target);
+		return -1;
+	}
+	/* the bastion's kubectl follows in this run: kubectl's skew policy, one minor either way */
+	if (version_parse(s->versions.kubectl, &kv) == 0 &&
+	    (kv.major != t.major || kv.minor + 1 < t.minor || kv.minor > t.minor + 1)) {
+		strbuf_addf(err, "versions.kubectl %s is more than one minor version from the "
+			    "Kubernetes of k0s %s (kubectl's skew policy: one minor either way); "
+			    "set versions.kubectl (and versions.kubectl_sha256) to v%ld.%ld.x",
+			    s->versions.kubectl, u->target, t.major, t.minor);
 		return -1;
 	}
 	download_get(&run->m->ctx, DL_K0S, &d);
@@ -529,30 +545,37 @@ int run_upgrade_init(struct run *run, struct run_upgrade *u, struct strbuf *err)
 		u->hosts[i].batch = (unsigned)b;
 	}
 	u->nr_batches = b;
-	u->nr_phases = FIRST_BATCH_PHASE + 3 * b;
+	u->nr_phases = FIRST_BATCH_PHASE + 3 * b + run_follow_phases_nr;
 	u->phases = xcalloc(u->nr_phases, sizeof(*u->phases));
 	u->names = xcalloc(u->nr_phases, sizeof(*u->names));
-	u->phases[0] = (struct run_phase){ "versions", PHASE_ACTION, 0, &versions_action,
-					   COMP_ROLE_CLUSTER, { 0, 0 }, 1, NULL, 0 };
-	u->phases[1] = (struct run_phase){ "validate", PHASE_ACTION, 0, &validate_action,
-					   COMP_ROLE_MASTER, { 0, 0 }, 0, NULL, 0 };
-	u->phases[2] = (struct run_phase){ "backup", PHASE_ACTION, 0, &backup_action,
-					   COMP_ROLE_MASTER, { 0, 0 }, 0, NULL, 0 };
-	u->phases[3] = (struct run_phase){ "controller", PHASE_ACTION, 0, &controller_action,
-					   COMP_ROLE_MASTER, { 0, 0 }, 0, &run_api_ready, 0 };
+	/* the cached facts the add-ons' values read, gathered where missing */
+	u->phases[0] = (struct run_phase){ "facts", PHASE_ACTION, 0, &run_facts_action, 0,
+					   { 0, 0 }, 1, NULL, 0, NULL };
+	u->phases[1] = (struct run_phase){ "versions", PHASE_ACTION, 0, &versions_action,
+					   COMP_ROLE_CLUSTER, { 0, 0 }, 1, NULL, 0, NULL };
+	u->phases[2] = (struct run_phase){ "validate", PHASE_ACTION, 0, &validate_action,
+					   COMP_ROLE_MASTER, { 0, 0 }, 0, NULL, 0, NULL };
+	u->phases[3] = (struct run_phase){ "backup", PHASE_ACTION, 0, &backup_action,
+					   COMP_ROLE_MASTER, { 0, 0 }, 0, NULL, 0, NULL };
+	u->phases[4] = (struct run_phase){ "controller", PHASE_ACTION, 0, &controller_action,
+					   COMP_ROLE_MASTER, { 0, 0 }, 0, &run_api_ready, 0, NULL };
 	for (size_t k = 0; k < b; k++) {
-		struct run_phase *ph = &u->phases[4 + 3 * k];
+		size_t first = FIRST_BATCH_PHASE + 3 * k;
+		struct run_phase *ph = &u->phases[first];
 
-		u->names[4 + 3 * k] = xstrfmt("drain-%zu", k + 1);
-		u->names[5 + 3 * k] = xstrfmt("workers-%zu", k + 1);
-		u->names[6 + 3 * k] = xstrfmt("ready-%zu", k + 1);
-		ph[0] = (struct run_phase){ u->names[4 + 3 * k], PHASE_ACTION, 0, &drain_action,
-					    COMP_ROLE_MASTER, { 0, 0 }, 0, NULL, 0 };
-		ph[1] = (struct run_phase){ u->names[5 + 3 * k], PHASE_ACTION, 0, &worker_action,
-					    COMP_ROLE_WORKER, { 0, 0 }, 0, NULL, 0 };
-		ph[2] = (struct run_phase){ u->names[6 + 3 * k], PHASE_ACTION, 0, &ready_action,
-					    COMP_ROLE_MASTER, { 0, 0 }, 0, NULL, 0 };
+		u->names[first] = xstrfmt("drain-%zu", k + 1);
+		u->names[first + 1] = xstrfmt("workers-%zu", k + 1);
+		u->names[first + 2] = xstrfmt("ready-%zu", k + 1);
+		ph[0] = (struct run_phase){ u->names[first], PHASE_ACTION, 0, &drain_action,
+					    COMP_ROLE_MASTER, { 0, 0 }, 0, NULL, 0, NULL };
+		ph[1] = (struct run_phase){ u->names[first + 1], PHASE_ACTION, 0, &worker_action,
+					    COMP_ROLE_WORKER, { 0, 0 }, 0, NULL, 0, NULL };
+		ph[2] = (struct run_phase){ u->names[first + 2], PHASE_ACTION, 0, &ready_action,
+					    COMP_ROLE_MASTER, { 0, 0 }, 0, NULL, 0, NULL };
 	}
+	/* then what follows k0s: the bastion's kubectl and helm, the add-ons */
+	memcpy(&u->phases[FIRST_BATCH_PHASE + 3 * b], run_follow_phases,
+	       run_follow_phases_nr * sizeof(*run_follow_phases));
 	return 0;
 }
 

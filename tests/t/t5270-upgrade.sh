@@ -29,12 +29,32 @@ release() {
 	chmod +x "mirror/k0s-$1-amd64"
 }
 
-# pin VERSION: cluster.yaml naming that release and its sha256
+# kubectl KVERSION and helm: stand-ins in their release file layout on
+# the bastion (kcfg uploads and links them, never runs them)
+tools() {
+	printf '#!/bin/sh\necho "kubectl %s stand-in: $*"\n' "$1" >"mirror/kubectl-$1-linux-amd64" &&
+	mkdir -p mirror/helm/linux-amd64 &&
+	printf '#!/bin/sh\necho "helm stand-in: $*"\n' >mirror/helm/linux-amd64/helm &&
+	chmod +x mirror/helm/linux-amd64/helm &&
+	tar -C mirror/helm -czf mirror/helm-v4.2.4-linux-amd64.tar.gz linux-amd64 &&
+	rm -r mirror/helm
+}
+
+# pin VERSION [KVERSION]: cluster.yaml naming that k0s release and
+# kubectl release (default v1.36.4) and their sha256; of the add-ons only
+# the Spark operator's chart (a Chart k0s deploys: no download, no hardware)
 pin() {
 	{
 		sb_cluster_yaml &&
+		printf "addons:\n  gpu_operator: false\n  network_operator: false\n" &&
+		printf "  metallb: false\n  mpi_operator: false\n  spark_operator: true\n" &&
+		printf "  storage: false\n  monitoring: false\n" &&
 		printf "versions:\n  k0s: %s\n  k0s_sha256: %s\n" "$1" \
-			"$(sha256sum "mirror/k0s-$1-amd64" | cut -c1-64)"
+			"$(sha256sum "mirror/k0s-$1-amd64" | cut -c1-64)" &&
+		printf "  kubectl: %s\n  kubectl_sha256: %s\n" "${2:-v1.36.4}" \
+			"$(sha256sum "mirror/kubectl-${2:-v1.36.4}-linux-amd64" | cut -c1-64)" &&
+		printf "  helm_sha256: %s\n" \
+			"$(sha256sum mirror/helm-v4.2.4-linux-amd64.tar.gz | cut -c1-64)"
 	} >cluster.yaml
 }
 
@@ -62,9 +82,12 @@ test_expect_success SANDBOX 'set up: a controller and four workers at v1.36.4+k0
 	mkdir mirror &&
 	release v1.36.4+k0s.1 && release v1.36.3+k0s.0 && release v1.37.1+k0s.0 &&
 	release v1.38.0+k0s.0 &&
+	tools v1.36.4 && tools v1.37.1 &&
 	pin v1.36.4+k0s.1 &&
 	"$KCFG" fetch -C k0s --from mirror >out &&
 	sb_on 1 "mkdir -p $S && printf \"%s True\n\" $(sb_host 2) $(sb_host 3) $(sb_host 4) $(sb_host 5) >$S/nodes" &&
+	# the charts kcfg writes are reported deployed (the add-ons after k0s)
+	sb_on 1 ": >$S/charts-deploy" &&
 	"$KCFG" apply -C k0s >out 2>err &&
 	for i in 1 2 3 4 5; do
 		test "$(sb_on $i "/usr/local/bin/k0s version")" = v1.36.4+k0s.1 || exit 1
@@ -77,7 +100,7 @@ test_expect_success SANDBOX 'a downgrade and a skipped minor are refused before 
 	test_expect_code 1 "$KCFG" upgrade >out 2>err &&
 	test_grep "error: nothing was changed: '"'"'$(sb_host 1)'"'"' runs k0s v1.36.4+k0s.1, newer than versions.k0s v1.36.3+k0s.0: kcfg does not downgrade" err &&
 	test_grep "upgrade: REFUSED" out &&
-	pin v1.38.0+k0s.0 && "$KCFG" fetch -C k0s --from mirror >out &&
+	pin v1.38.0+k0s.0 v1.37.1 && "$KCFG" fetch -C k0s --from mirror >out &&
 	test_expect_code 1 "$KCFG" upgrade >out 2>err &&
 	test_grep "runs k0s v1.36.4+k0s.1: v1.38.0+k0s.0 skips a minor version (k0s'"'"'s skew policy: one minor at a time)" err &&
 	# only the versions were read
@@ -87,9 +110,26 @@ test_expect_success SANDBOX 'a downgrade and a skipped minor are refused before 
 	done
 '
 
+test_expect_success SANDBOX 'an add-on that cannot be worked out stops the upgrade before any host changes' '
+	pin v1.37.1+k0s.0 v1.37.1 && "$KCFG" fetch -C k0s,bastion --from mirror >out &&
+	# monitoring wants a Grafana password from the vault, which has none
+	sed "s/monitoring: false/monitoring: true/" cluster.yaml >c.yaml && mv c.yaml cluster.yaml &&
+	test_expect_code 1 "$KCFG" upgrade >out 2>err &&
+	test_grep "error: '"'"'grafana_password'"'"' is not set in the vault, but '"'"'addons.monitoring'"'"' is on" err &&
+	for i in 1 2 3 4 5; do
+		sb_on $i "grep -v -x -e version -e \"status -o json\" /var/log/k0s-standin.log" && exit 1
+		sb_on $i "! test -e /var/lib/kcfg/upgrade/k0s-v1.37.1+k0s.0" || exit 1
+	done &&
+	sb_on 6 "! test -e /usr/local/bin/kubectl"
+'
+
 test_expect_success SANDBOX '--dry-run says what would be done and changes nothing' '
-	pin v1.37.1+k0s.0 && "$KCFG" fetch -C k0s --from mirror >out &&
+	tools v1.35.0 && pin v1.37.1+k0s.0 v1.35.0 &&
+	test_expect_code 65 "$KCFG" upgrade --dry-run >out 2>err &&
+	test_grep "error: versions.kubectl v1.35.0 is more than one minor version from the Kubernetes of k0s v1.37.1+k0s.0" err &&
+	pin v1.37.1+k0s.0 v1.37.1 && "$KCFG" fetch -C k0s,bastion --from mirror >out &&
 	"$KCFG" upgrade --dry-run >out 2>err &&
+	test_must_fail grep -q "^then kubectl" out &&
 	test_grep "upgrade: dry run, nothing was changed" out &&
 	grep -E "^$(sb_host 1) +controller +v1.36.4\+k0s.1 +- +would upgrade$" out &&
 	test "$(sb_on 1 "/usr/local/bin/k0s version")" = v1.36.4+k0s.1
@@ -140,6 +180,15 @@ test_expect_success SANDBOX 'run again: it completes, cordon-drain-stop-install-
 	"$KCFG" upgrade --max-unavailable 2 >out 2>err &&
 	test_grep "upgrade: done" out &&
 	test_grep "backup first: k0s_backup_" out &&
+	# then kubectl (at its new pin) and helm on the bastion, the add-on charts
+	test_grep "then kubectl and helm on the bastion, the add-ons: " out &&
+	sb_on 6 "cat /usr/local/bin/kubectl" >kubectl.got &&
+	test_cmp mirror/kubectl-v1.37.1-linux-amd64 kubectl.got &&
+	sb_on 6 "test -x /usr/local/bin/helm" &&
+	sb_on 1 "ls /var/lib/k0s/manifests/*/*.yaml" >charts &&
+	test_grep spark charts &&
+	log=$(ls -t .kcfg/logs/*-upgrade*.log | head -n 1) &&
+	test_grep "waiting until the add-ons are deployed" "$log" &&
 	for i in 1 2 3 4 5; do
 		test "$(sb_on $i "/usr/local/bin/k0s version")" = v1.37.1+k0s.0 || exit 1
 		sb_on $i "/usr/local/bin/k0s status -o json" | grep -q "\"Version\": \"v1.37.1+k0s.0\"" || exit 1
@@ -171,7 +220,8 @@ test_expect_success SANDBOX 'a third run has nothing to do' '
 	test_grep "\"ok\": true" out.json &&
 	! grep "\"state\": \"upgraded\"" out.json &&
 	"$KCFG" upgrade >out 2>err &&
-	test_grep "upgrade: every host runs k0s v1.37.1+k0s.0 already" out
+	test_grep "upgrade: every host runs k0s v1.37.1+k0s.0 already" out &&
+	test_grep "then kubectl and helm on the bastion, the add-ons: 0 changed on 0 hosts" out
 '
 
 test_done
