@@ -42,14 +42,10 @@ static int own(struct cmd_ctx *ctx, int c, const char *arg)
 	switch (c) {
 	case 'o': bo->output = arg; break;
 	case OPT_JSON: bo->json = 1; break;
-	case OPT_WAIT_TIMEOUT: {
-		long v;
-
-		if (cli_number("--wait-timeout", arg, 1, 86400, &v) < 0)
+	case OPT_WAIT_TIMEOUT:
+		if (cli_wait_timeout(ctx, arg) < 0)
 			return KCFG_EXIT_USAGE;
-		ctx->ro.wait_timeout_s = (unsigned)v;
 		break;
-	}
 	default: return KCFG_EXIT_USAGE;
 	}
 	return KCFG_EXIT_OK;

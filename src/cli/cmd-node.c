@@ -195,22 +195,14 @@ static int cmd_node(int argc, char **argv, struct cmd_ctx *ctx)
 	if (ret != KCFG_EXIT_OK)
 		goto out;
 	if (!o.yes) {
-		char line[16];
+		struct strbuf what = STRBUF_INIT;
 
-		if (!isatty(0)) {
-			cli_error("'kcfg node remove' asks first, but there is no terminal to ask on");
-			cli_hint("add --yes to go on without asking");
-			ret = KCFG_EXIT_USAGE;
+		strbuf_addf(&what, "This drains '%s', deletes its Node and resets the host.",
+			    target->name);
+		ret = cli_confirm("node remove", what.buf, "add --yes to go on without asking");
+		strbuf_release(&what);
+		if (ret != KCFG_EXIT_OK)
 			goto out;
-		}
-		fprintf(stderr, "This drains '%s', deletes its Node and resets the host. Type 'yes' "
-			"to go on: ", target->name);
-		fflush(stderr);
-		if (!fgets(line, sizeof(line), stdin) || strcmp(line, "yes\n")) {
-			cli_error("not confirmed: nothing was changed");
-			ret = KCFG_EXIT_FAILURE;
-			goto out;
-		}
 	}
 	run_reset_init(&nr.reset, ctx->run.nr);
 	nr.reset.only = target;

@@ -48,23 +48,16 @@ static int own(struct cmd_ctx *ctx, int c, const char *arg)
 	return KCFG_EXIT_OK;
 }
 
-/* "yes" typed on the terminal; anything else (or no terminal) is no. */
-static int confirmed(const struct run *run, int all)
+/* What reset asks about: the cluster of which inventory, how many hosts. */
+static void describe(const struct run *run, int all, struct strbuf *out)
 {
-	char line[16];
 	size_t n = 0;
 
 	for (size_t i = 0; i < run->nr; i++)
 		n += run->hosts[i].state != RUN_SKIPPED;
-	fprintf(stderr, "This tears down the k0s cluster of %s on %zu picked host%s%s: every "
-		"workload and its data on the nodes is gone. Type 'yes' to go on: ",
-		run->m->inv.file, n, n == 1 ? "" : "s", all ? " (with the registry and the "
-		"bastion)" : "");
-	fflush(stderr);
-	if (!fgets(line, sizeof(line), stdin))
-		return 0;
-	line[strcspn(line, "\n")] = '\0';
-	return !strcmp(line, "yes");
+	strbuf_addf(out, "This tears down the k0s cluster of %s on %zu picked host%s%s: every "
+		    "workload and its data on the nodes is gone.", run->m->inv.file, n,
+		    n == 1 ? "" : "s", all ? " (with the registry and the bastion)" : "");
 }
 
 static void print_hosts(const struct run *run, const struct run_reset *r)
@@ -132,16 +125,14 @@ static int cmd_reset(int argc, char **argv, struct cmd_ctx *ctx)
 	if (ret != KCFG_EXIT_OK)
 		return ret;
 	if (!o.yes && !r.dry_run) {
-		if (!isatty(0)) {
-			cli_error("'kcfg reset' tears the cluster down and asks first, but there is "
-				  "no terminal to ask on");
-			cli_hint("add --yes to go on without asking, or --dry-run to see what would go");
-			return KCFG_EXIT_USAGE;
-		}
-		if (!confirmed(&ctx->run, r.all)) {
-			cli_error("not confirmed: nothing was changed");
-			return KCFG_EXIT_FAILURE;
-		}
+		struct strbuf what = STRBUF_INIT;
+
+		describe(&ctx->run, r.all, &what);
+		ret = cli_confirm("reset", what.buf, "add --yes to go on without asking, or "
+				  "--dry-run to see what would go");
+		strbuf_release(&what);
+		if (ret != KCFG_EXIT_OK)
+			return ret;
 	}
 	ctx->ro.apply = !r.dry_run;
 	run_reset_init(&r, ctx->run.nr);

@@ -39,16 +39,14 @@ static const struct option options[] = {
 static int own(struct cmd_ctx *ctx, int c, const char *arg)
 {
 	int *json = ctx->data;
-	long v;
 
 	switch (c) {
 	case 'C': ctx->ro.components = arg; break;
 	case OPT_JSON: *json = 1; break;
 	case OPT_SMOKE: ctx->ro.smoke = 1; break;
 	case OPT_WAIT_TIMEOUT:
-		if (cli_number("--wait-timeout", arg, 1, 86400, &v) < 0)
+		if (cli_wait_timeout(ctx, arg) < 0)
 			return KCFG_EXIT_USAGE;
-		ctx->ro.wait_timeout_s = (unsigned)v;
 		break;
 	default: return KCFG_EXIT_USAGE;
 	}

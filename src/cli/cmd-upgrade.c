@@ -65,10 +65,9 @@ static int own(struct cmd_ctx *ctx, int c, const char *arg)
 		o->u->drain_timeout_s = (unsigned)v;
 		break;
 	case OPT_WAIT_TIMEOUT:
-		if (cli_number("--wait-timeout", arg, 1, 86400, &v) < 0)
+		if (cli_wait_timeout(ctx, arg) < 0)
 			return KCFG_EXIT_USAGE;
-		o->u->ready_timeout_s = (unsigned)v;
-		ctx->ro.wait_timeout_s = (unsigned)v;
+		o->u->ready_timeout_s = ctx->ro.wait_timeout_s;
 		break;
 	default:
 		return KCFG_EXIT_USAGE;

@@ -58,9 +58,8 @@ static int own(struct cmd_ctx *ctx, int c, const char *arg)
 			return KCFG_EXIT_USAGE;
 		break;
 	case OPT_WAIT_TIMEOUT:
-		if (cli_number("--wait-timeout", arg, 1, 86400, &v) < 0)
+		if (cli_wait_timeout(ctx, arg) < 0)
 			return KCFG_EXIT_USAGE;
-		ctx->ro.wait_timeout_s = (unsigned)v;
 		break;
 	case OPT_FACTS_AGE:
 		if (cli_number("--facts-max-age", arg, 0, 100L * 365 * 86400, &v) < 0)

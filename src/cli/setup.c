@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/setup.h"
@@ -46,6 +47,34 @@ int cli_number(const char *opt, const char *s, long min, long max, long *out)
 		return -1;
 	}
 	*out = v;
+	return 0;
+}
+
+int cli_confirm(const char *command, const char *what, const char *no_tty_hint)
+{
+	char line[16];
+
+	if (!isatty(0)) {
+		cli_error("'kcfg %s' asks first, but there is no terminal to ask on", command);
+		cli_hint("%s", no_tty_hint);
+		return KCFG_EXIT_USAGE;
+	}
+	fprintf(stderr, "%s Type 'yes' to go on: ", what);
+	fflush(stderr);
+	if (!fgets(line, sizeof(line), stdin) || strcmp(line, "yes\n")) {
+		cli_error("not confirmed: nothing was changed");
+		return KCFG_EXIT_FAILURE;
+	}
+	return KCFG_EXIT_OK;
+}
+
+int cli_wait_timeout(struct cmd_ctx *ctx, const char *s)
+{
+	long v;
+
+	if (cli_number("--wait-timeout", s, 1, 86400, &v) < 0)
+		return -1;
+	ctx->ro.wait_timeout_s = (unsigned)v;
 	return 0;
 }
 

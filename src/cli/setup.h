@@ -83,6 +83,16 @@ void cli_teardown(struct cmd_ctx *ctx);
 int cli_batch(const char *opt, const char *s, struct run_batch *b);
 /* `s` as a number in [min, max] for option `opt`; prints the error. 0 or -1. */
 int cli_number(const char *opt, const char *s, long min, long max, long *out);
+/*
+ * Asks on the terminal before a destructive command: `what` (a sentence
+ * saying what will be lost), then "Type 'yes' to go on". Returns
+ * KCFG_EXIT_OK when "yes" was typed; else prints why not (no terminal:
+ * `no_tty_hint`) and returns the exit code (64 without a terminal, 1 when
+ * not confirmed).
+ */
+int cli_confirm(const char *command, const char *what, const char *no_tty_hint);
+/* --wait-timeout SECONDS (1 to a day) into ctx->ro.wait_timeout_s; prints the error. 0 or -1. */
+int cli_wait_timeout(struct cmd_ctx *ctx, const char *s);
 
 /*
  * model_load() for the global options, printing what is wrong and what

@@ -44,6 +44,19 @@ test_expect_success SANDBOX 'the controller and hosts that are not nodes cannot 
 	test_grep "error: no host '"'"'nosuchhost'"'"' in inventory.ini" err
 '
 
+test_expect_success SANDBOX 'it asks first: no terminal refuses, anything but yes on one changes nothing' '
+	test_expect_code 64 "$KCFG" node remove "$(sb_host 5)" </dev/null >out 2>err &&
+	test_grep "error: '"'"'kcfg node remove'"'"' asks first, but there is no terminal to ask on" err &&
+	test_grep "hint: add --yes to go on without asking" err &&
+	# script(1) gives it a terminal; "no" is typed there
+	rc=0 && { echo no | script -qec "\"$KCFG\" node remove $(sb_host 5)" /dev/null >tty.out 2>&1 || rc=$?; } &&
+	{ test $rc = 1 || { cat tty.out; false; }; } &&
+	test_grep "This drains '"'"'$(sb_host 5)'"'"', deletes its Node and resets the host. Type '"'"'yes'"'"' to go on:" tty.out &&
+	test_grep "error: not confirmed: nothing was changed" tty.out &&
+	sb_on 5 "systemctl is-active k0sworker" &&
+	sb_on 3 "! grep -q \"cordon $(sb_host 5)\" /var/log/k0s-standin.log"
+'
+
 test_expect_success SANDBOX 'a drain that fails stops the removal: the node is uncordoned, nothing removed' '
 	sb_on 3 "touch $S/drain-fails" &&
 	test_expect_code 1 "$KCFG" node remove "$(sb_host 5)" --yes >out 2>err &&
