@@ -94,13 +94,17 @@ test_expect_success OPENSSL 'with --wait-lock every one of them gets through, wi
 	done
 '
 
+# The first render holds the lock while its vault password script waits
+# for the file go (made once the others have been seen), not for a time:
+# a slow machine cannot let it finish early.
 test_expect_success 'a second kcfg says which kcfg holds the lock; --wait-lock waits for it' '
-	fresh_state &&
-	printf "#!/bin/sh\nsleep 8\necho vault-pw\n" >slow-pw &&
+	fresh_state && rm -f go &&
+	printf "#!/bin/sh\nfor i in \$(seq 1200); do [ -e %s/go ] && break; sleep 0.1; done\necho vault-pw\n" \
+		"$PWD" >slow-pw &&
 	chmod +x slow-pw &&
 	( "$KCFG" render --facts facts --vault-password-file slow-pw --component harbor \
 		-o runs/slow 2>runs/slow.err; echo $? >runs/slow.rc ) &
-	for i in $(seq 300); do
+	for i in $(seq 600); do
 		grep -q render .kcfg/lock 2>/dev/null && break
 		sleep 0.1
 	done &&
@@ -110,11 +114,18 @@ test_expect_success 'a second kcfg says which kcfg holds the lock; --wait-lock w
 	test_grep "$LOCK_MSG (pid $holder, kcfg render)" err &&
 	test_grep "hint: wait for it to finish, or give '"'"'kcfg --wait-lock render ...'"'"' to wait for it" err &&
 	test ! -e runs/second &&
-	"$KCFG" --wait-lock render --facts facts --vault-password-file pwfile \
-		--component harbor -o runs/third 2>err &&
-	test_grep "waiting: another kcfg is using '"'"'.kcfg'"'"' (pid $holder, kcfg render)" err &&
+	{ ( "$KCFG" --wait-lock render --facts facts --vault-password-file pwfile \
+		--component harbor -o runs/third 2>third.err; echo $? >runs/third.rc ) & } &&
+	for i in $(seq 600); do
+		grep -q "^waiting:" third.err 2>/dev/null && break
+		sleep 0.1
+	done &&
+	test_grep "waiting: another kcfg is using '"'"'.kcfg'"'"' (pid $holder, kcfg render)" third.err &&
+	test ! -e runs/third.rc &&
+	: >go &&
 	wait &&
 	test "$(cat runs/slow.rc)" = 0 &&
+	test "$(cat runs/third.rc)" = 0 &&
 	cmp runs/slow/r1/opt/harbor/cert/ca.crt runs/third/r1/opt/harbor/cert/ca.crt
 '
 
