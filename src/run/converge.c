@@ -32,24 +32,13 @@ static void progress(struct run *run)
 		run->ev->progress(run);
 }
 
-/*
- * What the picked components of phase `ph` want on `h`, into `rl`
- * (released first). Values components ask for and do not get are added
- * to run->misses. Returns 0, or -1 with `err`.
- */
-static int desired(struct run *run, const struct run_phase *ph, struct run_host *h,
-		   struct resource_list *rl, struct strbuf *err)
+/* What the picked components of converge phase `ph` want on `h`, added to `rl`. 0, or -1. */
+static int components_desired(struct run *run, const struct run_phase *ph, struct run_host *h,
+			      struct resource_list *rl, struct strbuf *err)
 {
 	const struct comp_host *ch = &run->m->hosts[h->index];
 
-	resource_list_release(rl);
-	if (ph->resources) {
-		if (ph->roles && !(ph->roles & ch->roles))
-			return 0;
-		if (ph->resources(&run->m->ctx, ch, rl, err) < 0)
-			return -1;
-	}
-	for (size_t c = 0; c < nr_components && !ph->resources; c++) {
+	for (size_t c = 0; c < nr_components; c++) {
 		const struct component *comp = components[c];
 
 		if (comp->phase != ph->comp_phase || !comp_applies(comp, ch) ||
@@ -69,6 +58,30 @@ static int desired(struct run *run, const struct run_phase *ph, struct run_host 
 			return -1;
 		}
 	}
+	return 0;
+}
+
+/*
+ * What phase `ph` wants on `h`, into `rl` (released first): its own
+ * resources when it names them (and `h` has its roles), else its picked
+ * components'. Values components ask for and do not get are added to
+ * run->misses. Returns 0, or -1 with `err`.
+ */
+static int desired(struct run *run, const struct run_phase *ph, struct run_host *h,
+		   struct resource_list *rl, struct strbuf *err)
+{
+	const struct comp_host *ch = &run->m->hosts[h->index];
+	int rc;
+
+	resource_list_release(rl);
+	if (!ph->resources)
+		rc = components_desired(run, ph, h, rl, err);
+	else if (!ph->roles || (ph->roles & ch->roles))
+		rc = ph->resources(&run->m->ctx, ch, rl, err);
+	else
+		return 0;
+	if (rc < 0)
+		return -1;
 	if (diff_check_conflicts(rl, err) < 0) {
 		struct strbuf msg = STRBUF_INIT;
 

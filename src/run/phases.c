@@ -273,19 +273,22 @@ static const struct run_barrier addons_needed_deployed = {
 	"see 'k0s kubectl -n kube-system describe charts' on the controller", NULL,
 };
 
+/* one phase per add-on group (addon.h), each after the charts of the last */
+#define ADDON_PHASES \
+	{ "add-ons", PHASE_CONVERGE, COMP_PHASE_ADDONS, NULL, 0, { 0, 0 }, 1, \
+	  &addons_needed_deployed, 1, NULL }, \
+	{ "add-ons-2", PHASE_CONVERGE, COMP_PHASE_ADDONS, NULL, 0, { 0, 0 }, 1, \
+	  &addons_needed_deployed, 2, NULL }, \
+	{ "add-ons-3", PHASE_CONVERGE, COMP_PHASE_ADDONS, NULL, 0, { 0, 0 }, 1, \
+	  &addons_deployed, 3, NULL }
+
 const struct run_phase run_plan_phases[] = {
 	{ "facts", PHASE_ACTION, 0, &run_facts_action, 0, { 0, 0 }, 1, NULL },
 	{ "preflight", PHASE_ACTION, 0, &run_preflight_action, 0, { 0, 0 }, 1, NULL },
 	{ "hosts", PHASE_CONVERGE, COMP_PHASE_HOSTS, NULL, 0, { 0, 0 }, 1, &run_api_ready },
 	{ "workers", PHASE_CONVERGE, COMP_PHASE_WORKERS, NULL, 0, { 0, 0 }, 1, &nodes_ready },
 	{ "nodes", PHASE_CONVERGE, COMP_PHASE_NODES, NULL, 0, { 0, 0 }, 1, NULL },
-	/* one phase per add-on group (addon.h), each after the charts of the last */
-	{ "add-ons", PHASE_CONVERGE, COMP_PHASE_ADDONS, NULL, 0, { 0, 0 }, 1,
-	  &addons_needed_deployed, 1 },
-	{ "add-ons-2", PHASE_CONVERGE, COMP_PHASE_ADDONS, NULL, 0, { 0, 0 }, 1,
-	  &addons_needed_deployed, 2 },
-	{ "add-ons-3", PHASE_CONVERGE, COMP_PHASE_ADDONS, NULL, 0, { 0, 0 }, 1,
-	  &addons_deployed, 3 },
+	ADDON_PHASES,
 	{ "verify", PHASE_ACTION, 0, &run_verify_action, 0, { 0, 0 }, 0, NULL },
 };
 const size_t run_plan_phases_nr = sizeof(run_plan_phases) / sizeof(run_plan_phases[0]);
@@ -293,12 +296,7 @@ const size_t run_plan_phases_nr = sizeof(run_plan_phases) / sizeof(run_plan_phas
 const struct run_phase run_follow_phases[] = {
 	{ "bastion", PHASE_CONVERGE, COMP_PHASE_HOSTS, NULL, COMP_ROLE_BASTION, { 0, 0 }, 1, NULL,
 	  0, comp_bastion_tools },
-	{ "add-ons", PHASE_CONVERGE, COMP_PHASE_ADDONS, NULL, 0, { 0, 0 }, 1,
-	  &addons_needed_deployed, 1, NULL },
-	{ "add-ons-2", PHASE_CONVERGE, COMP_PHASE_ADDONS, NULL, 0, { 0, 0 }, 1,
-	  &addons_needed_deployed, 2, NULL },
-	{ "add-ons-3", PHASE_CONVERGE, COMP_PHASE_ADDONS, NULL, 0, { 0, 0 }, 1,
-	  &addons_deployed, 3, NULL },
+	ADDON_PHASES,
 };
 const size_t run_follow_phases_nr = sizeof(run_follow_phases) / sizeof(run_follow_phases[0]);
 
